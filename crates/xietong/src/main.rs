@@ -2,6 +2,7 @@
 //! parses arguments and maps failures to exit codes (0 ok, 2 bad input, 1 internal failure).
 
 mod error;
+mod io;
 mod game;
 mod survey;
 
