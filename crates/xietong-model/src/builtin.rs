@@ -1,0 +1,49 @@
+//! The built-in Chengdu-Chongqing scenario, embedded from `scenarios/chengdu-chongqing.toml` so
+//! that the binary runs anywhere and `xietong scenario show` prints the exact file.
+
+use crate::load::{LoadError, parse_with_overrides};
+use crate::scenario::Scenario;
+
+/// The annotated TOML source of the built-in scenario.
+pub const CHENGDU_CHONGQING: &str = include_str!("../../../scenarios/chengdu-chongqing.toml");
+
+/// Name used for the built-in scenario in messages.
+pub const BUILTIN_NAME: &str = "<built-in chengdu-chongqing>";
+
+/// The built-in scenario with overrides applied.
+pub fn chengdu_chongqing(sets: &[String]) -> Result<Scenario, LoadError> {
+    parse_with_overrides(CHENGDU_CHONGQING, BUILTIN_NAME, sets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_parses_and_has_the_required_ids() {
+        let s = chengdu_chongqing(&[]).unwrap();
+        let ids: Vec<&str> = s.domains.iter().map(|d| d.id.as_str()).collect();
+        for want in [
+            "admin_standardization",
+            "public_services",
+            "infrastructure",
+            "ecology",
+            "industry",
+            "innovation",
+            "reform_opening",
+            "consumption_destination",
+            "culture_tourism",
+            "urban_rural",
+        ] {
+            assert!(ids.contains(&want), "{want}");
+        }
+        let zones: Vec<&str> = s.zones.iter().map(|z| z.id.as_str()).collect();
+        assert_eq!(zones, ["A1", "A2", "A3", "B1", "B2", "B3", "B4"]);
+        assert_eq!(s.calendar.start.to_string(), "2020Q1");
+        assert_eq!(
+            s.levers.standardization.start.unwrap().to_string(),
+            "2021Q3"
+        );
+        assert_eq!(s.survey_periods(), (11, 13));
+    }
+}

@@ -1,0 +1,272 @@
+//! From TOML text to a validated [`Scenario`], with errors that point at file, line and column.
+//! Also applies `--set PATH=VALUE` overrides, which go through exactly the same checks.
+
+use crate::scenario::Scenario;
+use crate::validate::{Problem, validate};
+use std::fmt;
+use toml::de::{DeTable, DeValue};
+
+/// One thing wrong with a scenario, located as precisely as the source allows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    /// 1-based line and column in the file, when the problem can be tied to a place in it.
+    pub line_col: Option<(usize, usize)>,
+    /// Dotted path of the value (empty for syntax errors).
+    pub path: String,
+    pub message: String,
+    /// The `--set` override responsible, if any.
+    pub set: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadError {
+    pub file: String,
+    pub problems: Vec<Located>,
+}
+
+impl std::error::Error for LoadError {}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{} problem{} in scenario {}",
+            n,
+            if n == 1 { "" } else { "s" },
+            self.file
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  ")?;
+            match (&p.set, p.line_col) {
+                (Some(set), _) => write!(f, "--set {set}: ")?,
+                (None, Some((l, c))) => write!(f, "{}:{l}:{c}: ", self.file)?,
+                (None, None) => write!(f, "{}: ", self.file)?,
+            }
+            if !p.path.is_empty() {
+                write!(f, "{}: ", p.path)?;
+            }
+            write!(f, "{}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parse and validate scenario text. `file` names the source in messages.
+pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, LoadError> {
+    parse_with_overrides(text, file, &[])
+}
+
+/// Parse, apply `PATH=VALUE` overrides in order, and validate.
+pub fn parse_with_overrides(
+    text: &str,
+    file: &str,
+    sets: &[String],
+) -> Result<Scenario, LoadError> {
+    let err = |problems| LoadError {
+        file: file.to_string(),
+        problems,
+    };
+    let base: Scenario =
+        toml::from_str(text).map_err(|e| err(vec![from_toml_error(text, &e, None)]))?;
+    let base_problems = validate(&base);
+    if !base_problems.is_empty() {
+        return Err(err(base_problems
+            .into_iter()
+            .map(|p| locate_problem(text, p))
+            .collect()));
+    }
+    if sets.is_empty() {
+        return Ok(base);
+    }
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| err(vec![from_toml_error(text, &e, None)]))?;
+    for set in sets {
+        apply_set(&mut table, set).map_err(|message| {
+            err(vec![Located {
+                line_col: None,
+                path: String::new(),
+                message,
+                set: Some(set.clone()),
+            }])
+        })?;
+    }
+    let edited = toml::to_string(&table).expect("a TOML table always serializes");
+    let attribute = sets.join(" --set ");
+    let scenario: Scenario = toml::from_str(&edited).map_err(|e| {
+        let mut l = from_toml_error(&edited, &e, Some(attribute.clone()));
+        l.line_col = None;
+        err(vec![l])
+    })?;
+    let problems = validate(&scenario);
+    if !problems.is_empty() {
+        return Err(err(problems
+            .into_iter()
+            .map(|p| Located {
+                line_col: None,
+                path: p.path,
+                message: p.message,
+                set: Some(attribute.clone()),
+            })
+            .collect()));
+    }
+    Ok(scenario)
+}
+
+fn from_toml_error(text: &str, e: &toml::de::Error, set: Option<String>) -> Located {
+    Located {
+        line_col: e.span().map(|s| line_col(text, s.start)),
+        path: String::new(),
+        message: e.message().trim().to_string(),
+        set,
+    }
+}
+
+fn locate_problem(text: &str, p: Problem) -> Located {
+    Located {
+        line_col: locate(text, &p.path),
+        path: p.path,
+        message: p.message,
+        set: None,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Split `domains[2].cost` or `central.domains.ecology.support` into keys and indices.
+fn segments(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push(Seg::Key(rest[..i].to_string()));
+            rest = &rest[i..];
+            while let Some(end) = rest.find(']') {
+                if let Ok(n) = rest[1..end].parse() {
+                    out.push(Seg::Index(n));
+                }
+                rest = &rest[end + 1..];
+            }
+        } else {
+            out.push(Seg::Key(rest.to_string()));
+        }
+    }
+    out
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Line and column of the value at `path`, or of its nearest existing ancestor.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let root = DeTable::parse(text).ok()?;
+    let mut best: Option<usize> = None;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    let mut value: Option<&DeValue> = None;
+    for seg in segments(path) {
+        let next = match (&seg, table, value) {
+            (Seg::Key(k), Some(t), _) => t
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                .map(|(_, v)| v),
+            (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(*i),
+            _ => None,
+        };
+        let Some(v) = next else { break };
+        best = Some(v.span().start);
+        value = Some(v.get_ref());
+        table = match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    best.map(|o| line_col(text, o))
+}
+
+/// Apply one `PATH=VALUE`. Arrays of tables (provinces, zones, domains) are addressed by `id`.
+/// A number set on a spread `{ mean, sd }` sets its mean.
+pub fn apply_set(root: &mut toml::Table, set: &str) -> Result<(), String> {
+    let (path, raw) = set
+        .split_once('=')
+        .ok_or_else(|| "expected PATH=VALUE, e.g. levers.uniformity=0.8".to_string())?;
+    let path = path.trim();
+    if path.is_empty() {
+        return Err("empty path before '='".into());
+    }
+    let value = parse_value(raw.trim());
+    let keys: Vec<&str> = path.split('.').collect();
+    let mut cur: &mut toml::Table = root;
+    for (i, key) in keys.iter().enumerate() {
+        let last = i + 1 == keys.len();
+        if last {
+            match cur.get_mut(*key) {
+                Some(toml::Value::Table(t))
+                    if t.contains_key("mean")
+                        && matches!(value, toml::Value::Float(_) | toml::Value::Integer(_)) =>
+                {
+                    t.insert("mean".into(), value);
+                }
+                _ => {
+                    cur.insert(key.to_string(), value);
+                }
+            }
+            return Ok(());
+        }
+        let entry = cur
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        cur = match entry {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(items) => {
+                let id = keys[i + 1];
+                let ids: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| v.get("id")?.as_str().map(String::from))
+                    .collect();
+                let pos = ids.iter().position(|x| x == id).ok_or_else(|| {
+                    format!(
+                        "unknown id \"{id}\" in {key}; expected one of {}",
+                        ids.iter()
+                            .map(|s| format!("\"{s}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
+                if i + 2 == keys.len() {
+                    return Err(format!(
+                        "{key}.{id} is a whole entry; name a field, e.g. {key}.{id}.siphon"
+                    ));
+                }
+                // Skip the id segment: continue inside the matched entry.
+                let t = items[pos]
+                    .as_table_mut()
+                    .ok_or_else(|| format!("{key} entries must be tables"))?;
+                return apply_set(t, &format!("{}={}", keys[i + 2..].join("."), raw.trim()));
+            }
+            _ => {
+                return Err(format!(
+                    "{} is a single value, not a table: cannot set {path}",
+                    keys[..=i].join(".")
+                ));
+            }
+        };
+    }
+    Ok(())
+}
+
+/// A TOML literal if it parses as one, else the raw text as a string (so `timing=responsive` works).
+fn parse_value(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.trim_matches('"').to_string()))
+}

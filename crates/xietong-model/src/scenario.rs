@@ -1,0 +1,508 @@
+//! The scenario: everything a simulation needs, as read from TOML. Types here mirror the file
+//! format documented in `docs/scenario.md`; `validate` checks every range so that the engine never
+//! has to clamp or guess. Symbols in comments refer to `MODEL.md`.
+
+use crate::calendar::Quarter;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub calendar: Calendar,
+    pub provinces: Vec<Province>,
+    pub zones: Vec<Zone>,
+    /// Explicitly listed jurisdictions; when non-empty, zone `jurisdictions` counts must be 0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jurisdictions: Vec<JurisdictionSpec>,
+    pub domains: Vec<Domain>,
+    pub central: Central,
+    pub levers: Levers,
+    pub behaviour: Behaviour,
+    #[serde(default)]
+    pub dynamics: Dynamics,
+    #[serde(default)]
+    pub stages: Stages,
+    #[serde(default)]
+    pub dilemma: DilemmaRules,
+    #[serde(default)]
+    pub demand: Demand,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    pub start: Quarter,
+    pub periods: u32,
+    /// First and last quarter (inclusive) of the survey window.
+    pub survey_window: [Quarter; 2],
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Added to the region-wide mean of initial λ for this province's jurisdictions.
+    #[serde(default)]
+    pub local_centric_shift: f64,
+    /// Added to the region-wide mean of initial β for this province's jurisdictions.
+    #[serde(default)]
+    pub barrier_shift: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    pub id: String,
+    pub province: String,
+    #[serde(default)]
+    pub name_zh: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// Number of jurisdictions generated in this zone.
+    #[serde(default)]
+    pub jurisdictions: u32,
+    /// Development level `d` of generated jurisdictions (relative units; lognormal when spread).
+    pub development: Dist,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionSpec {
+    pub name: String,
+    pub zone: String,
+    pub development: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Axis {
+    Economic,
+    Political,
+    Cultural,
+    Social,
+    Ecological,
+}
+
+impl Axis {
+    pub const ALL: [Axis; 5] = [
+        Axis::Economic,
+        Axis::Political,
+        Axis::Cultural,
+        Axis::Social,
+        Axis::Ecological,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Axis::Economic => "economic",
+            Axis::Political => "political",
+            Axis::Cultural => "cultural",
+            Axis::Social => "social",
+            Axis::Ecological => "ecological",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Axis::Economic => "经济",
+            Axis::Political => "政治",
+            Axis::Cultural => "文化",
+            Axis::Social => "社会",
+            Axis::Ecological => "生态",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Basic,
+    Key,
+    Other,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Basic, Tier::Key, Tier::Other];
+    pub fn id(self) -> &'static str {
+        match self {
+            Tier::Basic => "basic",
+            Tier::Key => "key",
+            Tier::Other => "other",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub axis: Axis,
+    pub tier: Tier,
+    /// Joint value `V` (relative to a jurisdiction's size).
+    pub value: f64,
+    /// Selective local benefit `b`.
+    pub local_benefit: f64,
+    /// Transaction cost `T`.
+    pub cost: f64,
+    /// Negotiation difficulty `h` (难协商).
+    pub difficulty: f64,
+    /// Risk loss `L` when the partner does not deliver.
+    pub risk: f64,
+    /// Siphon exponent `σ ≥ 0`.
+    #[serde(default)]
+    pub siphon: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Central {
+    /// Multiplies every support `S` and penalty `F`.
+    #[serde(default = "one")]
+    pub scale: f64,
+    /// Default support `S` for cooperating, for every domain.
+    pub support: f64,
+    /// Default penalty `F` for not cooperating.
+    pub penalty: f64,
+    /// Default enforcement probability `q`.
+    pub enforcement: f64,
+    /// Per-domain overrides of the defaults, keyed by domain id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<String, CentralOverride>,
+    /// Changes from a given quarter on (applied in order; later entries win).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<CentralChange>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralOverride {
+    pub support: Option<f64>,
+    pub penalty: Option<f64>,
+    pub enforcement: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralChange {
+    pub from: Quarter,
+    /// A domain id, or absent for every domain.
+    pub domain: Option<String>,
+    pub scale: Option<f64>,
+    pub support: Option<f64>,
+    pub penalty: Option<f64>,
+    pub enforcement: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    None,
+    /// From the first period (建设先行: developmental, not responsive).
+    Developmental,
+    /// From the first dilemma.
+    Responsive,
+    /// From `levers.standardization.start`.
+    Scheduled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sequencing {
+    BasicFirst,
+    AllAtOnce,
+    KeyFirst,
+}
+
+impl Sequencing {
+    /// Tiers in the order their waves open.
+    pub fn order(self) -> Vec<Vec<Tier>> {
+        match self {
+            Sequencing::BasicFirst => vec![vec![Tier::Basic], vec![Tier::Key], vec![Tier::Other]],
+            Sequencing::KeyFirst => vec![vec![Tier::Key], vec![Tier::Basic], vec![Tier::Other]],
+            Sequencing::AllAtOnce => vec![vec![Tier::Basic, Tier::Key, Tier::Other]],
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levers {
+    pub standardization: Standardization,
+    pub sequencing: Sequencing,
+    /// Uniformity `u` of unified standards.
+    pub uniformity: f64,
+    /// Execution flexibility `φ`.
+    pub flexibility: f64,
+    #[serde(default)]
+    pub cadre: Cadre,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standardization {
+    pub timing: Timing,
+    /// First quarter of standardization when `timing = "scheduled"`.
+    pub start: Option<Quarter>,
+    /// Multiplier on the provincial bureaus' effort, in [0, 1].
+    #[serde(default = "one")]
+    pub effort: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cadre {
+    /// Reward `r` for cadres who carry out cooperation.
+    #[serde(default)]
+    pub reward: f64,
+    /// Punishment `p` for cadres who do not.
+    #[serde(default)]
+    pub punishment: f64,
+}
+
+/// A behavioural parameter: a fixed value or a spread across jurisdictions. Unit-interval
+/// quantities are drawn from a Beta with this mean and standard deviation, positive ones from a
+/// lognormal: both keep draws in range without clamping.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Dist {
+    Fixed(f64),
+    Spread { mean: f64, sd: f64 },
+}
+
+impl Dist {
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Spread { mean, .. } => mean,
+        }
+    }
+    pub fn sd(&self) -> f64 {
+        match *self {
+            Dist::Fixed(_) => 0.0,
+            Dist::Spread { sd, .. } => sd,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// Initial local-centric thinking `λ` (region mean; provinces add their shift).
+    pub local_centric: Dist,
+    /// Initial administrative barrier `β`.
+    pub barrier: Dist,
+    /// Initial trust `τ`.
+    pub trust: Dist,
+    /// Initial regional orientation `ω`.
+    pub orientation: Dist,
+    /// Bounded-rationality temperature `μ > 0`.
+    pub temperature: Dist,
+    /// Baseline execution fidelity `f0`.
+    pub fidelity: Dist,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Constants of the state dynamics (MODEL.md, "Then the state moves").
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dynamics {
+    /// Freeze trust, alignment, λ, β, ω and development at their initial values.
+    pub frozen: bool,
+    /// Partner cooperation assumed before anything has been observed, `π_0`.
+    pub prior_cooperation: f64,
+    /// Share of belief kept at zero trust, `c` in `(c + (1 − c) τ)`.
+    pub distrust_floor: f64,
+    /// Fall of transaction cost with alignment, `η`.
+    pub cost_relief: f64,
+    /// Adaptation-cost scale `κ` of rigid unified standards.
+    pub adaptation: f64,
+    /// Alignment growth rate `γ`.
+    pub alignment_rate: f64,
+    /// Per-period relative decay of alignment in domains outside the active waves.
+    pub alignment_decay: f64,
+    /// `ζ`: foundation of key/other domains without aligned basic domains.
+    pub foundation: f64,
+    /// Mean alignment of the newest wave that opens the next wave.
+    pub wave_threshold: f64,
+    /// Trust adjustment rate towards higher observed cooperation.
+    pub trust_up: f64,
+    /// Trust adjustment rate towards lower observed cooperation (negativity bias: larger).
+    pub trust_down: f64,
+    /// `θ` in the institutional trust floor `τ ≥ θ ā u`.
+    pub trust_floor: f64,
+    /// `κ_λ`: wearing down of local-centric thinking with alignment and trust.
+    pub wear_local_centric: f64,
+    /// `κ_β`: wearing down of barriers with alignment.
+    pub wear_barrier: f64,
+    /// Rate at which `ω` moves towards `ā τ`.
+    pub orientation_rate: f64,
+    /// `ρ_r`: effect of cadre reward on fidelity.
+    pub reward_effect: f64,
+    /// `ρ_p`: effect of cadre punishment on fidelity.
+    pub punishment_effect: f64,
+    /// Scale of development growth from realized benefits per period.
+    pub growth_rate: f64,
+    /// Temperature of the provincial bureaus' effort decision.
+    pub bureau_temperature: f64,
+    /// Weight of the expected cost relief in a bureau's benefit.
+    pub bureau_benefit: f64,
+    /// A bureau's cost of standardization effort.
+    pub bureau_cost: f64,
+}
+
+impl Default for Dynamics {
+    fn default() -> Self {
+        Dynamics {
+            frozen: false,
+            prior_cooperation: 0.5,
+            distrust_floor: 0.3,
+            cost_relief: 0.7,
+            adaptation: 1.0,
+            alignment_rate: 0.12,
+            alignment_decay: 0.01,
+            foundation: 0.1,
+            wave_threshold: 0.5,
+            trust_up: 0.05,
+            trust_down: 0.12,
+            trust_floor: 0.8,
+            wear_local_centric: 0.04,
+            wear_barrier: 0.04,
+            orientation_rate: 0.05,
+            reward_effect: 1.0,
+            punishment_effect: 1.0,
+            growth_rate: 0.004,
+            bureau_temperature: 0.3,
+            bureau_benefit: 4.0,
+            bureau_cost: 0.5,
+        }
+    }
+}
+
+/// Stage thresholds (MODEL.md, "Events and stages").
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Stages {
+    /// Mean alignment that marks the transition stage (after a deepen decision).
+    pub transition_alignment: f64,
+    pub advanced_alignment: f64,
+    pub advanced_trust: f64,
+    /// Cooperation an axis needs to count towards multi-axis collaboration.
+    pub advanced_cooperation: f64,
+    pub advanced_axes: u32,
+    pub advanced_orientation: f64,
+    /// Mean cooperation below which the region is collapsing.
+    pub retreat_cooperation: f64,
+    /// Consecutive periods of collapse that make the retreat stage.
+    pub retreat_window: u32,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Stages {
+            transition_alignment: 0.2,
+            advanced_alignment: 0.7,
+            advanced_trust: 0.6,
+            advanced_cooperation: 0.6,
+            advanced_axes: 4,
+            advanced_orientation: 0.5,
+            retreat_cooperation: 0.08,
+            retreat_window: 4,
+        }
+    }
+}
+
+/// When a domain is in a dilemma and what the provinces then weigh.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DilemmaRules {
+    /// Relative fall below the running peak of a domain's cooperation that triggers a dilemma.
+    pub drop: f64,
+    /// Running peak a domain must have reached before a fall counts.
+    pub min_peak: f64,
+    /// Selective-cooperation index above which a sustained spell is a dilemma.
+    pub selective_threshold: f64,
+    /// Periods the selective index must stay above its threshold.
+    pub selective_window: u32,
+    /// Periods after a dilemma in a domain before it can trigger again.
+    pub cooldown: u32,
+    /// Periods a retreated domain stays inactive.
+    pub retreat_periods: u32,
+    /// Perceived cost of deepening (starting or raising standardization for the domain).
+    pub deepen_cost: f64,
+    /// Long-run alignment at which deepening is valued.
+    pub deepen_alignment: f64,
+    /// Retreat when both continuing and deepening are perceived worse than this.
+    pub retreat_below: f64,
+}
+
+impl Default for DilemmaRules {
+    fn default() -> Self {
+        DilemmaRules {
+            drop: 0.3,
+            min_peak: 0.2,
+            selective_threshold: 0.3,
+            selective_window: 8,
+            cooldown: 12,
+            retreat_periods: 8,
+            deepen_cost: 0.3,
+            deepen_alignment: 0.8,
+            retreat_below: -0.5,
+        }
+    }
+}
+
+/// Standards demand by zone: involvement (rises with development) × need (falls as standards
+/// mature), a hump in relative development `x = d / d̄`: `scale · (x/peak)^shape · e^{shape (1 − x/peak)}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Demand {
+    /// Demand at the peak, in the survey's summed-score units.
+    pub scale: f64,
+    /// Relative development at which demand peaks.
+    pub peak: f64,
+    /// Sharpness of the hump.
+    pub shape: f64,
+}
+
+impl Default for Demand {
+    fn default() -> Self {
+        Demand {
+            scale: 180.0,
+            peak: 1.0,
+            shape: 2.0,
+        }
+    }
+}
+
+impl Scenario {
+    pub fn domain_index(&self, id: &str) -> Option<usize> {
+        self.domains.iter().position(|d| d.id == id)
+    }
+    pub fn province_index(&self, id: &str) -> Option<usize> {
+        self.provinces.iter().position(|p| p.id == id)
+    }
+    pub fn zone_index(&self, id: &str) -> Option<usize> {
+        self.zones.iter().position(|z| z.id == id)
+    }
+    /// Period labels, one per simulated period.
+    pub fn period_label(&self, t: usize) -> String {
+        self.calendar.start.plus(t as i64).to_string()
+    }
+    /// Inclusive period range of the survey window.
+    pub fn survey_periods(&self) -> (usize, usize) {
+        let [a, b] = self.calendar.survey_window;
+        (
+            a.since(self.calendar.start) as usize,
+            b.since(self.calendar.start) as usize,
+        )
+    }
+}
