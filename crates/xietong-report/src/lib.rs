@@ -1,1 +1,112 @@
-//! xietong-report
+//! Charts (SVG and PNG) and self-contained HTML reports with Chinese or English labels.
+//!
+//! Every chart is laid out once into a small scene of primitives ([`scene`]) and then written
+//! either as hand-made SVG (text stays text, with a CJK font fallback list) or rasterised to PNG
+//! with `tiny-skia` and the vendored WenQuanYi Micro Hei font. The crate does no I/O: callers get
+//! strings and bytes and decide where to write them.
+
+mod axis;
+mod charts;
+mod error;
+mod font;
+mod html;
+mod palette;
+mod raster;
+mod scene;
+mod svg;
+mod table;
+
+pub use charts::bar::{BarChart, BarGroup};
+pub use charts::diverging::DivergingBarChart;
+pub use charts::line::{LineChart, Series};
+pub use charts::phase::{Marker, PhasePortrait};
+pub use charts::ribbon::StageRibbon;
+pub use error::ReportError;
+pub use html::{Block, HtmlReport, Section};
+pub use table::Table;
+
+/// CSS/SVG `font-family` list used for all text: the vendored font first, then the CJK fonts
+/// most readers already have, so a browser without WenQuanYi still shows Chinese.
+pub const FONT_FAMILY: &str =
+    "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
+
+/// Default chart size in pixels when `width`/`height` are 0.
+pub const DEFAULT_WIDTH: u32 = 800;
+/// Default chart height in pixels when `height` is 0.
+pub const DEFAULT_HEIGHT: u32 = 450;
+
+/// Language of generated labels and of the HTML report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// Parses `"en"` or `"zh"` (case-insensitive; regional forms such as `zh-CN`, `en-GB` too).
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        let primary = s.split(['-', '_']).next().unwrap_or("");
+        match primary {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// Chooses between an English and a Chinese string.
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// BCP 47 tag for `<html lang>`.
+    pub fn html_tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+/// Something that can be drawn as SVG text or PNG bytes.
+pub trait Chart {
+    /// Standalone SVG document; text is kept as `<text>` elements.
+    fn to_svg(&self) -> Result<String, ReportError>;
+    /// PNG image of exactly the chart's width x height pixels.
+    fn to_png(&self) -> Result<Vec<u8>, ReportError>;
+}
+
+/// Implements [`Chart`] for a type with a `fn scene(&self) -> Result<Scene, ReportError>`.
+macro_rules! impl_chart {
+    ($t:ty) => {
+        impl $crate::Chart for $t {
+            fn to_svg(&self) -> Result<String, $crate::ReportError> {
+                Ok($crate::svg::write(&self.scene()?))
+            }
+            fn to_png(&self) -> Result<Vec<u8>, $crate::ReportError> {
+                $crate::raster::render_png(&self.scene()?)
+            }
+        }
+    };
+}
+pub(crate) use impl_chart;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_parse_and_pick() {
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("ZH"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::parse(""), None);
+        assert_eq!(Lang::Zh.pick("Cooperation", "合作"), "合作");
+        assert_eq!(Lang::default().pick("Cooperation", "合作"), "Cooperation");
+    }
+}

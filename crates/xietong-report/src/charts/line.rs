@@ -1,0 +1,309 @@
+//! Line chart with optional shaded bands (e.g. 5-95% envelopes over Monte Carlo runs).
+
+use super::*;
+use crate::axis::{clip_polygon, clip_polyline, fmt_tick, inner_ticks, loose_ticks};
+use crate::palette;
+use crate::{ReportError, impl_chart};
+
+const CHART: &str = "line chart";
+
+/// One line; `lower`/`upper` (same length as `x`) draw a shaded band around it.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    pub name: String,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub lower: Option<Vec<f64>>,
+    pub upper: Option<Vec<f64>>,
+}
+
+/// Lines over a shared x axis. NaN values leave gaps. `y_range` fixes the value axis (data
+/// outside it is clipped); `x_ticks` replaces automatic x ticks with labelled positions.
+#[derive(Clone, Debug, Default)]
+pub struct LineChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    pub y_range: Option<(f64, f64)>,
+    pub x_ticks: Option<Vec<(f64, String)>>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Maximal index runs where `ok(i)` holds.
+pub(crate) fn runs(n: usize, ok: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for i in 0..=n {
+        let good = i < n && ok(i);
+        match (good, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl LineChart {
+    fn validate(&self) -> Result<(), ReportError> {
+        if self.series.is_empty() {
+            return Err(ReportError::empty(CHART, "`series` is empty"));
+        }
+        for (i, s) in self.series.iter().enumerate() {
+            let f = |name: &str| format!("series[{i}] ({}).{name}", s.name);
+            if s.x.is_empty() {
+                return Err(ReportError::empty(
+                    CHART,
+                    format!("{} has no points", f("x")),
+                ));
+            }
+            if s.y.len() != s.x.len() {
+                return Err(ReportError::mismatch(
+                    CHART,
+                    f("y"),
+                    s.x.len(),
+                    s.y.len(),
+                    "one y per x",
+                ));
+            }
+            for (name, band) in [("lower", &s.lower), ("upper", &s.upper)] {
+                if let Some(b) = band {
+                    if b.len() != s.x.len() {
+                        return Err(ReportError::mismatch(
+                            CHART,
+                            f(name),
+                            s.x.len(),
+                            b.len(),
+                            "one band value per x",
+                        ));
+                    }
+                }
+            }
+            if s.lower.is_some() != s.upper.is_some() {
+                return Err(ReportError::invalid(
+                    CHART,
+                    f("lower/upper"),
+                    "a band needs both `lower` and `upper`",
+                ));
+            }
+        }
+        if let Some((lo, hi)) = self.y_range {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(ReportError::invalid(
+                    CHART,
+                    "y_range",
+                    format!("need finite lo < hi, got ({lo}, {hi})"),
+                ));
+            }
+        }
+        if let Some(t) = &self.x_ticks {
+            if let Some((v, l)) = t.iter().find(|(v, _)| !v.is_finite()) {
+                return Err(ReportError::invalid(
+                    CHART,
+                    "x_ticks",
+                    format!("tick {l:?} has position {v}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn scene(&self) -> Result<Scene, ReportError> {
+        self.validate()?;
+        let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
+
+        // data extent over finite values only
+        let (mut x0, mut x1, mut y0, mut y1) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for s in &self.series {
+            for i in 0..s.x.len() {
+                if !s.x[i].is_finite() {
+                    continue;
+                }
+                let mut ys = vec![s.y[i]];
+                if let (Some(l), Some(u)) = (&s.lower, &s.upper) {
+                    ys.push(l[i]);
+                    ys.push(u[i]);
+                }
+                let mut any = false;
+                for y in ys.into_iter().filter(|y| y.is_finite()) {
+                    y0 = y0.min(y);
+                    y1 = y1.max(y);
+                    any = true;
+                }
+                if any {
+                    x0 = x0.min(s.x[i]);
+                    x1 = x1.max(s.x[i]);
+                }
+            }
+        }
+        if !x0.is_finite() {
+            return Err(ReportError::empty(
+                CHART,
+                "no point has finite x and y (all NaN?)",
+            ));
+        }
+        if let Some(t) = &self.x_ticks {
+            for (v, _) in t {
+                x0 = x0.min(*v);
+                x1 = x1.max(*v);
+            }
+        }
+        let (x0, x1) = crate::axis::widen(x0, x1);
+        let (y0, y1, ystep, yt) = match self.y_range {
+            Some((lo, hi)) => {
+                let (step, t) = inner_ticks(lo, hi, 5);
+                (lo, hi, step, t)
+            }
+            None => loose_ticks(y0, y1, 5),
+        };
+        let y_ticks_l: Vec<(f64, String)> = yt.iter().map(|&v| (v, fmt_tick(v, ystep))).collect();
+        let x_ticks_l: Vec<(f64, String)> = match &self.x_ticks {
+            Some(t) => t.clone(),
+            None => {
+                let (step, t) = inner_ticks(x0, x1, 8);
+                t.iter().map(|&v| (v, fmt_tick(v, step))).collect()
+            }
+        };
+
+        // layout
+        let w = sc.width as f32;
+        let h = sc.height as f32;
+        let top = draw_title(&mut sc, &self.title);
+        let entries: Vec<LegendEntry> = if self.series.len() > 1 || !self.series[0].name.is_empty()
+        {
+            self.series
+                .iter()
+                .enumerate()
+                .map(|(i, s)| LegendEntry {
+                    label: s.name.clone(),
+                    swatch: Swatch::Line {
+                        color: palette::categorical(i),
+                        dash: palette::dash(i),
+                        band: s.lower.is_some(),
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let top = draw_legend(&mut sc, &entries, PAD, w - PAD, top);
+        let labels: Vec<String> = y_ticks_l.iter().map(|t| t.1.clone()).collect();
+        let last_x_label = x_ticks_l
+            .last()
+            .map(|t| text_width(&t.1, TICK, false) / 2.0)
+            .unwrap_or(0.0);
+        let plot = Rect {
+            x0: left_margin(&labels, &self.y_label),
+            y0: top + 6.0,
+            x1: w - PAD - last_x_label.max(6.0),
+            y1: h - bottom_margin(&self.x_label),
+        };
+        if plot.w() < 40.0 || plot.h() < 40.0 {
+            return Err(too_small(CHART, &sc));
+        }
+        let xs = Scale {
+            d0: x0,
+            d1: x1,
+            r0: plot.x0,
+            r1: plot.x1,
+        };
+        let ys = Scale {
+            d0: y0,
+            d1: y1,
+            r0: plot.y1,
+            r1: plot.y0,
+        };
+        y_ticks(&mut sc, &plot, &ys, &y_ticks_l, true);
+        x_ticks(&mut sc, &plot, &xs, &x_ticks_l, false);
+
+        // bands first so every line stays on top of every band
+        for (si, s) in self.series.iter().enumerate() {
+            let (Some(lo), Some(up)) = (&s.lower, &s.upper) else {
+                continue;
+            };
+            let ok = |i: usize| s.x[i].is_finite() && lo[i].is_finite() && up[i].is_finite();
+            for (a, b) in runs(s.x.len(), ok) {
+                let mut pts: Vec<(f32, f32)> =
+                    (a..b).map(|i| (xs.map(s.x[i]), ys.map(up[i]))).collect();
+                pts.extend((a..b).rev().map(|i| (xs.map(s.x[i]), ys.map(lo[i]))));
+                if b - a == 1 {
+                    // a lone band value: show it as a short vertical whisker
+                    sc.line(
+                        pts[0],
+                        pts[1],
+                        Stroke {
+                            color: palette::categorical(si),
+                            width: 3.0,
+                            dash: None,
+                            opacity: 0.5,
+                        },
+                    );
+                    continue;
+                }
+                let pts = clip_polygon(&pts, &plot);
+                sc.polygon(pts, palette::categorical(si), BAND_OPACITY);
+            }
+        }
+        axis_lines(&mut sc, &plot);
+        for (si, s) in self.series.iter().enumerate() {
+            let color = palette::categorical(si);
+            let stroke = Stroke {
+                color,
+                width: 2.0,
+                dash: palette::dash(si),
+                opacity: 1.0,
+            };
+            let ok = |i: usize| s.x[i].is_finite() && s.y[i].is_finite();
+            let finite = (0..s.x.len()).filter(|&i| ok(i)).count();
+            for (a, b) in runs(s.x.len(), ok) {
+                let pts: Vec<(f32, f32)> =
+                    (a..b).map(|i| (xs.map(s.x[i]), ys.map(s.y[i]))).collect();
+                if pts.len() == 1 {
+                    if in_rect(pts[0], &plot) {
+                        sc.circle(pts[0], 3.0, Some(color), None);
+                    }
+                    continue;
+                }
+                for run in clip_polyline(&pts, &plot) {
+                    sc.polyline(run, stroke.clone());
+                }
+                // few points: mark them so the series stays identifiable in greyscale
+                if finite <= 24 {
+                    for p in pts.iter().filter(|p| in_rect(**p, &plot)) {
+                        sc.circle(*p, 3.0, Some(color), Some(Stroke::solid(Rgb::WHITE, 0.8)));
+                    }
+                }
+            }
+        }
+        axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
+        Ok(sc)
+    }
+}
+
+pub(crate) fn in_rect(p: (f32, f32), r: &Rect) -> bool {
+    p.0 >= r.x0 - 0.5 && p.0 <= r.x1 + 0.5 && p.1 >= r.y0 - 0.5 && p.1 <= r.y1 + 0.5
+}
+
+impl_chart!(LineChart);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_split_at_gaps() {
+        let v = [1.0, f64::NAN, 2.0, 3.0, f64::NAN];
+        assert_eq!(runs(v.len(), |i| v[i].is_finite()), vec![(0, 1), (2, 4)]);
+        assert!(runs(0, |_| true).is_empty());
+    }
+}

@@ -1,0 +1,365 @@
+//! The five chart types and the layout pieces they share (title, legend, axes).
+//!
+//! Legends are always placed between the title and the plot area, never on top of data.
+
+pub(crate) mod bar;
+pub(crate) mod diverging;
+pub(crate) mod line;
+pub(crate) mod phase;
+pub(crate) mod ribbon;
+
+use crate::axis::{Rect, Scale};
+use crate::font::{centre_baseline, text_width};
+use crate::scene::{Anchor, Rgb, Scene, Stroke};
+
+pub(crate) const TITLE: f32 = 18.0;
+pub(crate) const LABEL: f32 = 14.0;
+pub(crate) const TICK: f32 = 12.0;
+pub(crate) const LEGEND: f32 = 13.0;
+pub(crate) const PAD: f32 = 14.0;
+
+/// What a legend entry shows next to its text.
+#[derive(Clone, Debug)]
+pub(crate) enum Swatch {
+    Line {
+        color: Rgb,
+        dash: Option<Vec<f32>>,
+        band: bool,
+    },
+    Box(Rgb),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct LegendEntry {
+    pub label: String,
+    pub swatch: Swatch,
+}
+
+/// Font size at which `text` fits in `avail` px, at most `size` and at least 60% of it.
+pub(crate) fn fit_size(text: &str, size: f32, bold: bool, avail: f32) -> f32 {
+    let w = text_width(text, size, bold);
+    if w <= avail || w <= 0.0 {
+        size
+    } else {
+        (size * avail / w).max(size * 0.6)
+    }
+}
+
+/// Shortens `text` with an ellipsis so it fits in `avail` px at `size`.
+pub(crate) fn ellipsize(text: &str, size: f32, avail: f32) -> String {
+    if text_width(text, size, false) <= avail {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let s: String = chars.iter().collect::<String>() + "…";
+        if text_width(&s, size, false) <= avail {
+            return s;
+        }
+    }
+    "…".to_string()
+}
+
+/// Draws the chart title centred at the top; returns the y where content may start.
+pub(crate) fn draw_title(scene: &mut Scene, title: &str) -> f32 {
+    if title.trim().is_empty() {
+        return PAD;
+    }
+    let w = scene.width as f32;
+    let size = fit_size(title, TITLE, true, w - 2.0 * PAD);
+    scene.text_full(
+        (w / 2.0, PAD + size),
+        title,
+        size,
+        Anchor::Middle,
+        0.0,
+        Rgb::TEXT,
+        true,
+    );
+    PAD + size * 1.3 + 8.0
+}
+
+const SWATCH_W: f32 = 26.0;
+const ENTRY_GAP: f32 = 18.0;
+
+/// Lays out legend entries in centred rows between `x0` and `x1` starting at `y`; returns the y
+/// below the legend (unchanged when there are no entries).
+pub(crate) fn draw_legend(
+    scene: &mut Scene,
+    entries: &[LegendEntry],
+    x0: f32,
+    x1: f32,
+    y: f32,
+) -> f32 {
+    if entries.is_empty() {
+        return y;
+    }
+    let avail = (x1 - x0).max(40.0);
+    let max_label = avail - SWATCH_W - 6.0;
+    let items: Vec<(String, f32, &Swatch)> = entries
+        .iter()
+        .map(|e| {
+            let label = ellipsize(&e.label, LEGEND, max_label);
+            let w = SWATCH_W + 6.0 + text_width(&label, LEGEND, false);
+            (label, w, &e.swatch)
+        })
+        .collect();
+    // greedy rows
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut row_w = 0.0;
+    for (i, it) in items.iter().enumerate() {
+        let add = if rows.last().unwrap().is_empty() {
+            it.1
+        } else {
+            ENTRY_GAP + it.1
+        };
+        if row_w + add > avail && !rows.last().unwrap().is_empty() {
+            rows.push(vec![i]);
+            row_w = it.1;
+        } else {
+            rows.last_mut().unwrap().push(i);
+            row_w += add;
+        }
+    }
+    let line_h = LEGEND * 1.6;
+    let mut cy = y + line_h / 2.0;
+    for row in &rows {
+        let total: f32 =
+            row.iter().map(|&i| items[i].1).sum::<f32>() + ENTRY_GAP * (row.len() as f32 - 1.0);
+        let mut x = x0 + (avail - total) / 2.0;
+        for &i in row {
+            let (label, w, swatch) = &items[i];
+            match swatch {
+                Swatch::Line { color, dash, band } => {
+                    if *band {
+                        scene.items.push(crate::scene::Item::Polygon {
+                            pts: vec![
+                                (x, cy - 6.0),
+                                (x + SWATCH_W, cy - 6.0),
+                                (x + SWATCH_W, cy + 6.0),
+                                (x, cy + 6.0),
+                            ],
+                            fill: *color,
+                            opacity: BAND_OPACITY,
+                            stroke: None,
+                        });
+                    }
+                    scene.line(
+                        (x, cy),
+                        (x + SWATCH_W, cy),
+                        Stroke {
+                            color: *color,
+                            width: 2.5,
+                            dash: dash.clone(),
+                            opacity: 1.0,
+                        },
+                    );
+                }
+                Swatch::Box(c) => {
+                    scene.rect(
+                        x + 4.0,
+                        cy - 7.0,
+                        SWATCH_W - 8.0,
+                        14.0,
+                        Some(*c),
+                        Some(Stroke::solid(Rgb::AXIS, 0.6)),
+                    );
+                }
+            }
+            scene.text(
+                (x + SWATCH_W + 6.0, centre_baseline(cy, LEGEND)),
+                label,
+                LEGEND,
+                Anchor::Start,
+            );
+            x += w + ENTRY_GAP;
+        }
+        cy += line_h;
+    }
+    y + line_h * rows.len() as f32 + 4.0
+}
+
+pub(crate) const BAND_OPACITY: f32 = 0.2;
+
+/// Width of the widest string at `size`.
+pub(crate) fn max_width(labels: &[String], size: f32) -> f32 {
+    labels
+        .iter()
+        .map(|l| text_width(l, size, false))
+        .fold(0.0, f32::max)
+}
+
+/// Horizontal grid lines and left-hand tick labels for a vertical value axis.
+pub(crate) fn y_ticks(
+    scene: &mut Scene,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[(f64, String)],
+    grid: bool,
+) {
+    for (v, label) in ticks {
+        let y = scale.map(*v);
+        if !(plot.y0 - 0.5..=plot.y1 + 0.5).contains(&y) {
+            continue;
+        }
+        if grid {
+            scene.line((plot.x0, y), (plot.x1, y), Stroke::solid(Rgb::GRID, 1.0));
+        }
+        scene.line(
+            (plot.x0 - 5.0, y),
+            (plot.x0, y),
+            Stroke::solid(Rgb::AXIS, 1.0),
+        );
+        scene.text(
+            (plot.x0 - 8.0, centre_baseline(y, TICK)),
+            label,
+            TICK,
+            Anchor::End,
+        );
+    }
+}
+
+/// Vertical grid lines and tick labels below a horizontal axis, thinning labels that would
+/// overlap.
+pub(crate) fn x_ticks(
+    scene: &mut Scene,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[(f64, String)],
+    grid: bool,
+) {
+    let mut last_right = f32::NEG_INFINITY;
+    for (v, label) in ticks {
+        let x = scale.map(*v);
+        if !(plot.x0 - 0.5..=plot.x1 + 0.5).contains(&x) {
+            continue;
+        }
+        if grid {
+            scene.line((x, plot.y0), (x, plot.y1), Stroke::solid(Rgb::GRID, 1.0));
+        }
+        scene.line(
+            (x, plot.y1),
+            (x, plot.y1 + 5.0),
+            Stroke::solid(Rgb::AXIS, 1.0),
+        );
+        let w = text_width(label, TICK, false);
+        if x - w / 2.0 > last_right + 6.0 {
+            scene.text((x, plot.y1 + 8.0 + TICK), label, TICK, Anchor::Middle);
+            last_right = x + w / 2.0;
+        }
+    }
+}
+
+/// Space needed left of the plot for tick labels and a rotated y-axis title.
+pub(crate) fn left_margin(tick_labels: &[String], y_label: &str) -> f32 {
+    PAD + max_width(tick_labels, TICK)
+        + 12.0
+        + if y_label.trim().is_empty() {
+            0.0
+        } else {
+            LABEL * 1.4 + 4.0
+        }
+}
+
+/// Space needed below the plot for tick labels and an x-axis title.
+pub(crate) fn bottom_margin(x_label: &str) -> f32 {
+    PAD + TICK * 1.4
+        + 10.0
+        + if x_label.trim().is_empty() {
+            0.0
+        } else {
+            LABEL * 1.4 + 4.0
+        }
+}
+
+/// Axis titles: x centred under the plot, y rotated and centred left of it.
+pub(crate) fn axis_titles(scene: &mut Scene, plot: &Rect, x_label: &str, y_label: &str) {
+    let h = scene.height as f32;
+    if !x_label.trim().is_empty() {
+        let size = fit_size(x_label, LABEL, false, plot.w());
+        scene.text(
+            (plot.x0 + plot.w() / 2.0, h - PAD),
+            x_label,
+            size,
+            Anchor::Middle,
+        );
+    }
+    if !y_label.trim().is_empty() {
+        let size = fit_size(y_label, LABEL, false, plot.h());
+        let x = PAD + size;
+        scene.text_full(
+            (x, plot.y0 + plot.h() / 2.0),
+            y_label,
+            size,
+            Anchor::Middle,
+            -90.0,
+            Rgb::TEXT,
+            false,
+        );
+    }
+}
+
+/// The L-shaped axis lines.
+pub(crate) fn axis_lines(scene: &mut Scene, plot: &Rect) {
+    let s = Stroke::solid(Rgb::AXIS, 1.0);
+    scene.line((plot.x0, plot.y1), (plot.x1, plot.y1), s.clone());
+    scene.line((plot.x0, plot.y0), (plot.x0, plot.y1), s);
+}
+
+/// Checks that every row of a share matrix has `cols` finite, non-negative entries with a
+/// positive sum, and returns the rows rescaled to sum to 1 (`None` for rows containing NaN).
+pub(crate) fn normalise_shares(
+    chart: &'static str,
+    field: &str,
+    rows: &[Vec<f64>],
+    row_names: &[String],
+    cols: usize,
+) -> Result<Vec<Option<Vec<f64>>>, crate::ReportError> {
+    use crate::ReportError;
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let name = row_names.get(i).map(String::as_str).unwrap_or("");
+        if row.len() != cols {
+            return Err(ReportError::mismatch(
+                chart,
+                format!("{field}[{i}] ({name})"),
+                cols,
+                row.len(),
+                "one share per level/category",
+            ));
+        }
+        if row.iter().any(|v| v.is_nan()) {
+            out.push(None);
+            continue;
+        }
+        if let Some(v) = row.iter().find(|v| !v.is_finite() || **v < 0.0) {
+            return Err(ReportError::invalid(
+                chart,
+                format!("{field}[{i}] ({name})"),
+                format!("shares must be finite and >= 0, found {v}"),
+            ));
+        }
+        let sum: f64 = row.iter().sum();
+        if sum <= 0.0 {
+            return Err(ReportError::invalid(
+                chart,
+                format!("{field}[{i}] ({name})"),
+                "shares sum to 0",
+            ));
+        }
+        out.push(Some(row.iter().map(|v| v / sum).collect()));
+    }
+    Ok(out)
+}
+
+/// Error for a size that leaves no room for the plot once titles and labels are placed.
+pub(crate) fn too_small(chart: &'static str, sc: &Scene) -> crate::ReportError {
+    crate::ReportError::BadSize {
+        chart,
+        width: sc.width,
+        height: sc.height,
+        min: crate::scene::MIN_SIDE,
+        max: crate::scene::MAX_SIDE,
+    }
+}

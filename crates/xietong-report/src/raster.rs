@@ -1,0 +1,231 @@
+//! PNG output: the scene is rasterised with `tiny-skia` (anti-aliased paths) and text glyphs
+//! are drawn from the vendored font with `ab_glyph`.
+
+use crate::error::ReportError;
+use crate::font::{self, px_scale};
+use crate::scene::{Anchor, Item, Rgb, Scene, Stroke};
+use ab_glyph::{Font, GlyphId, ScaleFont, point};
+use tiny_skia::{
+    FillRule, FilterQuality, LineCap, LineJoin, Paint, PathBuilder, Pixmap, PixmapPaint,
+    PremultipliedColorU8, StrokeDash, Transform,
+};
+
+fn paint(c: Rgb, opacity: f32) -> Paint<'static> {
+    let mut p = Paint::default();
+    let a = (opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+    p.set_color_rgba8(c.0, c.1, c.2, a);
+    p.anti_alias = true;
+    p
+}
+
+fn sk_stroke(s: &Stroke) -> tiny_skia::Stroke {
+    tiny_skia::Stroke {
+        width: s.width,
+        line_cap: LineCap::Butt,
+        line_join: LineJoin::Round,
+        dash: s
+            .dash
+            .as_ref()
+            .and_then(|d| StrokeDash::new(d.clone(), 0.0)),
+        ..Default::default()
+    }
+}
+
+fn poly_path(pts: &[(f32, f32)], close: bool) -> Option<tiny_skia::Path> {
+    let mut pb = PathBuilder::new();
+    let mut it = pts.iter().filter(|p| p.0.is_finite() && p.1.is_finite());
+    let first = it.next()?;
+    pb.move_to(first.0, first.1);
+    for p in it {
+        pb.line_to(p.0, p.1);
+    }
+    if close {
+        pb.close();
+    }
+    pb.finish()
+}
+
+/// Renders `scene` to PNG bytes of exactly `scene.width` x `scene.height`.
+pub(crate) fn render_png(scene: &Scene) -> Result<Vec<u8>, ReportError> {
+    let pm = render_pixmap(scene)?;
+    pm.encode_png()
+        .map_err(|e| ReportError::Drawing(format!("PNG encoding: {e}")))
+}
+
+pub(crate) fn render_pixmap(scene: &Scene) -> Result<Pixmap, ReportError> {
+    let mut pm = Pixmap::new(scene.width, scene.height).ok_or_else(|| {
+        ReportError::Drawing(format!(
+            "cannot allocate a {}x{} image",
+            scene.width, scene.height
+        ))
+    })?;
+    pm.fill(tiny_skia::Color::WHITE);
+    let id = Transform::identity();
+    for item in &scene.items {
+        match item {
+            Item::Line { a, b, stroke } => {
+                if let Some(p) = poly_path(&[*a, *b], false) {
+                    pm.stroke_path(
+                        &p,
+                        &paint(stroke.color, stroke.opacity),
+                        &sk_stroke(stroke),
+                        id,
+                        None,
+                    );
+                }
+            }
+            Item::Polyline { pts, stroke } => {
+                if let Some(p) = poly_path(pts, false) {
+                    pm.stroke_path(
+                        &p,
+                        &paint(stroke.color, stroke.opacity),
+                        &sk_stroke(stroke),
+                        id,
+                        None,
+                    );
+                }
+            }
+            Item::Polygon {
+                pts,
+                fill,
+                opacity,
+                stroke,
+            } => {
+                if let Some(p) = poly_path(pts, true) {
+                    pm.fill_path(&p, &paint(*fill, *opacity), FillRule::Winding, id, None);
+                    if let Some(s) = stroke {
+                        pm.stroke_path(&p, &paint(s.color, s.opacity), &sk_stroke(s), id, None);
+                    }
+                }
+            }
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => {
+                if let Some(r) = tiny_skia::Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) {
+                    let p = PathBuilder::from_rect(r);
+                    if let Some(f) = fill {
+                        pm.fill_path(&p, &paint(*f, 1.0), FillRule::Winding, id, None);
+                    }
+                    if let Some(s) = stroke {
+                        pm.stroke_path(&p, &paint(s.color, s.opacity), &sk_stroke(s), id, None);
+                    }
+                }
+            }
+            Item::Circle { c, r, fill, stroke } => {
+                if let Some(p) = PathBuilder::from_circle(c.0, c.1, *r) {
+                    if let Some(f) = fill {
+                        pm.fill_path(&p, &paint(*f, 1.0), FillRule::Winding, id, None);
+                    }
+                    if let Some(s) = stroke {
+                        pm.stroke_path(&p, &paint(s.color, s.opacity), &sk_stroke(s), id, None);
+                    }
+                }
+            }
+            Item::Text {
+                pos,
+                text,
+                size,
+                anchor,
+                rotate,
+                color,
+                bold,
+            } => draw_text(&mut pm, *pos, text, *size, *anchor, *rotate, *color, *bold),
+        }
+    }
+    Ok(pm)
+}
+
+/// Draws one line of text: glyphs are rasterised into a small premultiplied buffer that is then
+/// composited with a translation (and rotation, for vertical axis titles).
+#[allow(clippy::too_many_arguments)]
+fn draw_text(
+    pm: &mut Pixmap,
+    pos: (f32, f32),
+    text: &str,
+    size: f32,
+    anchor: Anchor,
+    rotate: f32,
+    color: Rgb,
+    bold: bool,
+) {
+    let f = font::font();
+    let sf = f.as_scaled(px_scale(size));
+    let width = font::text_width(text, size, bold);
+    let ascent = sf.ascent();
+    let descent = sf.descent();
+    let pad = 2.0_f32;
+    let bw = (width + 2.0 * pad).ceil() as u32 + 1;
+    let bh = (ascent - descent + 2.0 * pad).ceil() as u32 + 1;
+    let Some(mut buf) = Pixmap::new(bw.max(1), bh.max(1)) else {
+        return;
+    };
+    let x_off = match anchor {
+        Anchor::Start => 0.0,
+        Anchor::Middle => -width / 2.0,
+        Anchor::End => -width,
+    };
+    // Place the buffer at whole pixels; keep the fractional part inside the buffer so glyph
+    // positions stay exact.
+    let ox = pos.0 + x_off - pad;
+    let oy = pos.1 - ascent - pad;
+    let (ix, iy) = if rotate == 0.0 {
+        (ox.floor(), oy.floor())
+    } else {
+        (ox, oy)
+    };
+    let fx = ox - ix;
+    let fy = oy - iy;
+    let baseline = pad + ascent + fy;
+    let passes: &[f32] = if bold { &[0.0, 0.045] } else { &[0.0] };
+    let stride = bw as usize;
+    for &dx in passes {
+        let mut caret = pad + fx + dx * size;
+        let mut prev: Option<GlyphId> = None;
+        for c in text.chars() {
+            let id = sf.glyph_id(c);
+            if let Some(p) = prev {
+                caret += sf.kern(p, id);
+            }
+            let glyph = id.with_scale_and_position(sf.scale(), point(caret, baseline));
+            caret += sf.h_advance(id);
+            prev = Some(id);
+            let Some(outlined) = f.outline_glyph(glyph) else {
+                continue;
+            };
+            let b = outlined.px_bounds();
+            let pixels = buf.pixels_mut();
+            outlined.draw(|gx, gy, cov| {
+                let x = b.min.x as i32 + gx as i32;
+                let y = b.min.y as i32 + gy as i32;
+                if x < 0 || y < 0 || x >= bw as i32 || y >= bh as i32 {
+                    return;
+                }
+                let i = y as usize * stride + x as usize;
+                let old = pixels[i];
+                let a = (cov.clamp(0.0, 1.0) * 255.0).round() as u16;
+                let na = a.max(old.alpha() as u16) as u8;
+                let pre = |ch: u8| ((ch as u16 * na as u16 + 127) / 255) as u8;
+                if let Some(px) =
+                    PremultipliedColorU8::from_rgba(pre(color.0), pre(color.1), pre(color.2), na)
+                {
+                    pixels[i] = px;
+                }
+            });
+        }
+    }
+    let mut pp = PixmapPaint::default();
+    let tf = if rotate == 0.0 {
+        pp.quality = FilterQuality::Nearest;
+        Transform::from_translate(ix, iy)
+    } else {
+        pp.quality = FilterQuality::Bilinear;
+        Transform::from_translate(ix, iy)
+            .post_concat(Transform::from_rotate_at(rotate, pos.0, pos.1))
+    };
+    pm.draw_pixmap(0, 0, buf.as_ref(), &pp, tf, None);
+}
