@@ -1,0 +1,557 @@
+//! Experimental designs: row-major matrices of factor values, in design order.
+//!
+//! Every design is built in the unit hypercube and mapped through [`Factor::scale`]. Random designs
+//! are a pure function of a `u64` seed (PCG64, see [`crate::rng`]); quasi-random ones of their
+//! size and skip. Problems that make a design meaningless (no factors, inverted bounds, fewer than
+//! two levels, zero points) are errors; choices that are legal but weaken the method (a Sobol size
+//! that is not a power of two, an odd Morris level count) come back as [`DesignWarning`]s.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use sobol::Sobol;
+use sobol::params::JoeKuoD6;
+
+use crate::error::{Result, SaError, invalid};
+use crate::factor::{Factor, Range, validate_factors};
+use crate::rng::SeededRng;
+
+/// Largest design accepted, in cells (rows x factors): 2^28 f64 values are 2 GiB.
+pub const MAX_CELLS: usize = 1 << 28;
+
+/// How a design was made, with what the analyses need to read its outputs back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Method {
+    FullFactorial {
+        levels: Vec<usize>,
+    },
+    List,
+    Uniform {
+        seed: u64,
+    },
+    LatinHypercube {
+        seed: u64,
+    },
+    Sobol {
+        skip: u64,
+    },
+    /// Rows in blocks of `D + 2` (or `2D + 2` with second order): A, AB_1..AB_D, [BA_1..BA_D,] B.
+    Saltelli {
+        base_samples: usize,
+        second_order: bool,
+        skip: u64,
+    },
+    /// `trajectories` blocks of `D + 1` rows; `steps[t * D + s]` is the move from row `s` to `s + 1`.
+    Morris {
+        trajectories: usize,
+        levels: usize,
+        delta: f64,
+        seed: u64,
+        steps: Vec<MorrisStep>,
+    },
+}
+
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::FullFactorial { .. } => "full-factorial",
+            Method::List => "list",
+            Method::Uniform { .. } => "uniform random",
+            Method::LatinHypercube { .. } => "Latin hypercube",
+            Method::Sobol { .. } => "Sobol sequence",
+            Method::Saltelli { .. } => "Saltelli",
+            Method::Morris { .. } => "Morris",
+        }
+    }
+}
+
+/// One move inside a Morris trajectory: which factor changed and in which direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MorrisStep {
+    pub factor: usize,
+    pub increase: bool,
+}
+
+/// A legal design choice that weakens the method; report it to the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DesignWarning {
+    /// Sobol' points are balanced only in blocks of 2^m.
+    SobolNotPowerOfTwo { n: usize },
+    /// Skipping a number of points that is not 2^m breaks the same balance.
+    SkipNotPowerOfTwo { skip: u64 },
+    /// More points than skipped: SALib warns that convergence may not be valid.
+    MorePointsThanSkipped { n: usize, skip: u64 },
+    /// Morris with an odd number of levels samples the grid unevenly.
+    MorrisOddLevels { levels: usize },
+}
+
+impl fmt::Display for DesignWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DesignWarning::SobolNotPowerOfTwo { n } => write!(
+                f,
+                "Sobol' N = {n} is not a power of two; the sequence's balance properties hold only for N = 2^m (e.g. {})",
+                n.next_power_of_two()
+            ),
+            DesignWarning::SkipNotPowerOfTwo { skip } => write!(
+                f,
+                "skipping {skip} Sobol' points: convergence properties hold only when the skip is a power of two"
+            ),
+            DesignWarning::MorePointsThanSkipped { n, skip } => write!(
+                f,
+                "N = {n} is larger than the {skip} skipped Sobol' points; convergence may not be valid"
+            ),
+            DesignWarning::MorrisOddLevels { levels } => write!(
+                f,
+                "Morris with an odd number of levels ({levels}) samples the grid unevenly; use an even number"
+            ),
+        }
+    }
+}
+
+/// A design: `n_rows` points over `factors`, row-major in `points`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Design {
+    pub factors: Vec<Factor>,
+    pub n_rows: usize,
+    pub points: Vec<f64>,
+    pub method: Method,
+    pub warnings: Vec<DesignWarning>,
+}
+
+impl Design {
+    pub fn n_cols(&self) -> usize {
+        self.factors.len()
+    }
+
+    /// Point `i` (one value per factor, in factor order).
+    pub fn row(&self, i: usize) -> &[f64] {
+        let d = self.n_cols();
+        &self.points[i * d..(i + 1) * d]
+    }
+
+    /// All points in design order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &[f64]> {
+        self.points.chunks_exact(self.n_cols())
+    }
+
+    pub fn factor_names(&self) -> Vec<&str> {
+        self.factors.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
+fn check_size(rows: usize, cols: usize, what: &str) -> Result<()> {
+    match rows.checked_mul(cols) {
+        Some(cells) if cells <= MAX_CELLS => Ok(()),
+        _ => Err(SaError::TooLarge(format!(
+            "{what} needs {rows} points x {cols} factors, more than the {MAX_CELLS} values this library holds in memory; reduce the size"
+        ))),
+    }
+}
+
+fn positive(field: &'static str, n: usize) -> Result<()> {
+    if n == 0 {
+        Err(invalid(field, "at least 1", n))
+    } else {
+        Ok(())
+    }
+}
+
+fn build(
+    factors: &[Factor],
+    unit: Vec<f64>,
+    method: Method,
+    warnings: Vec<DesignWarning>,
+) -> Design {
+    let d = factors.len();
+    let n_rows = unit.len() / d;
+    let mut points = unit;
+    for row in points.chunks_exact_mut(d) {
+        for (v, f) in row.iter_mut().zip(factors) {
+            *v = f.scale(*v);
+        }
+    }
+    Design {
+        factors: factors.to_vec(),
+        n_rows,
+        points,
+        method,
+        warnings,
+    }
+}
+
+/// Full-factorial grid. `levels[i]` is the number of evenly spaced values (ends included, at least 2)
+/// of continuous factor `i`; for a factor with listed levels give 0 or its level count. The first
+/// factor varies slowest, the last fastest.
+pub fn full_factorial(factors: &[Factor], levels: &[usize]) -> Result<Design> {
+    validate_factors(factors)?;
+    if levels.len() != factors.len() {
+        return Err(invalid(
+            "levels",
+            format!("one level count per factor ({})", factors.len()),
+            format!("{} counts", levels.len()),
+        ));
+    }
+    let mut values: Vec<Vec<f64>> = Vec::with_capacity(factors.len());
+    let mut used = Vec::with_capacity(factors.len());
+    for (f, &n) in factors.iter().zip(levels) {
+        let vals = match &f.range {
+            Range::Continuous { low, high } => {
+                if n < 2 {
+                    return Err(SaError::InvalidFactor {
+                        name: f.name.clone(),
+                        reason: format!("a grid needs at least 2 levels, got {n}"),
+                    });
+                }
+                let step = (high - low) / (n - 1) as f64;
+                (0..n)
+                    .map(|i| {
+                        if i == n - 1 {
+                            *high
+                        } else {
+                            low + i as f64 * step
+                        }
+                    })
+                    .collect()
+            }
+            Range::Levels(ls) => {
+                if n != 0 && n != ls.len() {
+                    return Err(SaError::InvalidFactor {
+                        name: f.name.clone(),
+                        reason: format!(
+                            "has {} listed levels, so its grid level count must be 0 or {}, got {n}",
+                            ls.len(),
+                            ls.len()
+                        ),
+                    });
+                }
+                ls.clone()
+            }
+        };
+        used.push(vals.len());
+        values.push(vals);
+    }
+    let rows = used
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .ok_or_else(|| {
+            SaError::TooLarge(format!("a grid with levels {used:?} has too many points"))
+        })?;
+    check_size(rows, factors.len(), "the full-factorial grid")?;
+    let d = factors.len();
+    let mut points = Vec::with_capacity(rows * d);
+    let mut idx = vec![0usize; d];
+    for _ in 0..rows {
+        points.extend(idx.iter().zip(&values).map(|(&i, v)| v[i]));
+        for j in (0..d).rev() {
+            idx[j] += 1;
+            if idx[j] < used[j] {
+                break;
+            }
+            idx[j] = 0;
+        }
+    }
+    Ok(Design {
+        factors: factors.to_vec(),
+        n_rows: rows,
+        points,
+        method: Method::FullFactorial { levels: used },
+        warnings: vec![],
+    })
+}
+
+/// An explicit list of points, checked against the factors' bounds and levels.
+pub fn list(factors: &[Factor], rows: &[Vec<f64>]) -> Result<Design> {
+    validate_factors(factors)?;
+    if rows.is_empty() {
+        return Err(invalid("rows", "at least one point", "an empty list"));
+    }
+    check_size(rows.len(), factors.len(), "the list design")?;
+    let mut points = Vec::with_capacity(rows.len() * factors.len());
+    for (r, row) in rows.iter().enumerate() {
+        if row.len() != factors.len() {
+            return Err(SaError::InvalidRow {
+                row: r,
+                reason: format!(
+                    "has {} values, expected one per factor ({})",
+                    row.len(),
+                    factors.len()
+                ),
+            });
+        }
+        for (f, &v) in factors.iter().zip(row) {
+            if !f.contains(v) {
+                return Err(SaError::InvalidRow {
+                    row: r,
+                    reason: format!("factor `{}` is {v}, expected {}", f.name, f.expected()),
+                });
+            }
+        }
+        points.extend_from_slice(row);
+    }
+    Ok(Design {
+        factors: factors.to_vec(),
+        n_rows: rows.len(),
+        points,
+        method: Method::List,
+        warnings: vec![],
+    })
+}
+
+/// `n` independent uniform points.
+pub fn uniform(factors: &[Factor], n: usize, seed: u64) -> Result<Design> {
+    validate_factors(factors)?;
+    positive("n", n)?;
+    check_size(n, factors.len(), "the random design")?;
+    let mut rng = SeededRng::new(seed);
+    let unit = (0..n * factors.len()).map(|_| rng.unit()).collect();
+    Ok(build(factors, unit, Method::Uniform { seed }, vec![]))
+}
+
+/// Latin hypercube: each factor's range cut into `n` equal strata, one point per stratum, strata
+/// paired at random across factors (as SALib's `latin.sample`).
+pub fn latin_hypercube(factors: &[Factor], n: usize, seed: u64) -> Result<Design> {
+    validate_factors(factors)?;
+    positive("n", n)?;
+    check_size(n, factors.len(), "the Latin hypercube")?;
+    let d = factors.len();
+    let mut rng = SeededRng::new(seed);
+    let mut unit = vec![0.0; n * d];
+    let mut column = vec![0.0; n];
+    for j in 0..d {
+        for (i, c) in column.iter_mut().enumerate() {
+            *c = (i as f64 + rng.unit()) / n as f64;
+        }
+        rng.shuffle(&mut column);
+        for (i, c) in column.iter().enumerate() {
+            unit[i * d + j] = *c;
+        }
+    }
+    Ok(build(
+        factors,
+        unit,
+        Method::LatinHypercube { seed },
+        vec![],
+    ))
+}
+
+fn joe_kuo() -> &'static JoeKuoD6 {
+    static PARAMS: OnceLock<JoeKuoD6> = OnceLock::new();
+    PARAMS.get_or_init(JoeKuoD6::standard)
+}
+
+/// Most dimensions the bundled Joe-Kuo table supports (Saltelli uses two per factor).
+pub fn max_sobol_dims() -> usize {
+    joe_kuo().max_dims
+}
+
+fn sobol_warnings(n: usize, skip: u64) -> Vec<DesignWarning> {
+    let mut w = vec![];
+    if !n.is_power_of_two() {
+        w.push(DesignWarning::SobolNotPowerOfTwo { n });
+    }
+    if skip > 0 {
+        if !skip.is_power_of_two() {
+            w.push(DesignWarning::SkipNotPowerOfTwo { skip });
+        }
+        // SALib compares floor(log2) of both.
+        if n.ilog2() > skip.ilog2() {
+            w.push(DesignWarning::MorePointsThanSkipped { n, skip });
+        }
+    }
+    w
+}
+
+/// `n` points of `dims`-dimensional unscrambled Sobol' sequence after skipping `skip`, row-major.
+fn sobol_unit(dims: usize, n: usize, skip: u64) -> Result<Vec<f64>> {
+    if dims > max_sobol_dims() {
+        return Err(SaError::TooLarge(format!(
+            "the Sobol' sequence supports at most {} dimensions, {dims} were needed",
+            max_sobol_dims()
+        )));
+    }
+    let total = (n as u64).checked_add(skip).filter(|&t| t < (1u64 << 32));
+    if total.is_none() {
+        return Err(invalid(
+            "n + skip",
+            "below 2^32 Sobol' points",
+            format!("{n} + {skip}"),
+        ));
+    }
+    let seq = Sobol::<f64>::new(dims, joe_kuo());
+    let mut out = Vec::with_capacity(n * dims);
+    for p in seq.skip(skip as usize).take(n) {
+        out.extend_from_slice(&p);
+    }
+    Ok(out)
+}
+
+/// `n` points of the unscrambled Sobol' sequence (Joe-Kuo 6.21201 directions, Gray-code order)
+/// after skipping the first `skip` points: the points of scipy's `qmc.Sobol(scramble=False)`.
+pub fn sobol_sequence(factors: &[Factor], n: usize, skip: u64) -> Result<Design> {
+    validate_factors(factors)?;
+    positive("n", n)?;
+    check_size(n, factors.len(), "the Sobol' design")?;
+    let unit = sobol_unit(factors.len(), n, skip)?;
+    Ok(build(
+        factors,
+        unit,
+        Method::Sobol { skip },
+        sobol_warnings(n, skip),
+    ))
+}
+
+/// Options of the Saltelli design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaltelliOptions {
+    /// Add the BA blocks needed for second-order indices (`N(2D+2)` rows instead of `N(D+2)`).
+    pub second_order: bool,
+    /// Sobol' points skipped before the base samples. 0 is SALib 1.6's `sobol.sample(...,
+    /// scramble=False)` default; [`legacy_saltelli_skip`] gives the deprecated `saltelli.sample`'s.
+    pub skip: u64,
+}
+
+impl Default for SaltelliOptions {
+    fn default() -> Self {
+        SaltelliOptions {
+            second_order: true,
+            skip: 0,
+        }
+    }
+}
+
+/// The skip of SALib's deprecated `saltelli.sample`: the next power of two >= N, at least 16.
+pub fn legacy_saltelli_skip(n: usize) -> u64 {
+    (n.max(1).next_power_of_two() as u64).max(16)
+}
+
+/// Rows per base sample of a Saltelli design.
+pub fn saltelli_block(d: usize, second_order: bool) -> usize {
+    if second_order { 2 * d + 2 } else { d + 2 }
+}
+
+/// Saltelli's cross-sampled design for Sobol' indices, row for row as SALib's `sobol.sample` with
+/// `scramble=False`: base sample `i` is point `skip + i` of a 2D-dimensional Sobol' sequence, its
+/// first D coordinates are A, the last D are B; each base sample gives the rows A, AB_1..AB_D
+/// (A with column j from B), [BA_1..BA_D (B with column j from A),] B.
+pub fn saltelli(factors: &[Factor], n: usize, options: SaltelliOptions) -> Result<Design> {
+    validate_factors(factors)?;
+    positive("n", n)?;
+    let d = factors.len();
+    let block = saltelli_block(d, options.second_order);
+    let rows = n.checked_mul(block).ok_or_else(|| {
+        SaError::TooLarge(format!("N = {n} base samples x {block} rows overflow"))
+    })?;
+    check_size(rows, d, "the Saltelli design")?;
+    let base = sobol_unit(2 * d, n, options.skip)?;
+    let mut unit = Vec::with_capacity(rows * d);
+    for s in base.chunks_exact(2 * d) {
+        let (a, b) = s.split_at(d);
+        unit.extend_from_slice(a);
+        for k in 0..d {
+            unit.extend((0..d).map(|j| if j == k { b[j] } else { a[j] }));
+        }
+        if options.second_order {
+            for k in 0..d {
+                unit.extend((0..d).map(|j| if j == k { a[j] } else { b[j] }));
+            }
+        }
+        unit.extend_from_slice(b);
+    }
+    let method = Method::Saltelli {
+        base_samples: n,
+        second_order: options.second_order,
+        skip: options.skip,
+    };
+    Ok(build(
+        factors,
+        unit,
+        method,
+        sobol_warnings(n, options.skip),
+    ))
+}
+
+/// The Morris step in unit space, `p / (2 (p - 1))`.
+pub fn morris_delta(levels: usize) -> f64 {
+    levels as f64 / (2.0 * (levels as f64 - 1.0))
+}
+
+/// `r` Morris trajectories on a `p`-level grid (Campolongo et al. 2007 form, as SALib's
+/// `morris.sample` without trajectory optimisation). Each trajectory starts at a random base point
+/// with coordinates in `{0, 1/(p-1), ..., 1 - delta}`, then moves one factor at a time, in random
+/// order, by `delta` up or down (random direction per factor): `D + 1` rows per trajectory.
+pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64) -> Result<Design> {
+    validate_factors(factors)?;
+    positive("trajectories", trajectories)?;
+    if levels < 2 {
+        return Err(invalid("levels", "at least 2", levels));
+    }
+    let d = factors.len();
+    let rows = trajectories
+        .checked_mul(d + 1)
+        .ok_or_else(|| SaError::TooLarge(format!("{trajectories} trajectories overflow")))?;
+    check_size(rows, d, "the Morris design")?;
+    let delta = morris_delta(levels);
+    // numpy.linspace(0, 1 - delta, levels / 2): the possible base coordinates.
+    let n_base = levels / 2;
+    let step = if n_base > 1 {
+        (1.0 - delta) / (n_base - 1) as f64
+    } else {
+        0.0
+    };
+    let base_grid: Vec<f64> = (0..n_base)
+        .map(|i| {
+            if i + 1 == n_base && n_base > 1 {
+                1.0 - delta
+            } else {
+                i as f64 * step
+            }
+        })
+        .collect();
+
+    let mut rng = SeededRng::new(seed);
+    let mut unit = Vec::with_capacity(rows * d);
+    let mut steps = Vec::with_capacity(trajectories * d);
+    let mut order: Vec<usize> = (0..d).collect();
+    let mut x_star = vec![0.0; d];
+    let mut up = vec![false; d];
+    for _ in 0..trajectories {
+        for j in 0..d {
+            x_star[j] = base_grid[rng.below(n_base)];
+            up[j] = rng.coin();
+        }
+        for (j, o) in order.iter_mut().enumerate() {
+            *o = j;
+        }
+        rng.shuffle(&mut order);
+        // A factor moving up starts at x*, one moving down starts at x* + delta.
+        let mut x: Vec<f64> = (0..d)
+            .map(|j| if up[j] { x_star[j] } else { x_star[j] + delta })
+            .collect();
+        unit.extend_from_slice(&x);
+        for &j in &order {
+            x[j] = if up[j] { x_star[j] + delta } else { x_star[j] };
+            unit.extend_from_slice(&x);
+            steps.push(MorrisStep {
+                factor: j,
+                increase: up[j],
+            });
+        }
+    }
+    let warnings = if levels % 2 == 1 {
+        vec![DesignWarning::MorrisOddLevels { levels }]
+    } else {
+        vec![]
+    };
+    let method = Method::Morris {
+        trajectories,
+        levels,
+        delta,
+        seed,
+        steps,
+    };
+    Ok(build(factors, unit, method, warnings))
+}

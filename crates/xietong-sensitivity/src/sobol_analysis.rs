@@ -1,0 +1,294 @@
+//! Sobol' indices from a Saltelli design, with the estimators of SALib's `sobol.analyze`.
+//!
+//! Outputs are first standardised, `(y - mean) / sd` over all rows (population sd), as SALib does.
+//! With `V = var(A ∪ B)` (population variance over the A and B rows only):
+//!
+//! * first order (Saltelli et al. 2010): `S_j = mean(B * (AB_j - A)) / V`
+//! * total order (Jansen 1999): `ST_j = mean((A - AB_j)^2) / (2 V)`
+//! * second order (Saltelli 2002): `S_jk = mean(BA_j * AB_k - A * B) / V - S_j - S_k`
+//!
+//! Confidence: `N` base samples are resampled with replacement `resamples` times (the same index
+//! draws for every index, as SALib); the reported `*_conf` is the half-width
+//! `z_{(1+conf)/2} * sd(bootstrap estimates)`, SALib's normal-approximation interval.
+
+use serde::{Deserialize, Serialize};
+
+use crate::design::{Design, Method, saltelli_block};
+use crate::error::{Result, SaError, check_finite, invalid};
+use crate::rng::SeededRng;
+use crate::special::normal_quantile;
+
+/// Options of [`sobol_analyze`]; the defaults are SALib's (100 resamples, 95 %).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SobolOptions {
+    pub resamples: usize,
+    pub conf_level: f64,
+    pub seed: u64,
+}
+
+impl Default for SobolOptions {
+    fn default() -> Self {
+        SobolOptions {
+            resamples: 100,
+            conf_level: 0.95,
+            seed: 0,
+        }
+    }
+}
+
+/// A second-order index of factors `i < j`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairIndex {
+    pub i: usize,
+    pub j: usize,
+    pub value: f64,
+    pub conf: f64,
+}
+
+/// First-, total- and (optionally) second-order Sobol' indices, one entry per factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SobolIndices {
+    pub names: Vec<String>,
+    pub base_samples: usize,
+    pub s1: Vec<f64>,
+    pub s1_conf: Vec<f64>,
+    pub st: Vec<f64>,
+    pub st_conf: Vec<f64>,
+    /// Pairs in order (0,1), (0,2), ..., (D-2,D-1); empty without second order.
+    pub s2: Vec<PairIndex>,
+    pub conf_level: f64,
+    pub resamples: usize,
+    /// E.g. constant outputs, for which every index is reported as 0 (as SALib does).
+    pub warnings: Vec<String>,
+}
+
+impl SobolIndices {
+    /// The second-order index of factors `i` and `j` (either order).
+    pub fn s2(&self, i: usize, j: usize) -> Option<&PairIndex> {
+        let (i, j) = if i < j { (i, j) } else { (j, i) };
+        self.s2.iter().find(|p| p.i == i && p.j == j)
+    }
+}
+
+/// Sobol' indices for the outputs `y` (one per row, in design order) of a Saltelli design.
+pub fn sobol_analyze(design: &Design, y: &[f64], options: &SobolOptions) -> Result<SobolIndices> {
+    let Method::Saltelli { second_order, .. } = design.method else {
+        return Err(SaError::WrongDesign {
+            method: "Sobol'",
+            got: design.method.name().into(),
+        });
+    };
+    if y.len() != design.n_rows {
+        return Err(SaError::OutputLength {
+            method: "Sobol' analysis",
+            expected: format!("{} (one per design row)", design.n_rows),
+            got: y.len(),
+        });
+    }
+    let names: Vec<String> = design.factors.iter().map(|f| f.name.clone()).collect();
+    sobol_analyze_outputs(&names, second_order, y, options)
+}
+
+/// As [`sobol_analyze`] from the outputs alone, like SALib: `N = len / (2D + 2)` (or `D + 2`).
+pub fn sobol_analyze_outputs(
+    names: &[String],
+    second_order: bool,
+    y: &[f64],
+    options: &SobolOptions,
+) -> Result<SobolIndices> {
+    let d = names.len();
+    if d == 0 {
+        return Err(SaError::NoFactors);
+    }
+    let block = saltelli_block(d, second_order);
+    if y.is_empty() || y.len() % block != 0 {
+        return Err(SaError::OutputLength {
+            method: "Sobol' analysis",
+            expected: format!("a positive multiple of {block} (rows per base sample with D = {d})"),
+            got: y.len(),
+        });
+    }
+    if options.resamples < 2 {
+        return Err(invalid("resamples", "at least 2", options.resamples));
+    }
+    if !(options.conf_level > 0.0 && options.conf_level < 1.0) {
+        return Err(invalid(
+            "conf_level",
+            "strictly between 0 and 1",
+            options.conf_level,
+        ));
+    }
+    check_finite(y)?;
+    let n = y.len() / block;
+    let pairs: Vec<(usize, usize)> = if second_order {
+        (0..d)
+            .flat_map(|i| (i + 1..d).map(move |j| (i, j)))
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut out = SobolIndices {
+        names: names.to_vec(),
+        base_samples: n,
+        s1: vec![0.0; d],
+        s1_conf: vec![0.0; d],
+        st: vec![0.0; d],
+        st_conf: vec![0.0; d],
+        s2: pairs
+            .iter()
+            .map(|&(i, j)| PairIndex {
+                i,
+                j,
+                value: 0.0,
+                conf: 0.0,
+            })
+            .collect(),
+        conf_level: options.conf_level,
+        resamples: options.resamples,
+        warnings: vec![],
+    };
+
+    let len = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / len;
+    let sd = (y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / len).sqrt();
+    if !(sd > 0.0) {
+        out.warnings.push(
+            "all model outputs are identical: every index is reported as 0 (the output does not depend on the factors)"
+                .into(),
+        );
+        return Ok(out);
+    }
+    let yn: Vec<f64> = y.iter().map(|v| (v - mean) / sd).collect();
+    let col = |offset: usize| -> Vec<f64> { (0..n).map(|i| yn[i * block + offset]).collect() };
+    let a = col(0);
+    let b = col(block - 1);
+    let ab: Vec<Vec<f64>> = (0..d).map(|j| col(1 + j)).collect();
+    let ba: Vec<Vec<f64>> = if second_order {
+        (0..d).map(|j| col(1 + d + j)).collect()
+    } else {
+        vec![]
+    };
+
+    let full: Vec<usize> = (0..n).collect();
+    let est = Estimates::compute(&a, &b, &ab, &ba, &pairs, &full);
+    if est.constant {
+        out.warnings
+            .push("the A and B rows give identical outputs: every index is reported as 0".into());
+    }
+    out.s1.clone_from(&est.s1);
+    out.st.clone_from(&est.st);
+    for (p, v) in out.s2.iter_mut().zip(&est.s2) {
+        p.value = *v;
+    }
+
+    // Bootstrap over base samples.
+    let r = options.resamples;
+    let mut rng = SeededRng::new(options.seed);
+    let mut boot_s1 = vec![Vec::with_capacity(r); d];
+    let mut boot_st = vec![Vec::with_capacity(r); d];
+    let mut boot_s2 = vec![Vec::with_capacity(r); pairs.len()];
+    let mut idx = vec![0usize; n];
+    for _ in 0..r {
+        for i in idx.iter_mut() {
+            *i = rng.below(n);
+        }
+        let e = Estimates::compute(&a, &b, &ab, &ba, &pairs, &idx);
+        for j in 0..d {
+            boot_s1[j].push(e.s1[j]);
+            boot_st[j].push(e.st[j]);
+        }
+        for (k, v) in e.s2.iter().enumerate() {
+            boot_s2[k].push(*v);
+        }
+    }
+    let z = normal_quantile(0.5 + options.conf_level / 2.0);
+    for j in 0..d {
+        out.s1_conf[j] = z * sample_sd(&boot_s1[j]);
+        out.st_conf[j] = z * sample_sd(&boot_st[j]);
+    }
+    for (p, v) in out.s2.iter_mut().zip(&boot_s2) {
+        p.conf = z * sample_sd(v);
+    }
+    Ok(out)
+}
+
+fn sample_sd(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Point estimates on one (re)sample of base-sample indices.
+struct Estimates {
+    s1: Vec<f64>,
+    st: Vec<f64>,
+    s2: Vec<f64>,
+    constant: bool,
+}
+
+impl Estimates {
+    fn compute(
+        a: &[f64],
+        b: &[f64],
+        ab: &[Vec<f64>],
+        ba: &[Vec<f64>],
+        pairs: &[(usize, usize)],
+        idx: &[usize],
+    ) -> Estimates {
+        let d = ab.len();
+        let n = idx.len() as f64;
+        let mut sum = 0.0;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &i in idx {
+            sum += a[i] + b[i];
+            lo = lo.min(a[i]).min(b[i]);
+            hi = hi.max(a[i]).max(b[i]);
+        }
+        let mean = sum / (2.0 * n);
+        let var = idx
+            .iter()
+            .map(|&i| (a[i] - mean).powi(2) + (b[i] - mean).powi(2))
+            .sum::<f64>()
+            / (2.0 * n);
+        // SALib: constant A ∪ B, or a variance below machine epsilon, gives 0.
+        if hi - lo <= f64::EPSILON || var <= f64::EPSILON {
+            return Estimates {
+                s1: vec![0.0; d],
+                st: vec![0.0; d],
+                s2: vec![0.0; pairs.len()],
+                constant: true,
+            };
+        }
+        let mut s1 = vec![0.0; d];
+        let mut st = vec![0.0; d];
+        for j in 0..d {
+            let abj = &ab[j];
+            let (mut f, mut t) = (0.0, 0.0);
+            for &i in idx {
+                f += b[i] * (abj[i] - a[i]);
+                let diff = a[i] - abj[i];
+                t += diff * diff;
+            }
+            s1[j] = f / n / var;
+            st[j] = 0.5 * (t / n) / var;
+        }
+        let s2 = pairs
+            .iter()
+            .map(|&(j, k)| {
+                let (baj, abk) = (&ba[j], &ab[k]);
+                let v: f64 = idx
+                    .iter()
+                    .map(|&i| baj[i] * abk[i] - a[i] * b[i])
+                    .sum::<f64>()
+                    / n;
+                v / var - s1[j] - s1[k]
+            })
+            .collect();
+        Estimates {
+            s1,
+            st,
+            s2,
+            constant: false,
+        }
+    }
+}

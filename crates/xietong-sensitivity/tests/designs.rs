@@ -1,0 +1,344 @@
+//! Designs: SALib/scipy agreement bit for bit, structure, determinism and validation errors.
+
+mod common;
+
+use common::{fixture, fixture_text, matrix};
+use xietong_sensitivity::design::{self, Method, legacy_saltelli_skip};
+use xietong_sensitivity::{DesignWarning, Factor, SaError, SaltelliOptions};
+
+fn factors_from_bounds(bounds: &[Vec<f64>]) -> Vec<Factor> {
+    let names = ["a", "b", "c", "d", "e", "f"];
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let name = if bounds.len() == 3 {
+                format!("x{}", i + 1)
+            } else {
+                names[i].to_string()
+            };
+            Factor::new(name, b[0], b[1])
+        })
+        .collect()
+}
+
+#[test]
+fn saltelli_equals_salib_bit_for_bit() {
+    let fx = fixture("designs.json");
+    for case in fx["saltelli"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let bounds = matrix(&case["bounds"]);
+        let factors = factors_from_bounds(&bounds);
+        let opts = SaltelliOptions {
+            second_order: case["second_order"].as_bool().unwrap(),
+            skip: case["skip"].as_u64().unwrap(),
+        };
+        let n = case["n"].as_u64().unwrap() as usize;
+        let d = design::saltelli(&factors, n, opts).unwrap();
+        let want = matrix(&case["points"]);
+        assert_eq!(d.n_rows, want.len(), "{name}: row count");
+        let rows_per = if opts.second_order {
+            2 * factors.len() + 2
+        } else {
+            factors.len() + 2
+        };
+        assert_eq!(d.n_rows, n * rows_per, "{name}: N(2D+2) / N(D+2)");
+        for (i, (got, want)) in d.rows().zip(&want).enumerate() {
+            assert_eq!(got, want.as_slice(), "{name}: row {i}");
+        }
+    }
+}
+
+#[test]
+fn sobol_sequence_equals_scipy_unscrambled() {
+    let fx = fixture("designs.json");
+    let want = matrix(&fx["sobol_plain_d5_n64"]);
+    let factors: Vec<Factor> = (0..5)
+        .map(|i| Factor::new(format!("u{i}"), 0.0, 1.0))
+        .collect();
+    let d = design::sobol_sequence(&factors, 64, 0).unwrap();
+    assert!(d.warnings.is_empty());
+    for (i, (got, want)) in d.rows().zip(&want).enumerate() {
+        assert_eq!(got, want.as_slice(), "row {i}");
+    }
+}
+
+#[test]
+fn sobol_n_not_power_of_two_warns_not_fails() {
+    let factors = vec![Factor::new("a", 0.0, 1.0), Factor::new("b", 0.0, 1.0)];
+    let d = design::saltelli(&factors, 100, SaltelliOptions::default()).unwrap();
+    assert_eq!(d.n_rows, 100 * 6);
+    assert_eq!(
+        d.warnings,
+        vec![DesignWarning::SobolNotPowerOfTwo { n: 100 }]
+    );
+    assert!(d.warnings[0].to_string().contains("128"));
+    let d = design::sobol_sequence(&factors, 48, 10).unwrap();
+    assert!(
+        d.warnings
+            .contains(&DesignWarning::SobolNotPowerOfTwo { n: 48 })
+    );
+    assert!(
+        d.warnings
+            .contains(&DesignWarning::SkipNotPowerOfTwo { skip: 10 })
+    );
+    assert!(
+        d.warnings
+            .contains(&DesignWarning::MorePointsThanSkipped { n: 48, skip: 10 })
+    );
+    let d = design::saltelli(
+        &factors,
+        64,
+        SaltelliOptions {
+            second_order: false,
+            skip: 64,
+        },
+    )
+    .unwrap();
+    assert!(d.warnings.is_empty());
+}
+
+#[test]
+fn legacy_skip_matches_salib_rule() {
+    assert_eq!(legacy_saltelli_skip(1), 16);
+    assert_eq!(legacy_saltelli_skip(16), 16);
+    assert_eq!(legacy_saltelli_skip(100), 128);
+    assert_eq!(legacy_saltelli_skip(1024), 1024);
+}
+
+#[test]
+fn full_factorial_order_levels_and_discrete_factors() {
+    let factors = vec![
+        Factor::new("rate", 0.1, 0.3),
+        Factor::levels("mode", vec![2.0, 5.0, 7.0]),
+    ];
+    let d = design::full_factorial(&factors, &[3, 0]).unwrap();
+    assert_eq!(d.n_rows, 9);
+    let rows: Vec<Vec<f64>> = d.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0], vec![0.1, 2.0]);
+    assert_eq!(rows[1], vec![0.1, 5.0]);
+    assert_eq!(rows[2], vec![0.1, 7.0]);
+    assert_eq!(rows[3][0], 0.1 + 0.1); // first factor varies slowest
+    assert_eq!(rows[8], vec![0.3, 7.0]); // upper bound hit exactly
+    assert_eq!(d.method, Method::FullFactorial { levels: vec![3, 3] });
+    // A discrete factor's count must match its levels.
+    let err = design::full_factorial(&factors, &[3, 2]).unwrap_err();
+    assert!(
+        matches!(&err, SaError::InvalidFactor { name, .. } if name == "mode"),
+        "{err}"
+    );
+    // levels < 2 on a continuous factor.
+    let err = design::full_factorial(&factors, &[1, 0]).unwrap_err();
+    assert!(
+        err.to_string().contains("rate") && err.to_string().contains("at least 2"),
+        "{err}"
+    );
+    // One count per factor.
+    assert!(design::full_factorial(&factors, &[3]).is_err());
+}
+
+#[test]
+fn list_design_checks_rows() {
+    let factors = vec![
+        Factor::new("a", 0.0, 1.0),
+        Factor::levels("k", vec![1.0, 2.0]),
+    ];
+    let d = design::list(&factors, &[vec![0.5, 1.0], vec![1.0, 2.0]]).unwrap();
+    assert_eq!(d.points, vec![0.5, 1.0, 1.0, 2.0]);
+    let err = design::list(&factors, &[vec![0.5, 1.0], vec![1.5, 2.0]]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "design row 1 (0-based): factor `a` is 1.5, expected a value in [0, 1]"
+    );
+    let err = design::list(&factors, &[vec![0.5, 3.0]]).unwrap_err();
+    assert!(err.to_string().contains("factor `k` is 3"), "{err}");
+    let err = design::list(&factors, &[vec![0.5]]).unwrap_err();
+    assert!(err.to_string().contains("has 1 values"), "{err}");
+    assert!(design::list(&factors, &[]).is_err());
+}
+
+#[test]
+fn validation_errors_name_the_problem() {
+    let ok = Factor::new("ok", 0.0, 1.0);
+    let cases: Vec<(Vec<Factor>, &str)> = vec![
+        (vec![], "no factors"),
+        (vec![Factor::new("x", 2.0, 1.0)], "inverted bounds"),
+        (vec![Factor::new("x", 1.0, 1.0)], "empty range"),
+        (vec![Factor::new("x", 0.0, f64::INFINITY)], "finite"),
+        (vec![Factor::levels("k", vec![1.0])], "at least 2 levels"),
+        (vec![Factor::levels("k", vec![1.0, 1.0])], "listed twice"),
+        (vec![ok.clone(), ok.clone()], "used twice"),
+    ];
+    for (factors, needle) in cases {
+        for result in [
+            design::uniform(&factors, 4, 1),
+            design::latin_hypercube(&factors, 4, 1),
+            design::sobol_sequence(&factors, 4, 0),
+            design::saltelli(&factors, 4, SaltelliOptions::default()),
+            design::morris(&factors, 4, 4, 1),
+        ] {
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+        }
+    }
+    let f = vec![ok];
+    for result in [
+        design::uniform(&f, 0, 1),
+        design::latin_hypercube(&f, 0, 1),
+        design::sobol_sequence(&f, 0, 0),
+        design::saltelli(&f, 0, SaltelliOptions::default()),
+        design::morris(&f, 0, 4, 1),
+    ] {
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("at least 1, got 0"), "{err}");
+    }
+    let err = design::morris(&f, 10, 1, 1).unwrap_err().to_string();
+    assert_eq!(err, "`levels` must be at least 2, got 1");
+    let many: Vec<Factor> = (0..600)
+        .map(|i| Factor::new(format!("x{i}"), 0.0, 1.0))
+        .collect();
+    let err = design::saltelli(&many, 4, SaltelliOptions::default()).unwrap_err();
+    assert!(matches!(err, SaError::TooLarge(_)), "{err}");
+    let err = design::uniform(&f, usize::MAX / 2, 1).unwrap_err();
+    assert!(matches!(err, SaError::TooLarge(_)), "{err}");
+}
+
+#[test]
+fn random_designs_are_deterministic_in_bounds_and_seed_dependent() {
+    let factors = vec![
+        Factor::new("a", -1.0, 3.0),
+        Factor::levels("k", vec![0.0, 10.0, 20.0]),
+    ];
+    for make in [design::uniform, design::latin_hypercube] {
+        let d1 = make(&factors, 200, 42).unwrap();
+        let d2 = make(&factors, 200, 42).unwrap();
+        let d3 = make(&factors, 200, 43).unwrap();
+        assert_eq!(d1, d2);
+        assert_ne!(d1.points, d3.points);
+        assert!(
+            d1.rows()
+                .all(|r| (-1.0..=3.0).contains(&r[0]) && [0.0, 10.0, 20.0].contains(&r[1]))
+        );
+    }
+}
+
+#[test]
+fn latin_hypercube_has_one_point_per_stratum() {
+    let factors: Vec<Factor> = (0..4)
+        .map(|i| Factor::new(format!("x{i}"), 0.0, 1.0))
+        .collect();
+    let n = 50;
+    let d = design::latin_hypercube(&factors, n, 9).unwrap();
+    for j in 0..4 {
+        let mut strata: Vec<usize> = d
+            .rows()
+            .map(|r| (r[j] * n as f64).floor() as usize)
+            .collect();
+        strata.sort();
+        assert_eq!(strata, (0..n).collect::<Vec<_>>(), "column {j}");
+    }
+}
+
+#[test]
+fn morris_trajectories_move_one_factor_by_delta() {
+    let factors = vec![
+        Factor::new("a", 0.0, 1.0),
+        Factor::new("b", 0.0, 1.0),
+        Factor::new("c", 0.0, 1.0),
+    ];
+    let (r, p) = (30, 4);
+    let d = design::morris(&factors, r, p, 5).unwrap();
+    assert_eq!(d.n_rows, r * 4);
+    let delta = 4.0 / 6.0;
+    let Method::Morris {
+        steps, delta: dd, ..
+    } = &d.method
+    else {
+        panic!()
+    };
+    assert_eq!(*dd, delta);
+    let grid = [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0];
+    for t in 0..r {
+        let mut moved = vec![];
+        for s in 0..3 {
+            let (x0, x1) = (d.row(t * 4 + s), d.row(t * 4 + s + 1));
+            let changed: Vec<usize> = (0..3).filter(|&j| x0[j] != x1[j]).collect();
+            assert_eq!(changed.len(), 1, "trajectory {t} step {s}");
+            let j = changed[0];
+            assert_eq!(steps[t * 3 + s].factor, j);
+            assert!(((x1[j] - x0[j]).abs() - delta).abs() < 1e-12);
+            assert_eq!(steps[t * 3 + s].increase, x1[j] > x0[j]);
+            moved.push(j);
+        }
+        moved.sort();
+        assert_eq!(
+            moved,
+            vec![0, 1, 2],
+            "each factor moves once per trajectory"
+        );
+    }
+    assert!(
+        d.points
+            .iter()
+            .all(|v| grid.iter().any(|g| (v - g).abs() < 1e-12))
+    );
+    // Both directions and several start levels occur.
+    assert!(steps.iter().any(|s| s.increase) && steps.iter().any(|s| !s.increase));
+    // Odd levels: a warning, not an error.
+    let d = design::morris(&factors, 4, 5, 5).unwrap();
+    assert_eq!(
+        d.warnings,
+        vec![DesignWarning::MorrisOddLevels { levels: 5 }]
+    );
+}
+
+#[test]
+fn morris_fixture_designs_are_reproduced_exactly() {
+    // The CSVs were written by the example `morris_fixture` when the fixtures were generated; the
+    // same seed must give the same bits today (portable generator).
+    let pi = std::f64::consts::PI;
+    let cases = [
+        (
+            "morris_design_gfun.csv",
+            (0..6)
+                .map(|i| Factor::new(format!("x{}", i + 1), 0.0, 1.0))
+                .collect::<Vec<_>>(),
+            50,
+            4,
+            2024,
+        ),
+        (
+            "morris_design_ishigami.csv",
+            (0..3)
+                .map(|i| Factor::new(format!("x{}", i + 1), -pi, pi))
+                .collect(),
+            40,
+            6,
+            7,
+        ),
+    ];
+    for (file, factors, r, p, seed) in cases {
+        let d = design::morris(&factors, r, p, seed).unwrap();
+        let text = fixture_text(file);
+        let want: Vec<Vec<f64>> = text
+            .lines()
+            .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+            .collect();
+        assert_eq!(want.len(), d.n_rows, "{file}");
+        for (i, (got, want)) in d.rows().zip(&want).enumerate() {
+            assert_eq!(got, want.as_slice(), "{file} row {i}");
+        }
+    }
+}
+
+#[test]
+fn discrete_factor_in_sobol_design_takes_every_level_equally() {
+    let factors = vec![
+        Factor::levels("k", vec![1.0, 2.0, 3.0, 4.0]),
+        Factor::new("x", 0.0, 1.0),
+    ];
+    let d = design::sobol_sequence(&factors, 64, 0).unwrap();
+    for level in [1.0, 2.0, 3.0, 4.0] {
+        assert_eq!(d.rows().filter(|r| r[0] == level).count(), 16);
+    }
+}
