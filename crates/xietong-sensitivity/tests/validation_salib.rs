@@ -1,0 +1,185 @@
+//! Analyses against SALib 1.6 on the same designs: point estimates to 1e-9, bootstrap
+//! half-widths loosely (the resampling RNGs differ). See tests/fixtures/README.md.
+
+mod common;
+
+use common::{assert_close, f, fixture, fvec};
+use xietong_sensitivity::design::{self, Design};
+use xietong_sensitivity::testfn::{g_function, ishigami};
+use xietong_sensitivity::{
+    Factor, MorrisOptions, SaltelliOptions, SobolOptions, morris_analyze, sobol_analyze,
+};
+
+const G_A: [f64; 6] = [0.0, 1.0, 4.5, 9.0, 99.0, 99.0];
+
+fn ishigami_factors() -> Vec<Factor> {
+    let pi = std::f64::consts::PI;
+    (0..3)
+        .map(|i| Factor::new(format!("x{}", i + 1), -pi, pi))
+        .collect()
+}
+
+fn gfun_factors() -> Vec<Factor> {
+    (0..6)
+        .map(|i| Factor::new(format!("x{}", i + 1), 0.0, 1.0))
+        .collect()
+}
+
+fn outputs(design: &Design, gfun: bool) -> Vec<f64> {
+    design
+        .rows()
+        .map(|x| {
+            if gfun {
+                g_function(x, &G_A)
+            } else {
+                ishigami(x, 7.0, 0.1)
+            }
+        })
+        .collect()
+}
+
+/// Bootstrap half-widths from two different RNGs: each is a 1000-resample estimate of the same sd,
+/// so their ratio is within a few percent of 1; 0.8..1.25 leaves a wide margin.
+fn assert_conf_similar(got: f64, want: f64, what: &str) {
+    if want == 0.0 {
+        assert_eq!(got, 0.0, "{what}");
+        return;
+    }
+    let ratio = got / want;
+    assert!(
+        (0.8..1.25).contains(&ratio),
+        "{what}: half-width {got} vs SALib {want} (ratio {ratio})"
+    );
+}
+
+fn checksum(d: &Design) -> (usize, f64, f64) {
+    let (mut s, mut w) = (0.0, 0.0);
+    for (i, row) in d.rows().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            s += v;
+            w += v * ((i + 1) * (j + 1)) as f64;
+        }
+    }
+    (d.n_rows, s, w)
+}
+
+#[test]
+fn sobol_indices_equal_salib() {
+    let fx = fixture("sobol.json");
+    for case in fx["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let gfun = name.starts_with("gfun");
+        let factors = if gfun {
+            gfun_factors()
+        } else {
+            ishigami_factors()
+        };
+        let opts = SaltelliOptions {
+            second_order: case["second_order"].as_bool().unwrap(),
+            skip: case["skip"].as_u64().unwrap(),
+        };
+        let n = case["n"].as_u64().unwrap() as usize;
+        let d = design::saltelli(&factors, n, opts).unwrap();
+        let (rows, s, w) = checksum(&d);
+        let cs = &case["design_checksum"];
+        assert_eq!(rows as u64, cs["rows"].as_u64().unwrap(), "{name}");
+        assert_close(s, f(&cs["sum"]), 1e-9 * f(&cs["sum"]).abs().max(1.0), name);
+        assert_close(
+            w,
+            f(&cs["weighted"]),
+            1e-9 * f(&cs["weighted"]).abs().max(1.0),
+            name,
+        );
+
+        let y = outputs(&d, gfun);
+        let si = sobol_analyze(
+            &d,
+            &y,
+            &SobolOptions {
+                resamples: 1000,
+                conf_level: 0.95,
+                seed: 3,
+            },
+        )
+        .unwrap();
+        assert!(si.warnings.is_empty());
+        for (j, (got, want)) in si.s1.iter().zip(fvec(&case["S1"])).enumerate() {
+            assert_close(*got, want, 1e-9, &format!("{name} S1[{j}]"));
+        }
+        for (j, (got, want)) in si.st.iter().zip(fvec(&case["ST"])).enumerate() {
+            assert_close(*got, want, 1e-9, &format!("{name} ST[{j}]"));
+        }
+        for (j, (got, want)) in si.s1_conf.iter().zip(fvec(&case["S1_conf"])).enumerate() {
+            assert_conf_similar(*got, want, &format!("{name} S1_conf[{j}]"));
+        }
+        for (j, (got, want)) in si.st_conf.iter().zip(fvec(&case["ST_conf"])).enumerate() {
+            assert_conf_similar(*got, want, &format!("{name} ST_conf[{j}]"));
+        }
+        if opts.second_order {
+            let pairs = case["S2"].as_array().unwrap();
+            assert_eq!(pairs.len(), si.s2.len());
+            for p in pairs {
+                let p = p.as_array().unwrap();
+                let (i, j) = (
+                    p[0].as_u64().unwrap() as usize,
+                    p[1].as_u64().unwrap() as usize,
+                );
+                let got = si.s2(i, j).unwrap();
+                assert_close(got.value, f(&p[2]), 1e-9, &format!("{name} S2[{i},{j}]"));
+                assert_conf_similar(got.conf, f(&p[3]), &format!("{name} S2_conf[{i},{j}]"));
+            }
+        } else {
+            assert!(si.s2.is_empty());
+        }
+    }
+}
+
+#[test]
+fn morris_measures_equal_salib() {
+    let fx = fixture("morris.json");
+    let pi = std::f64::consts::PI;
+    for case in fx["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let gfun = name == "gfun";
+        let (factors, r, seed) = if gfun {
+            (gfun_factors(), 50, 2024)
+        } else {
+            (
+                (0..3)
+                    .map(|i| Factor::new(format!("x{}", i + 1), -pi, pi))
+                    .collect(),
+                40,
+                7,
+            )
+        };
+        let p = case["levels"].as_u64().unwrap() as usize;
+        let d = design::morris(&factors, r, p, seed).unwrap();
+        let y = outputs(&d, gfun);
+        let m = morris_analyze(
+            &d,
+            &y,
+            &MorrisOptions {
+                resamples: 1000,
+                conf_level: 0.95,
+                seed: 11,
+            },
+        )
+        .unwrap();
+        let check = |got: &[f64], key: &str| {
+            for (j, (g, w)) in got.iter().zip(fvec(&case[key])).enumerate() {
+                assert_close(*g, w, 1e-9, &format!("{name} {key}[{j}]"));
+            }
+        };
+        check(&m.mu, "mu");
+        check(&m.mu_star, "mu_star");
+        check(&m.sigma, "sigma");
+        for (j, (g, w)) in m
+            .mu_star_conf
+            .iter()
+            .zip(fvec(&case["mu_star_conf"]))
+            .enumerate()
+        {
+            assert_conf_similar(*g, w, &format!("{name} mu_star_conf[{j}]"));
+        }
+    }
+}
