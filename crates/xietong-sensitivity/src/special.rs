@@ -155,8 +155,20 @@ pub fn normal_cdf(x: f64) -> f64 {
 
 /// Student t distribution function with `df` (real, > 0) degrees of freedom.
 pub fn t_cdf(t: f64, df: f64) -> f64 {
-    let tail = 0.5 * beta_inc(0.5 * df, 0.5, df / (df + t * t));
-    if t >= 0.0 { 1.0 - tail } else { tail }
+    let t2 = t * t;
+    if t2 < df {
+        // Near the centre: P(|T| < |t|) = I_{t²/(df+t²)}(1/2, df/2) keeps full precision for small t,
+        // where df/(df+t²) would round to 1.
+        let central = 0.5 * beta_inc(0.5, 0.5 * df, t2 / (df + t2));
+        if t >= 0.0 {
+            0.5 + central
+        } else {
+            0.5 - central
+        }
+    } else {
+        let tail = 0.5 * beta_inc(0.5 * df, 0.5, df / (df + t2));
+        if t >= 0.0 { 1.0 - tail } else { tail }
+    }
 }
 
 /// Two-sided tail probability P(|T| >= |t|).
