@@ -39,8 +39,9 @@ pub(crate) fn widen(lo: f64, hi: f64) -> (f64, f64) {
 pub(crate) fn loose_ticks(lo: f64, hi: f64, target: usize) -> (f64, f64, f64, Vec<f64>) {
     let (lo, hi) = widen(lo, hi);
     let step = nice_step(hi - lo, target);
-    let a = (lo / step - 1e-9).floor() * step;
-    let b = (hi / step + 1e-9).ceil() * step;
+    // tolerance toward the inside, so a bound already on a step (such as 0) stays put
+    let a = (lo / step + 1e-9).floor() * step;
+    let b = (hi / step - 1e-9).ceil() * step;
     (a, b, step, ticks_between(a, b, step))
 }
 
@@ -273,6 +274,9 @@ mod tests {
         assert_eq!(t.len(), 6);
         let (a, b, _, _) = loose_ticks(-3.2, 17.0, 5);
         assert_eq!((a, b), (-5.0, 20.0));
+        // bounds on a step are not widened by one more step
+        let (a, b, _, _) = loose_ticks(0.0, 0.8, 4);
+        assert_eq!((a, b), (0.0, 0.8));
     }
 
     #[test]

@@ -248,7 +248,10 @@ impl HtmlReport {
         o.push_str("</header>\n");
         let heading = |i: usize, s: &Section| -> String {
             if s.heading.trim().is_empty() {
-                format!("{} {}", lang.pick("Section", "第"), i + 1) + lang.pick("", "节")
+                match lang {
+                    Lang::En => format!("Section {}", i + 1),
+                    Lang::Zh => format!("第 {} 节", i + 1),
+                }
             } else {
                 s.heading.clone()
             }

@@ -62,10 +62,10 @@ fn points(pts: &[(f32, f32)]) -> String {
 /// Writes a standalone SVG 1.1 document for `scene`.
 pub(crate) fn write(scene: &Scene) -> String {
     let mut o = String::with_capacity(16 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{w}\" height=\"{h}\" \
-         viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" font-family=\"{f}\">\n",
+         viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" font-family=\"{f}\">",
         w = scene.width,
         h = scene.height,
         t = escape(&scene.title),

@@ -51,16 +51,16 @@ impl BarChart {
                 ));
             }
             for (name, e) in [("err_low", &g.err_low), ("err_high", &g.err_high)] {
-                if let Some(e) = e {
-                    if e.len() != n {
-                        return Err(ReportError::mismatch(
-                            CHART,
-                            f(name),
-                            n,
-                            e.len(),
-                            "one error-bar end per category",
-                        ));
-                    }
+                if let Some(e) = e
+                    && e.len() != n
+                {
+                    return Err(ReportError::mismatch(
+                        CHART,
+                        f(name),
+                        n,
+                        e.len(),
+                        "one error-bar end per category",
+                    ));
                 }
             }
         }

@@ -72,16 +72,16 @@ impl LineChart {
                 ));
             }
             for (name, band) in [("lower", &s.lower), ("upper", &s.upper)] {
-                if let Some(b) = band {
-                    if b.len() != s.x.len() {
-                        return Err(ReportError::mismatch(
-                            CHART,
-                            f(name),
-                            s.x.len(),
-                            b.len(),
-                            "one band value per x",
-                        ));
-                    }
+                if let Some(b) = band
+                    && b.len() != s.x.len()
+                {
+                    return Err(ReportError::mismatch(
+                        CHART,
+                        f(name),
+                        s.x.len(),
+                        b.len(),
+                        "one band value per x",
+                    ));
                 }
             }
             if s.lower.is_some() != s.upper.is_some() {
@@ -92,23 +92,23 @@ impl LineChart {
                 ));
             }
         }
-        if let Some((lo, hi)) = self.y_range {
-            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(ReportError::invalid(
-                    CHART,
-                    "y_range",
-                    format!("need finite lo < hi, got ({lo}, {hi})"),
-                ));
-            }
+        if let Some((lo, hi)) = self.y_range
+            && !(lo.is_finite() && hi.is_finite() && lo < hi)
+        {
+            return Err(ReportError::invalid(
+                CHART,
+                "y_range",
+                format!("need finite lo < hi, got ({lo}, {hi})"),
+            ));
         }
-        if let Some(t) = &self.x_ticks {
-            if let Some((v, l)) = t.iter().find(|(v, _)| !v.is_finite()) {
-                return Err(ReportError::invalid(
-                    CHART,
-                    "x_ticks",
-                    format!("tick {l:?} has position {v}"),
-                ));
-            }
+        if let Some(t) = &self.x_ticks
+            && let Some((v, l)) = t.iter().find(|(v, _)| !v.is_finite())
+        {
+            return Err(ReportError::invalid(
+                CHART,
+                "x_ticks",
+                format!("tick {l:?} has position {v}"),
+            ));
         }
         Ok(())
     }

@@ -275,6 +275,18 @@ pub(crate) fn bottom_margin(x_label: &str) -> f32 {
 
 /// Axis titles: x centred under the plot, y rotated and centred left of it.
 pub(crate) fn axis_titles(scene: &mut Scene, plot: &Rect, x_label: &str, y_label: &str) {
+    axis_titles_at(scene, plot, x_label, y_label, 0.0)
+}
+
+/// As [`axis_titles`], with the y title shifted right by `dx` (for plots narrower than the
+/// free space, such as the square phase portrait).
+pub(crate) fn axis_titles_at(
+    scene: &mut Scene,
+    plot: &Rect,
+    x_label: &str,
+    y_label: &str,
+    dx: f32,
+) {
     let h = scene.height as f32;
     if !x_label.trim().is_empty() {
         let size = fit_size(x_label, LABEL, false, plot.w());
@@ -287,7 +299,7 @@ pub(crate) fn axis_titles(scene: &mut Scene, plot: &Rect, x_label: &str, y_label
     }
     if !y_label.trim().is_empty() {
         let size = fit_size(y_label, LABEL, false, plot.h());
-        let x = PAD + size;
+        let x = PAD + size + dx;
         scene.text_full(
             (x, plot.y0 + plot.h() / 2.0),
             y_label,

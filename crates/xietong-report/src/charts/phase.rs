@@ -185,7 +185,13 @@ impl PhasePortrait {
                 sc.text((x, y), &m.label, TICK, anchor);
             }
         }
-        axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
+        axis_titles_at(
+            &mut sc,
+            &plot,
+            &self.x_label,
+            &self.y_label,
+            (avail_w - side) / 2.0,
+        );
         Ok(sc)
     }
 }

@@ -86,56 +86,87 @@ impl StageRibbon {
         y_ticks(&mut sc, &plot, &ys, &ticks, true);
         let n = self.periods.len();
         let slot = plot.w() / n as f32;
-        // gaps between bars only while they stay wider than a few pixels
-        let (bw, overlap) = if slot >= 12.0 {
-            (slot * 0.82, 0.0)
-        } else {
-            (slot, 0.4)
-        };
         let nc = self.categories.len();
-        for (pi, row) in rows.iter().enumerate() {
-            let Some(r) = row else { continue };
-            let x = plot.x0 + slot * pi as f32 + (slot - bw) / 2.0;
-            let mut acc = 0.0;
-            for (k, &s) in r.iter().enumerate() {
-                let (ya, yb) = (ys.map(acc), ys.map(acc + s));
-                acc += s;
-                if s <= 0.0 {
+        // Each category is painted as a block from 0 up to its cumulative top, last category
+        // first; later (lower) categories cover the rest. Shared edges therefore always have
+        // solid colour underneath and anti-aliasing leaves no light seams.
+        let cum: Vec<Option<Vec<f64>>> = rows
+            .iter()
+            .map(|r| {
+                r.as_ref().map(|r| {
+                    r.iter()
+                        .scan(0.0, |acc, v| {
+                            *acc += v;
+                            Some(*acc)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        if slot >= 12.0 {
+            // separate bars with white dividers and share labels
+            let bw = slot * 0.82;
+            for (pi, (row, c)) in rows.iter().zip(&cum).enumerate() {
+                let (Some(r), Some(c)) = (row, c) else {
                     continue;
-                }
-                let color = palette::categorical(k % nc);
-                let stroke = if overlap == 0.0 {
-                    Some(Stroke::solid(Rgb::WHITE, 0.6))
-                } else {
-                    None
                 };
-                sc.rect(
-                    x,
-                    yb,
-                    bw + overlap,
-                    ya - yb + if overlap > 0.0 { 0.3 } else { 0.0 },
-                    Some(color),
-                    stroke,
-                );
-                let label = fmt_pct(s);
-                if text_width(&label, TICK, false) + 6.0 <= bw && ya - yb >= TICK + 4.0 {
-                    let tc = if color.luminance() < 0.3 {
-                        Rgb::WHITE
-                    } else {
-                        Rgb::TEXT
-                    };
-                    sc.text_full(
-                        (
-                            x + bw / 2.0,
-                            crate::font::centre_baseline((ya + yb) / 2.0, TICK),
-                        ),
-                        &label,
-                        TICK,
-                        Anchor::Middle,
-                        0.0,
-                        tc,
-                        false,
+                let x = plot.x0 + slot * pi as f32 + (slot - bw) / 2.0;
+                for k in (0..nc).rev() {
+                    let top = ys.map(c[k]);
+                    sc.rect(
+                        x,
+                        top,
+                        bw,
+                        plot.y1 - top,
+                        Some(palette::categorical(k)),
+                        Some(Stroke::solid(Rgb::WHITE, 0.8)),
                     );
+                }
+                for k in 0..nc {
+                    let (ya, yb) = (ys.map(c[k] - r[k]), ys.map(c[k]));
+                    let label = fmt_pct(r[k]);
+                    if text_width(&label, TICK, false) + 6.0 <= bw && ya - yb >= TICK + 4.0 {
+                        let color = palette::categorical(k);
+                        let tc = if color.luminance() < 0.3 {
+                            Rgb::WHITE
+                        } else {
+                            Rgb::TEXT
+                        };
+                        sc.text_full(
+                            (
+                                x + bw / 2.0,
+                                crate::font::centre_baseline((ya + yb) / 2.0, TICK),
+                            ),
+                            &label,
+                            TICK,
+                            Anchor::Middle,
+                            0.0,
+                            tc,
+                            false,
+                        );
+                    }
+                }
+            }
+        } else {
+            // many periods: a stacked area through the period centres, broken at NaN rows
+            let cx = |i: usize| plot.x0 + slot * (i as f32 + 0.5);
+            for (a, b) in super::line::runs(n, |i| cum[i].is_some()) {
+                for k in (0..nc).rev() {
+                    let top = |i: usize| ys.map(cum[i].as_ref().map_or(0.0, |c| c[k]));
+                    let (xa, xb) = if b - a == 1 {
+                        (cx(a) - slot / 2.0, cx(a) + slot / 2.0)
+                    } else {
+                        (cx(a), cx(b - 1))
+                    };
+                    let mut pts = vec![(xa, plot.y1)];
+                    if b - a == 1 {
+                        pts.push((xa, top(a)));
+                        pts.push((xb, top(a)));
+                    } else {
+                        pts.extend((a..b).map(|i| (cx(i), top(i))));
+                    }
+                    pts.push((xb, plot.y1));
+                    sc.polygon(pts, palette::categorical(k), 1.0);
                 }
             }
         }
