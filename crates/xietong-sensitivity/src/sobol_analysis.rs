@@ -101,6 +101,8 @@ pub fn sobol_analyze_outputs(
         return Err(SaError::NoFactors);
     }
     let block = saltelli_block(d, second_order);
+    #[allow(clippy::manual_is_multiple_of)]
+    // is_multiple_of needs Rust 1.87; the workspace allows 1.85
     if y.is_empty() || y.len() % block != 0 {
         return Err(SaError::OutputLength {
             method: "Sobol' analysis",
@@ -151,7 +153,12 @@ pub fn sobol_analyze_outputs(
     let len = y.len() as f64;
     let mean = y.iter().sum::<f64>() / len;
     let sd = (y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / len).sqrt();
-    if !(sd > 0.0) {
+    if !sd.is_finite() {
+        return Err(SaError::Undefined(format!(
+            "model outputs are too large to standardise (standard deviation overflows: {sd})"
+        )));
+    }
+    if sd == 0.0 {
         out.warnings.push(
             "all model outputs are identical: every index is reported as 0 (the output does not depend on the factors)"
                 .into(),
