@@ -353,7 +353,7 @@ pub struct Dynamics {
     pub growth_rate: f64,
     /// Temperature of the provincial bureaus' effort decision.
     pub bureau_temperature: f64,
-    /// Weight of the expected cost relief in a bureau's benefit.
+    /// Weight of the expected cost relief (summed over the open domains) in a bureau's benefit.
     pub bureau_benefit: f64,
     /// A bureau's cost of standardization effort.
     pub bureau_cost: f64,
@@ -373,10 +373,10 @@ impl Default for Dynamics {
             wave_threshold: 0.5,
             trust_up: 0.05,
             trust_down: 0.12,
-            trust_floor: 0.8,
+            trust_floor: 1.0,
             wear_local_centric: 0.04,
             wear_barrier: 0.04,
-            orientation_rate: 0.05,
+            orientation_rate: 0.1,
             reward_effect: 1.0,
             punishment_effect: 1.0,
             growth_rate: 0.004,
@@ -428,12 +428,16 @@ pub struct DilemmaRules {
     pub drop: f64,
     /// Running peak a domain must have reached before a fall counts.
     pub min_peak: f64,
-    /// Selective-cooperation index above which a sustained spell is a dilemma.
+    /// Selective-cooperation index above which a sustained spell, before any standardization has
+    /// started, is the initial-stage dilemma.
     pub selective_threshold: f64,
     /// Periods the selective index must stay above its threshold.
     pub selective_window: u32,
     /// Periods after a dilemma in a domain before it can trigger again.
     pub cooldown: u32,
+    /// A domain open for standardization that gains less alignment than this over
+    /// `selective_window` periods has stalled: a dilemma.
+    pub stall: f64,
     /// Periods a retreated domain stays inactive.
     pub retreat_periods: u32,
     /// Perceived cost of deepening (starting or raising standardization for the domain).
@@ -449,9 +453,10 @@ impl Default for DilemmaRules {
         DilemmaRules {
             drop: 0.3,
             min_peak: 0.2,
-            selective_threshold: 0.3,
+            selective_threshold: 0.2,
             selective_window: 8,
             cooldown: 12,
+            stall: 0.1,
             retreat_periods: 8,
             deepen_cost: 0.3,
             deepen_alignment: 0.8,

@@ -392,6 +392,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("dilemma.drop", dl.drop);
     c.unit("dilemma.min_peak", dl.min_peak);
     c.unit("dilemma.selective_threshold", dl.selective_threshold);
+    c.unit("dilemma.stall", dl.stall);
     c.non_negative("dilemma.deepen_cost", dl.deepen_cost);
     c.unit("dilemma.deepen_alignment", dl.deepen_alignment);
     c.finite("dilemma.retreat_below", dl.retreat_below);

@@ -1,1 +1,14 @@
-//! xietong-sim
+//! The simulation engine: runs the mechanism of `xietong-model` over a scenario's calendar, many
+//! runs in parallel, and aggregates what they record. No file I/O here: `output` renders results
+//! to strings and the CLI writes them.
+
+pub mod engine;
+pub mod output;
+pub mod record;
+pub mod rng;
+pub mod runset;
+pub mod setup;
+
+pub use engine::simulate;
+pub use record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
+pub use runset::{Aggregate, run_many};

@@ -1,0 +1,757 @@
+//! One simulation run: the period loop of MODEL.md wiring the pure rules of
+//! `xietong_model::mechanism` together. Jurisdictions are processed in fixed-size chunks, each with
+//! its own random stream and partial sums that are added in chunk order, so a run gives the same
+//! bits whether its chunks run on one thread or many.
+
+use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
+use crate::rng::{stream, uniform};
+use crate::setup::{Agent, agents};
+use rayon::prelude::*;
+use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
+use xietong_model::{Axis, Scenario, Tier, Timing};
+
+/// Jurisdictions per chunk: the unit of random streams and of parallel work within a run.
+pub const CHUNK: usize = 4096;
+
+/// Partial sums of one chunk for one period.
+#[derive(Clone, Debug)]
+struct Acc {
+    sum_p: Vec<f64>,    // [province * K + k]
+    decided: Vec<f64>,  // [province * K + k]
+    executed: Vec<f64>, // [province * K + k]
+    joint_gain: [f64; 2],
+    total_gain: f64,
+    selective: f64,
+    zone_p: Vec<f64>,
+    zone_d: Vec<f64>,
+    trust: [f64; 2],
+    local_centric: [f64; 2],
+    barrier: [f64; 2],
+    orientation: [f64; 2],
+    development: [f64; 2],
+}
+
+impl Acc {
+    fn new(k: usize, z: usize) -> Acc {
+        Acc {
+            sum_p: vec![0.0; 2 * k],
+            decided: vec![0.0; 2 * k],
+            executed: vec![0.0; 2 * k],
+            joint_gain: [0.0; 2],
+            total_gain: 0.0,
+            selective: 0.0,
+            zone_p: vec![0.0; z],
+            zone_d: vec![0.0; z],
+            trust: [0.0; 2],
+            local_centric: [0.0; 2],
+            barrier: [0.0; 2],
+            orientation: [0.0; 2],
+            development: [0.0; 2],
+        }
+    }
+
+    fn add(&mut self, o: &Acc) {
+        let add = |a: &mut [f64], b: &[f64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.sum_p, &o.sum_p);
+        add(&mut self.decided, &o.decided);
+        add(&mut self.executed, &o.executed);
+        add(&mut self.joint_gain, &o.joint_gain);
+        self.total_gain += o.total_gain;
+        self.selective += o.selective;
+        add(&mut self.zone_p, &o.zone_p);
+        add(&mut self.zone_d, &o.zone_d);
+        add(&mut self.trust, &o.trust);
+        add(&mut self.local_centric, &o.local_centric);
+        add(&mut self.barrier, &o.barrier);
+        add(&mut self.orientation, &o.orientation);
+        add(&mut self.development, &o.development);
+    }
+}
+
+/// What every jurisdiction sees in one period (read-only during the decision pass).
+struct Context<'a> {
+    s: &'a Scenario,
+    terms: Vec<DomainTerms>,
+    sigma: Vec<f64>,
+    active: Vec<bool>,
+    /// `obs[p * K + k]`: cooperation carried out last period by province p in domain k.
+    obs: Vec<f64>,
+    /// Province mean development at the start of the period.
+    dev_province: [f64; 2],
+    dev_mean: f64,
+    /// Mean observed partner cooperation over active domains, by the observing province.
+    observed_partner: [f64; 2],
+    mean_alignment: f64,
+    trust_floor: f64,
+    n_zones: usize,
+}
+
+fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg) -> Acc {
+    let s = ctx.s;
+    let k_n = ctx.terms.len();
+    let dy = &s.dynamics;
+    let lv = &s.levers;
+    let rigid = lv.uniformity * (1.0 - lv.flexibility) * dy.adaptation;
+    let any_siphon = ctx.sigma.iter().any(|&x| x != 0.0);
+    let n_active = ctx.active.iter().filter(|&&a| a).count();
+    let mut acc = Acc::new(k_n, ctx.n_zones);
+    for a in chunk.iter_mut() {
+        let p = a.province as usize;
+        let q = 1 - p;
+        let d_partner = ctx.dev_province[q];
+        let ln_ratio = if any_siphon {
+            libm::log(d_partner / a.development)
+        } else {
+            0.0
+        };
+        let rel_gap = (a.development / ctx.dev_mean - 1.0).abs();
+        let (mut sp, mut sp2, mut gain, mut joint_total) = (0.0, 0.0, 0.0, 0.0);
+        for k in 0..k_n {
+            if !ctx.active[k] {
+                continue;
+            }
+            let t = &ctx.terms[k];
+            let pi_obs = ctx.obs[q * k_n + k];
+            let pi = m::belief(pi_obs, a.barrier, t.alignment, a.trust, dy.distrust_floor);
+            let sigma = ctx.sigma[k];
+            let share = if sigma == 0.0 {
+                0.5
+            } else {
+                1.0 / (1.0 + libm::exp(sigma * ln_ratio))
+            };
+            let adapt = rigid * rel_gap * t.alignment;
+            let u = m::perceived_utility(
+                t,
+                pi,
+                share,
+                a.local_centric,
+                a.barrier,
+                a.orientation,
+                adapt,
+            );
+            let prob = m::choice_probability(u, a.inv_temperature);
+            let x = uniform(&mut rng);
+            let idx = p * k_n + k;
+            acc.sum_p[idx] += prob;
+            sp += prob;
+            sp2 += prob * prob;
+            if x < prob {
+                acc.decided[idx] += 1.0;
+                if x < prob * a.fidelity {
+                    acc.executed[idx] += 1.0;
+                    let joint = t.value
+                        * pi_obs
+                        * m::realized_share(share, a.orientation)
+                        * (a.development + d_partner);
+                    joint_total += joint;
+                    gain += joint + t.local_benefit * a.development;
+                }
+            }
+        }
+        if n_active > 0 {
+            let mean = sp / n_active as f64;
+            acc.selective += (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
+            acc.zone_p[a.zone as usize] += mean;
+        }
+        acc.joint_gain[p] += joint_total;
+        acc.total_gain += gain;
+        acc.trust[p] += a.trust;
+        acc.local_centric[p] += a.local_centric;
+        acc.barrier[p] += a.barrier;
+        acc.orientation[p] += a.orientation;
+        if !dy.frozen {
+            a.development += dy.growth_rate * gain;
+            a.trust = m::trust_step(
+                a.trust,
+                ctx.observed_partner[p],
+                dy.trust_up,
+                dy.trust_down,
+                ctx.trust_floor,
+            );
+            let (l, b) = m::wear_down(
+                a.local_centric,
+                a.barrier,
+                ctx.mean_alignment,
+                a.trust,
+                dy.wear_local_centric,
+                dy.wear_barrier,
+            );
+            a.local_centric = l;
+            a.barrier = b;
+            a.orientation = m::orientation_step(
+                a.orientation,
+                ctx.mean_alignment,
+                a.trust,
+                dy.orientation_rate,
+            );
+        }
+        acc.development[p] += a.development;
+        acc.zone_d[a.zone as usize] += a.development;
+    }
+    acc
+}
+
+/// Region-level state that evolves between periods.
+struct Region {
+    alignment: Vec<f64>,
+    active: Vec<bool>,
+    retreat_left: Vec<u32>,
+    obs: Vec<f64>,
+    peak: Vec<f64>,
+    cooldown: Vec<u32>,
+    /// Domains opened for standardization by a deepen decision.
+    opened: Vec<bool>,
+    /// Per domain: periods open for standardization since the last check, and alignment then.
+    open_for: Vec<u32>,
+    open_since_alignment: Vec<f64>,
+    started: bool,
+    wave: usize,
+    selective_streak: u32,
+    collapse_streak: u32,
+}
+
+/// Central support, penalty and enforcement per domain at period `t`, schedule applied in order.
+pub fn central_at(s: &Scenario, t: usize) -> Vec<(f64, f64, f64)> {
+    let c = &s.central;
+    let now = s.calendar.start.plus(t as i64);
+    let mut scale = vec![c.scale; s.domains.len()];
+    let mut out: Vec<(f64, f64, f64)> = s
+        .domains
+        .iter()
+        .map(|d| {
+            let o = c.domains.get(&d.id).cloned().unwrap_or_default();
+            (
+                o.support.unwrap_or(c.support),
+                o.penalty.unwrap_or(c.penalty),
+                o.enforcement.unwrap_or(c.enforcement),
+            )
+        })
+        .collect();
+    for ch in c.schedule.iter().filter(|ch| ch.from <= now) {
+        for (k, d) in s.domains.iter().enumerate() {
+            if ch.domain.as_deref().is_some_and(|id| id != d.id) {
+                continue;
+            }
+            if let Some(v) = ch.scale {
+                scale[k] = v;
+            }
+            if let Some(v) = ch.support {
+                out[k].0 = v;
+            }
+            if let Some(v) = ch.penalty {
+                out[k].1 = v;
+            }
+            if let Some(v) = ch.enforcement {
+                out[k].2 = v;
+            }
+        }
+    }
+    out.iter()
+        .zip(scale)
+        .map(|(&(sup, pen, q), sc)| (sup * sc, pen * sc, q))
+        .collect()
+}
+
+fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    if n == 0 { f64::NAN } else { sum / n as f64 }
+}
+
+/// Simulate one run of the scenario. `run` selects the random streams.
+pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
+    let k_n = s.domains.len();
+    let z_n = s.zones.len();
+    let mut init_rng = stream(seed, run, u64::MAX, 0);
+    let mut people = agents(s, &mut init_rng);
+    let n = people.len();
+    let n_prov = {
+        let mut c = [0usize; 2];
+        people.iter().for_each(|a| c[a.province as usize] += 1);
+        c
+    };
+    let zone_n: Vec<usize> = (0..z_n)
+        .map(|z| people.iter().filter(|a| a.zone as usize == z).count())
+        .collect();
+    let dy = &s.dynamics;
+    let lv = &s.levers;
+    let waves = lv.sequencing.order();
+    let (survey_a, survey_b) = s.survey_periods();
+    let start_period = match lv.standardization.timing {
+        Timing::Developmental => Some(0),
+        Timing::Scheduled => lv
+            .standardization
+            .start
+            .map(|q| q.since(s.calendar.start).max(0) as usize),
+        Timing::None | Timing::Responsive => None,
+    };
+    let mut region = Region {
+        alignment: vec![0.0; k_n],
+        active: vec![true; k_n],
+        retreat_left: vec![0; k_n],
+        obs: vec![dy.prior_cooperation; 2 * k_n],
+        peak: vec![0.0; k_n],
+        cooldown: vec![0; k_n],
+        opened: vec![false; k_n],
+        open_for: vec![0; k_n],
+        open_since_alignment: vec![0.0; k_n],
+        started: false,
+        wave: 0,
+        selective_streak: 0,
+        collapse_streak: 0,
+    };
+    // Domains with above-median local benefit, for the benefit gap.
+    let mut bs: Vec<f64> = s.domains.iter().map(|d| d.local_benefit).collect();
+    bs.sort_by(f64::total_cmp);
+    let median_b = if k_n == 0 {
+        0.0
+    } else if k_n % 2 == 1 {
+        bs[k_n / 2]
+    } else {
+        (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
+    };
+    let high_b: Vec<bool> = s
+        .domains
+        .iter()
+        .map(|d| d.local_benefit > median_b)
+        .collect();
+
+    let mut records = Vec::with_capacity(s.calendar.periods as usize);
+    let mut scratch = Vec::with_capacity(n);
+    let mut dev_province = province_means(&people, n_prov);
+    for t in 0..s.calendar.periods as usize {
+        if Some(t) == start_period {
+            region.started = true;
+        }
+        let central = central_at(s, t);
+        let terms: Vec<DomainTerms> = s
+            .domains
+            .iter()
+            .enumerate()
+            .map(|(k, d)| DomainTerms {
+                value: d.value,
+                local_benefit: d.local_benefit,
+                cost: d.cost,
+                difficulty: d.difficulty,
+                risk: d.risk,
+                support: central[k].0,
+                penalty: central[k].1,
+                enforcement: central[k].2,
+                alignment: region.alignment[k],
+                cost_relief: dy.cost_relief,
+            })
+            .collect();
+        let mean_alignment = mean_of(region.alignment.iter().copied());
+        let observed_partner = [0, 1].map(|p| {
+            mean_of(
+                (0..k_n)
+                    .filter(|&k| region.active[k])
+                    .map(|k| region.obs[(1 - p) * k_n + k]),
+            )
+        });
+        let observed_partner = observed_partner.map(|v| if v.is_nan() { 0.0 } else { v });
+        let dev_mean =
+            (dev_province[0] * n_prov[0] as f64 + dev_province[1] * n_prov[1] as f64) / n as f64;
+        let ctx = Context {
+            s,
+            terms,
+            sigma: s.domains.iter().map(|d| d.siphon).collect(),
+            active: region.active.clone(),
+            obs: region.obs.clone(),
+            dev_province,
+            dev_mean,
+            observed_partner,
+            mean_alignment,
+            trust_floor: m::trust_floor(dy.trust_floor, mean_alignment, lv.uniformity),
+            n_zones: z_n,
+        };
+        let acc = if n > CHUNK {
+            let parts: Vec<Acc> = people
+                .par_chunks_mut(CHUNK)
+                .enumerate()
+                .map(|(ci, chunk)| {
+                    process_chunk(&ctx, chunk, stream(seed, run, t as u64, ci as u64))
+                })
+                .collect();
+            let mut total = Acc::new(k_n, z_n);
+            parts.iter().for_each(|p| total.add(p));
+            total
+        } else {
+            process_chunk(&ctx, &mut people, stream(seed, run, t as u64, 0))
+        };
+
+        // Indicators from the pass.
+        let np = [n_prov[0] as f64, n_prov[1] as f64];
+        let coop_province_domain = [0, 1].map(|p| {
+            (0..k_n)
+                .map(|k| acc.sum_p[p * k_n + k] / np[p])
+                .collect::<Vec<f64>>()
+        });
+        let coop_domain: Vec<f64> = (0..k_n)
+            .map(|k| (acc.sum_p[k] + acc.sum_p[k_n + k]) / n as f64)
+            .collect();
+        let decided: f64 = acc.decided.iter().sum::<f64>() / (n * k_n) as f64;
+        let executed: f64 = acc.executed.iter().sum::<f64>() / (n * k_n) as f64;
+        let cooperation = mean_of(coop_domain.iter().copied());
+        let coop_axis = Axis::ALL.map(|ax| {
+            mean_of(
+                (0..k_n)
+                    .filter(|&k| s.domains[k].axis == ax)
+                    .map(|k| coop_domain[k]),
+            )
+        });
+        let coop_tier = Tier::ALL.map(|ti| {
+            mean_of(
+                (0..k_n)
+                    .filter(|&k| s.domains[k].tier == ti)
+                    .map(|k| coop_domain[k]),
+            )
+        });
+        let coop_province = [0, 1].map(|p| mean_of(coop_province_domain[p].iter().copied()));
+        let benefit_gap = mean_of((0..k_n).filter(|&k| high_b[k]).map(|k| coop_domain[k]))
+            - mean_of((0..k_n).filter(|&k| !high_b[k]).map(|k| coop_domain[k]));
+        let selective_index = acc.selective / n as f64;
+        let stronger = if dev_province[0] >= dev_province[1] {
+            0
+        } else {
+            1
+        };
+        let joint = acc.joint_gain[0] + acc.joint_gain[1];
+        let siphon_index = if joint > 0.0 {
+            acc.joint_gain[stronger] / joint
+        } else {
+            f64::NAN
+        };
+        let trust = (acc.trust[0] + acc.trust[1]) / n as f64;
+        let local_centric = (acc.local_centric[0] + acc.local_centric[1]) / n as f64;
+        let barrier = (acc.barrier[0] + acc.barrier[1]) / n as f64;
+        let orientation = (acc.orientation[0] + acc.orientation[1]) / n as f64;
+        let province_lambda = [0, 1].map(|p| acc.local_centric[p] / np[p]);
+        let province_beta = [0, 1].map(|p| acc.barrier[p] / np[p]);
+        dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
+        let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
+        scratch.clear();
+        scratch.extend(people.iter().map(|a| a.development));
+        if n > CHUNK {
+            scratch.par_sort_unstable_by(f64::total_cmp);
+        } else {
+            scratch.sort_unstable_by(f64::total_cmp);
+        }
+        let gini = m::gini_sorted(&scratch);
+        let theil = m::theil(&scratch);
+        let zones: Vec<ZoneRecord> = (0..z_n)
+            .map(|z| {
+                let c = zone_n[z].max(1) as f64;
+                let development = acc.zone_d[z] / c;
+                ZoneRecord {
+                    cooperation: acc.zone_p[z] / c,
+                    development,
+                    demand: m::standards_demand(
+                        development / dev_mean_after,
+                        s.demand.scale,
+                        s.demand.peak,
+                        s.demand.shape,
+                    ),
+                }
+            })
+            .collect();
+
+        // Observed cooperation for next period.
+        for p in 0..2 {
+            for k in 0..k_n {
+                region.obs[p * k_n + k] = acc.executed[p * k_n + k] / np[p];
+            }
+        }
+
+        // Standardization: bureau effort and alignment over the open waves.
+        let mut effort = [0.0; 2];
+        if region.started {
+            let open: Vec<bool> = (0..k_n)
+                .map(|k| {
+                    region.active[k]
+                        && (region.opened[k]
+                            || waves[..=region.wave.min(waves.len() - 1)]
+                                .iter()
+                                .any(|w| w.contains(&s.domains[k].tier)))
+                })
+                .collect();
+            let relief: f64 = (0..k_n)
+                .filter(|&k| open[k])
+                .map(|k| {
+                    (dy.cost_relief * s.domains[k].cost + s.domains[k].difficulty)
+                        * (1.0 - region.alignment[k])
+                })
+                .sum();
+            effort = [0, 1].map(|p| {
+                let u = m::bureau_utility(
+                    relief,
+                    dy.bureau_benefit,
+                    province_lambda[p],
+                    dy.bureau_cost,
+                    province_beta[p],
+                );
+                lv.standardization.effort / (1.0 + libm::exp(-u / dy.bureau_temperature))
+            });
+            if !dy.frozen {
+                let basic = mean_of(
+                    (0..k_n)
+                        .filter(|&k| s.domains[k].tier == Tier::Basic)
+                        .map(|k| region.alignment[k]),
+                );
+                let basic = if basic.is_nan() { 1.0 } else { basic };
+                for k in 0..k_n {
+                    if open[k] {
+                        if region.open_for[k] == 0 {
+                            region.open_since_alignment[k] = region.alignment[k];
+                        }
+                        region.open_for[k] += 1;
+                    }
+                    region.alignment[k] = if open[k] {
+                        let found = m::foundation(s.domains[k].tier, dy.foundation, basic);
+                        m::alignment_growth(
+                            region.alignment[k],
+                            dy.alignment_rate,
+                            effort[0],
+                            effort[1],
+                            lv.uniformity,
+                            found,
+                        )
+                    } else {
+                        m::alignment_decay(region.alignment[k], dy.alignment_decay)
+                    };
+                }
+                // The next wave opens when the newest one is aligned enough.
+                if region.wave + 1 < waves.len() {
+                    let newest = mean_of(
+                        (0..k_n)
+                            .filter(|&k| waves[region.wave].contains(&s.domains[k].tier))
+                            .map(|k| region.alignment[k]),
+                    );
+                    if newest.is_nan() || newest >= dy.wave_threshold {
+                        region.wave += 1;
+                    }
+                }
+            }
+        } else if !dy.frozen {
+            region
+                .alignment
+                .iter_mut()
+                .for_each(|a| *a = m::alignment_decay(*a, dy.alignment_decay));
+        }
+
+        // Dilemmas and the provinces' choice.
+        let (mut dilemmas, mut deepens, mut retreats) = (0, 0, 0);
+        let mut triggered = vec![false; k_n];
+        for k in 0..k_n {
+            if !region.active[k] {
+                continue;
+            }
+            region.peak[k] = region.peak[k].max(coop_domain[k]);
+            if region.cooldown[k] > 0 {
+                region.cooldown[k] -= 1;
+            } else if region.peak[k] >= s.dilemma.min_peak
+                && coop_domain[k] < (1.0 - s.dilemma.drop) * region.peak[k]
+            {
+                triggered[k] = true;
+            }
+        }
+        // A standardization that has not moved a domain's alignment in a whole window has stalled.
+        for k in 0..k_n {
+            if region.active[k] && region.open_for[k] >= s.dilemma.selective_window {
+                if region.alignment[k] < s.dilemma.deepen_alignment
+                    && region.alignment[k] - region.open_since_alignment[k] < s.dilemma.stall
+                    && region.cooldown[k] == 0
+                {
+                    triggered[k] = true;
+                }
+                region.open_for[k] = 0;
+            }
+        }
+        // A persistent selective spell before any standardization is the initial-stage dilemma.
+        if !region.started && selective_index > s.dilemma.selective_threshold {
+            region.selective_streak += 1;
+            if region.selective_streak >= s.dilemma.selective_window {
+                region.selective_streak = 0;
+                if let Some(k) = (0..k_n)
+                    .filter(|&k| region.active[k] && region.cooldown[k] == 0)
+                    .min_by(|&a, &b| coop_domain[a].total_cmp(&coop_domain[b]))
+                {
+                    triggered[k] = true;
+                }
+            }
+        } else {
+            region.selective_streak = 0;
+        }
+        let rep = Representative {
+            lambda: local_centric,
+            beta: barrier,
+            trust,
+            omega: orientation,
+        };
+        let deepen_possible = match lv.standardization.timing {
+            Timing::None => false,
+            Timing::Scheduled => region.started,
+            Timing::Developmental | Timing::Responsive => true,
+        };
+        for k in (0..k_n).filter(|&k| triggered[k]) {
+            dilemmas += 1;
+            region.cooldown[k] = s.dilemma.cooldown;
+            region.peak[k] = coop_domain[k];
+            let pi_obs = (region.obs[k] + region.obs[k_n + k]) / 2.0;
+            let now = DomainTerms {
+                alignment: region.alignment[k],
+                ..ctx.terms[k]
+            };
+            let later = DomainTerms {
+                alignment: region.alignment[k].max(s.dilemma.deepen_alignment),
+                ..ctx.terms[k]
+            };
+            let v_continue = rep.utility(&now, pi_obs, dy.distrust_floor);
+            let v_deepen = deepen_possible
+                .then(|| rep.utility(&later, pi_obs, dy.distrust_floor) - s.dilemma.deepen_cost);
+            match m::dilemma_choice(v_continue, v_deepen, s.dilemma.retreat_below) {
+                DilemmaChoice::Continue => {}
+                DilemmaChoice::Deepen => {
+                    deepens += 1;
+                    region.started = true;
+                    region.opened[k] = true;
+                }
+                DilemmaChoice::Retreat => {
+                    retreats += 1;
+                    region.active[k] = false;
+                    region.retreat_left[k] = s.dilemma.retreat_periods;
+                    region.obs[k] = 0.0;
+                    region.obs[k_n + k] = 0.0;
+                }
+            }
+        }
+        for k in 0..k_n {
+            if !region.active[k] && !triggered[k] {
+                region.retreat_left[k] = region.retreat_left[k].saturating_sub(1);
+                if region.retreat_left[k] == 0 {
+                    region.active[k] = true;
+                    region.peak[k] = 0.0;
+                    region.obs[k] = dy.prior_cooperation;
+                    region.obs[k_n + k] = dy.prior_cooperation;
+                }
+            }
+        }
+
+        // Stage.
+        region.collapse_streak = if cooperation < s.stages.retreat_cooperation {
+            region.collapse_streak + 1
+        } else {
+            0
+        };
+        let axes_cooperating = coop_axis
+            .iter()
+            .filter(|&&c| c >= s.stages.advanced_cooperation)
+            .count() as u32;
+        let stage = m::classify_stage(
+            &StageInputs {
+                mean_alignment: mean_of(region.alignment.iter().copied()),
+                mean_trust: trust,
+                mean_orientation: orientation,
+                axes_cooperating,
+                collapse_streak: region.collapse_streak,
+                deepened: region.started,
+            },
+            &s.stages,
+        );
+
+        records.push(PeriodRecord {
+            stage,
+            coop_domain,
+            coop_province_domain,
+            alignment_domain: region.alignment.clone(),
+            active_domain: ctx.active.clone(),
+            coop_axis,
+            coop_tier,
+            coop_province,
+            cooperation,
+            executed,
+            execution_gap: decided - executed,
+            selective_index,
+            benefit_gap,
+            trust,
+            alignment: mean_of(region.alignment.iter().copied()),
+            local_centric,
+            barrier,
+            orientation,
+            gini,
+            theil,
+            siphon_index,
+            welfare: acc.total_gain / n as f64,
+            effort,
+            dilemmas,
+            deepens,
+            retreats,
+            zones,
+        });
+    }
+    let summary = summarize(s, run, &records, survey_a, survey_b);
+    RunResult {
+        periods: records,
+        summary,
+    }
+}
+
+fn province_means(people: &[Agent], n_prov: [usize; 2]) -> [f64; 2] {
+    let mut sum = [0.0; 2];
+    people
+        .iter()
+        .for_each(|a| sum[a.province as usize] += a.development);
+    [0, 1].map(|p| sum[p] / n_prov[p].max(1) as f64)
+}
+
+/// The region as one average jurisdiction, for the provinces' choice at a dilemma.
+struct Representative {
+    lambda: f64,
+    beta: f64,
+    trust: f64,
+    omega: f64,
+}
+
+impl Representative {
+    fn utility(&self, t: &DomainTerms, pi_obs: f64, distrust_floor: f64) -> f64 {
+        let pi = m::belief(pi_obs, self.beta, t.alignment, self.trust, distrust_floor);
+        m::perceived_utility(t, pi, 0.5, self.lambda, self.beta, self.omega, 0.0)
+    }
+}
+
+fn summarize(
+    s: &Scenario,
+    run: u64,
+    records: &[PeriodRecord],
+    survey_a: usize,
+    survey_b: usize,
+) -> RunSummary {
+    let first = |want: &[Stage]| {
+        records
+            .iter()
+            .position(|r| want.contains(&r.stage))
+            .map(|p| p as u32)
+    };
+    let last = records.last().expect("at least one period");
+    let window = &records[survey_a..=survey_b];
+    let w = window.len() as f64;
+    RunSummary {
+        run,
+        first_transition_period: first(&[Stage::Transition, Stage::Advanced]),
+        first_advanced_period: first(&[Stage::Advanced]),
+        dilemmas: records.iter().map(|r| r.dilemmas).sum(),
+        deepens: records.iter().map(|r| r.deepens).sum(),
+        retreats: records.iter().map(|r| r.retreats).sum(),
+        cumulative_cooperation: records.iter().map(|r| r.cooperation).sum(),
+        final_stage: last.stage.id().to_string(),
+        final_gini: last.gini,
+        final_alignment: last.alignment,
+        final_trust: last.trust,
+        survey_cooperation: (0..s.domains.len())
+            .map(|k| window.iter().map(|r| r.coop_domain[k]).sum::<f64>() / w)
+            .collect(),
+        survey_zone_demand: (0..s.zones.len())
+            .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
+            .collect(),
+        survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
+    }
+}
