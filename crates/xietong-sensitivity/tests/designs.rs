@@ -342,3 +342,25 @@ fn discrete_factor_in_sobol_design_takes_every_level_equally() {
         assert_eq!(d.rows().filter(|r| r[0] == level).count(), 16);
     }
 }
+
+#[test]
+fn legacy_skip_reproduces_deprecated_salib_saltelli_sample() {
+    let fx = fixture("designs.json");
+    let pi = std::f64::consts::PI;
+    let factors: Vec<Factor> = (0..3)
+        .map(|i| Factor::new(format!("x{}", i + 1), -pi, pi))
+        .collect();
+    for case in fx["legacy_saltelli_ishigami"].as_array().unwrap() {
+        let n = case["n"].as_u64().unwrap() as usize;
+        let opts = SaltelliOptions {
+            second_order: case["second_order"].as_bool().unwrap(),
+            skip: legacy_saltelli_skip(n),
+        };
+        let d = design::saltelli(&factors, n, opts).unwrap();
+        let want = matrix(&case["points"]);
+        assert_eq!(d.n_rows, want.len(), "N = {n}");
+        for (i, (got, want)) in d.rows().zip(&want).enumerate() {
+            assert_eq!(got, want.as_slice(), "N = {n}, row {i}");
+        }
+    }
+}
