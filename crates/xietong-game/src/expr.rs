@@ -608,6 +608,155 @@ pub fn to_poly(e: &Expr) -> Poly {
     }
 }
 
+// ---------- signed sums: the form conditions are printed in ----------
+
+/// A simplified expression as a signed sum of terms: `Σ coef · term`. A constant is the term
+/// `Num(1)`. Both simplifiers below produce this form.
+#[derive(Clone, Debug, Default)]
+pub struct Sum {
+    pub terms: Vec<(f64, Expr)>,
+}
+
+impl Sum {
+    pub fn is_zero(&self) -> bool {
+        self.terms.is_empty()
+    }
+    pub fn constant_value(&self) -> Option<f64> {
+        match self.terms.as_slice() {
+            [] => Some(0.0),
+            [(c, Expr::Num(v))] => Some(c * v),
+            _ => None,
+        }
+    }
+    /// `(positive part, negated negative part)`, so that `sum < 0` reads `pos < neg`.
+    pub fn split_signs(&self) -> (Sum, Sum) {
+        let pos = self
+            .terms
+            .iter()
+            .filter(|(c, _)| *c > 0.0)
+            .cloned()
+            .collect();
+        let neg = self
+            .terms
+            .iter()
+            .filter(|(c, _)| *c < 0.0)
+            .map(|(c, e)| (-c, e.clone()))
+            .collect();
+        (Sum { terms: pos }, Sum { terms: neg })
+    }
+    /// Expression with positive terms first and constants last.
+    pub fn to_expr(&self) -> Expr {
+        let mut items: Vec<&(f64, Expr)> = self.terms.iter().collect();
+        items.sort_by_key(|(c, e)| (matches!(e, Expr::Num(_)), *c < 0.0));
+        let mut out: Option<Expr> = None;
+        for (c, e) in items {
+            let mag = c.abs();
+            let term = match e {
+                Expr::Num(v) => Expr::Num(mag * v),
+                _ if (mag - 1.0).abs() < 1e-15 => e.clone(),
+                _ => Expr::Mul(Box::new(Expr::Num(mag)), Box::new(e.clone())),
+            };
+            out = Some(match out {
+                None if *c < 0.0 => Expr::Neg(Box::new(term)),
+                None => term,
+                Some(acc) if *c < 0.0 => Expr::Sub(Box::new(acc), Box::new(term)),
+                Some(acc) => Expr::Add(Box::new(acc), Box::new(term)),
+            });
+        }
+        out.unwrap_or(Expr::Num(0.0))
+    }
+}
+
+fn poly_to_sum(p: &Poly) -> Sum {
+    let mut terms = Vec::new();
+    for (m, &c) in &p.terms {
+        if m.is_empty() {
+            terms.push((c, Expr::Num(1.0)));
+            continue;
+        }
+        let e = m
+            .iter()
+            .map(|(k, &e)| {
+                let base = p
+                    .atoms
+                    .get(k)
+                    .cloned()
+                    .unwrap_or_else(|| Expr::Var(k.clone()));
+                if e == 1 {
+                    base
+                } else {
+                    Expr::Pow(Box::new(base), Box::new(Expr::Num(e as f64)))
+                }
+            })
+            .reduce(|a, b| Expr::Mul(Box::new(a), Box::new(b)))
+            .expect("non-empty monomial");
+        terms.push((c, e));
+    }
+    Sum { terms }
+}
+
+/// Flatten the top-level sum without expanding products, folding numeric factors and cancelling
+/// identical terms: what a person does when subtracting two payoffs that share most terms.
+fn light_sum(e: &Expr) -> Sum {
+    fn flatten(e: &Expr, k: f64, out: &mut Vec<(f64, Expr)>) {
+        match e {
+            Expr::Add(a, b) => {
+                flatten(a, k, out);
+                flatten(b, k, out);
+            }
+            Expr::Sub(a, b) => {
+                flatten(a, k, out);
+                flatten(b, -k, out);
+            }
+            Expr::Neg(a) => flatten(a, -k, out),
+            Expr::Num(v) => out.push((k * v, Expr::Num(1.0))),
+            Expr::Mul(a, b) if matches!(**a, Expr::Num(_)) => {
+                let Expr::Num(c) = **a else { unreachable!() };
+                flatten(b, k * c, out)
+            }
+            Expr::Mul(a, b) if matches!(**b, Expr::Num(_)) => {
+                let Expr::Num(c) = **b else { unreachable!() };
+                flatten(a, k * c, out)
+            }
+            Expr::Div(a, b) if matches!(**b, Expr::Num(c) if c != 0.0) => {
+                let Expr::Num(c) = **b else { unreachable!() };
+                flatten(a, k / c, out)
+            }
+            other => out.push((k, other.clone())),
+        }
+    }
+    let mut flat = Vec::new();
+    flatten(e, 1.0, &mut flat);
+    let mut merged: Vec<(f64, Expr, String)> = Vec::new();
+    for (c, t) in flat {
+        let key = t.to_text();
+        match merged.iter_mut().find(|(_, _, k)| *k == key) {
+            Some(slot) => slot.0 += c,
+            None => merged.push((c, t, key)),
+        }
+    }
+    let scale = merged.iter().fold(1.0f64, |a, (c, _, _)| a.max(c.abs()));
+    Sum {
+        terms: merged
+            .into_iter()
+            .filter(|(c, _, _)| c.abs() > 1e-12 * scale)
+            .map(|(c, t, _)| (c, t))
+            .collect(),
+    }
+}
+
+/// Simplify to a signed sum: the fully expanded canonical polynomial or the lightly cancelled
+/// form, whichever prints shorter (expansion helps small payoff tables and hurts long ones).
+pub fn simplify_sum(e: &Expr) -> Sum {
+    let expanded = poly_to_sum(&to_poly(e));
+    let light = light_sum(e);
+    if light.to_expr().to_text().len() < expanded.to_expr().to_text().len() {
+        light
+    } else {
+        expanded
+    }
+}
+
 // ---------- printing ----------
 
 fn prec(e: &Expr) -> u8 {

@@ -6,7 +6,7 @@
 //! parameters; each is simplified to a canonical sum of monomials, and the stability condition
 //! λ < 0 is printed with positive terms on the left and negative terms on the right.
 
-use crate::expr::{Expr, Poly, fmt_num, to_poly};
+use crate::expr::{Expr, Sum, fmt_num, simplify_sum};
 use crate::spec::Game;
 use std::collections::BTreeMap;
 
@@ -42,7 +42,7 @@ pub fn pure_profile(game: &Game, profile: &[usize]) -> Vec<SymbolicEigen> {
             alt[i] = s;
             let dev = &game.payoffs[index(&alt)][i].expr;
             let cur = &game.payoffs[here][i].expr;
-            let poly = to_poly(&Expr::sub(dev.clone(), cur.clone()));
+            let poly = simplify_sum(&Expr::sub(dev.clone(), cur.clone()));
             let expr = poly.to_expr();
             let (condition_text, condition_latex) = condition(&poly);
             out.push(SymbolicEigen {
@@ -61,7 +61,7 @@ pub fn pure_profile(game: &Game, profile: &[usize]) -> Vec<SymbolicEigen> {
 }
 
 /// `p < 0` rearranged as `positive terms < negative terms`.
-fn condition(p: &Poly) -> (String, String) {
+fn condition(p: &Sum) -> (String, String) {
     if let Some(c) = p.constant_value() {
         let holds = c < 0.0;
         let t = format!(
