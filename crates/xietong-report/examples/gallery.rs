@@ -211,6 +211,53 @@ pub fn ribbon(n: usize) -> StageRibbon {
     }
 }
 
+/// Eight English-labelled series with a long title: palette cycling, legend wrapping.
+pub fn many_series() -> LineChart {
+    let x: Vec<f64> = (0..200).map(|i| i as f64 * 0.05).collect();
+    LineChart {
+        title: "Eight scenarios of vertical intervention strength and their effect on the long-run cooperation rate".into(),
+        x_label: "Years since the agreement".into(),
+        y_label: "Cooperation rate (share of governments)".into(),
+        series: (0..8)
+            .map(|k| Series {
+                name: format!("Scenario {} (intervention = {:.1})", k + 1, k as f64 * 0.1),
+                x: x.clone(),
+                y: x.iter().map(|t| (k as f64 * 0.1 + 0.1) * (1.0 - (-t * 0.5).exp()) + 0.02 * (t * 2.0).sin()).collect(),
+                lower: None,
+                upper: None,
+            })
+            .collect(),
+        y_range: None,
+        x_ticks: None,
+        width: 0,
+        height: 0,
+    }
+}
+
+/// Negative values, horizontal orientation, long category names.
+pub fn bar_negative() -> BarChart {
+    BarChart {
+        title: "Effect on cooperation (difference from baseline)".into(),
+        x_label: "Δ cooperation rate".into(),
+        y_label: String::new(),
+        categories: vec![
+            "Benefit sharing between Chengdu and Chongqing".into(),
+            "纵向干预".into(),
+            "Reputation".into(),
+            "一个非常非常非常非常非常非常长的类别名称用于测试".into(),
+        ],
+        groups: vec![BarGroup {
+            name: String::new(),
+            values: vec![0.12, -0.05, 0.03, -0.2],
+            err_low: Some(vec![0.08, -0.09, -0.01, -0.26]),
+            err_high: Some(vec![0.16, -0.01, 0.07, -0.14]),
+        }],
+        horizontal: true,
+        width: 0,
+        height: 0,
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(env::args().nth(1).unwrap_or_else(|| "gallery".into()));
     fs::create_dir_all(&dir)?;
@@ -222,6 +269,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("phase", Box::new(phase())),
         ("ribbon", Box::new(ribbon(10))),
         ("ribbon_long", Box::new(ribbon(120))),
+        (
+            "edge_small",
+            Box::new(LineChart {
+                width: 320,
+                height: 200,
+                ..line()
+            }),
+        ),
+        ("edge_many", Box::new(many_series())),
+        ("edge_bar_negative", Box::new(bar_negative())),
     ];
     let mut blocks = Vec::new();
     for (name, c) in &charts {

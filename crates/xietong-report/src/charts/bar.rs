@@ -86,7 +86,12 @@ impl BarChart {
         if !any {
             return Err(ReportError::empty(CHART, "no finite bar value (all NaN?)"));
         }
-        let (v0, v1, step, vt) = loose_ticks(lo, hi, 5);
+        let target = if self.horizontal {
+            x_tick_target(sc.width)
+        } else {
+            y_tick_target(sc.height)
+        };
+        let (v0, v1, step, vt) = loose_ticks(lo, hi, target);
         let vticks: Vec<(f64, String)> = vt.iter().map(|&v| (v, fmt_tick(v, step))).collect();
         let w = sc.width as f32;
         let h = sc.height as f32;
@@ -291,11 +296,7 @@ impl BarChart {
                 (zero, plot.y1),
                 Stroke::solid(Rgb::AXIS, 1.0),
             );
-            sc.line(
-                (plot.x0, plot.y1),
-                (plot.x1, plot.y1),
-                Stroke::solid(Rgb::AXIS, 1.0),
-            );
+            axis_lines(&mut sc, &plot);
             axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
         }
         Ok(sc)

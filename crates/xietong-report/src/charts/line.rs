@@ -161,16 +161,16 @@ impl LineChart {
         let (x0, x1) = crate::axis::widen(x0, x1);
         let (y0, y1, ystep, yt) = match self.y_range {
             Some((lo, hi)) => {
-                let (step, t) = inner_ticks(lo, hi, 5);
+                let (step, t) = inner_ticks(lo, hi, y_tick_target(sc.height));
                 (lo, hi, step, t)
             }
-            None => loose_ticks(y0, y1, 5),
+            None => loose_ticks(y0, y1, y_tick_target(sc.height)),
         };
         let y_ticks_l: Vec<(f64, String)> = yt.iter().map(|&v| (v, fmt_tick(v, ystep))).collect();
         let x_ticks_l: Vec<(f64, String)> = match &self.x_ticks {
             Some(t) => t.clone(),
             None => {
-                let (step, t) = inner_ticks(x0, x1, 8);
+                let (step, t) = inner_ticks(x0, x1, x_tick_target(sc.width));
                 t.iter().map(|&v| (v, fmt_tick(v, step))).collect()
             }
         };

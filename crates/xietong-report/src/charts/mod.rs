@@ -190,7 +190,19 @@ pub(crate) fn max_width(labels: &[String], size: f32) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// Horizontal grid lines and left-hand tick labels for a vertical value axis.
+/// How many ticks a vertical axis of a `height` px chart should aim for (about one per 55 px
+/// of plot), so small charts do not get crowded labels.
+pub(crate) fn y_tick_target(height: u32) -> usize {
+    (((height as f32 - 150.0) / 55.0).round() as usize).clamp(2, 6)
+}
+
+/// How many ticks a horizontal axis of a `width` px chart should aim for.
+pub(crate) fn x_tick_target(width: u32) -> usize {
+    ((width as f32 / 100.0).round() as usize).clamp(3, 8)
+}
+
+/// Horizontal grid lines and left-hand tick labels for a vertical value axis; labels closer
+/// than a line height to the previous one are skipped.
 pub(crate) fn y_ticks(
     scene: &mut Scene,
     plot: &Rect,
@@ -198,6 +210,7 @@ pub(crate) fn y_ticks(
     ticks: &[(f64, String)],
     grid: bool,
 ) {
+    let mut last_y = f32::INFINITY;
     for (v, label) in ticks {
         let y = scale.map(*v);
         if !(plot.y0 - 0.5..=plot.y1 + 0.5).contains(&y) {
