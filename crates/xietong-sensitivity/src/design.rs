@@ -366,25 +366,50 @@ fn sobol_warnings(n: usize, skip: u64) -> Vec<DesignWarning> {
 }
 
 /// `n` points of `dims`-dimensional unscrambled Sobol' sequence after skipping `skip`, row-major.
+///
+/// Uses the `sobol` crate's direction numbers but jumps straight to point `skip` (point `k` is the
+/// XOR of the direction numbers selected by the bits of its Gray code `k ^ (k >> 1)`) and then
+/// steps in Gray-code order, as the crate's iterator, scipy and SALib do; so any skip costs
+/// the same and no vector is allocated per point.
 fn sobol_unit(dims: usize, n: usize, skip: u64) -> Result<Vec<f64>> {
+    const RESOLUTION: usize = 53; // f64 significand: the sequence is exact up to 2^53 points
     if dims > max_sobol_dims() {
         return Err(SaError::TooLarge(format!(
             "the Sobol' sequence supports at most {} dimensions, {dims} were needed",
             max_sobol_dims()
         )));
     }
-    let total = (n as u64).checked_add(skip).filter(|&t| t < (1u64 << 32));
-    if total.is_none() {
+    let end = (n as u64)
+        .checked_add(skip)
+        .filter(|&t| t <= 1u64 << RESOLUTION);
+    if end.is_none() {
         return Err(invalid(
             "n + skip",
-            "below 2^32 Sobol' points",
+            "at most 2^53 Sobol' points",
             format!("{n} + {skip}"),
         ));
     }
-    let seq = Sobol::<f64>::new(dims, joe_kuo());
+    let dirs: Vec<Vec<u64>> = Sobol::<f64>::init_direction_vals::<u32>(dims, RESOLUTION, joe_kuo());
+    let gray = skip ^ (skip >> 1);
+    let mut state: Vec<u64> = dirs
+        .iter()
+        .map(|d| {
+            (0..RESOLUTION)
+                .filter(|&b| (gray >> b) & 1 == 1)
+                .fold(0u64, |acc, b| acc ^ d[b])
+        })
+        .collect();
+    let scale = 1.0 / 18_446_744_073_709_551_616.0; // 2^-64: direction numbers fill the top bits
     let mut out = Vec::with_capacity(n * dims);
-    for p in seq.skip(skip as usize).take(n) {
-        out.extend_from_slice(&p);
+    for k in skip..skip + n as u64 {
+        if k > skip {
+            // Gray code of k differs from that of k - 1 in the lowest zero bit of k - 1.
+            let bit = (!(k - 1)).trailing_zeros() as usize;
+            for (s, d) in state.iter_mut().zip(&dirs) {
+                *s ^= d[bit];
+            }
+        }
+        out.extend(state.iter().map(|&v| v as f64 * scale));
     }
     Ok(out)
 }
@@ -554,4 +579,30 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
         steps,
     };
     Ok(build(factors, unit, method, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The jump-ahead generator must give exactly the `sobol` crate iterator's points.
+    #[test]
+    fn jump_ahead_equals_iterating() {
+        for skip in [0u64, 1, 5, 16, 1000, 4097] {
+            let got = sobol_unit(7, 40, skip).unwrap();
+            let want: Vec<f64> = Sobol::<f64>::new(7, joe_kuo())
+                .skip(skip as usize)
+                .take(40)
+                .flatten()
+                .collect();
+            assert_eq!(got, want, "skip {skip}");
+        }
+    }
+
+    #[test]
+    fn huge_skip_is_cheap_and_in_range() {
+        let pts = sobol_unit(3, 4, 1 << 40).unwrap();
+        assert!(pts.iter().all(|&u| (0.0..1.0).contains(&u)));
+        assert!(sobol_unit(3, 4, (1 << 53) - 3).is_err());
+    }
 }

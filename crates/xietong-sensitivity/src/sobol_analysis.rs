@@ -176,8 +176,7 @@ pub fn sobol_analyze_outputs(
         vec![]
     };
 
-    let full: Vec<usize> = (0..n).collect();
-    let est = Estimates::compute(&a, &b, &ab, &ba, &pairs, &full);
+    let est = Estimates::compute(&a, &b, &ab, &ba, &pairs);
     if est.constant {
         out.warnings
             .push("the A and B rows give identical outputs: every index is reported as 0".into());
@@ -194,12 +193,31 @@ pub fn sobol_analyze_outputs(
     let mut boot_s1 = vec![Vec::with_capacity(r); d];
     let mut boot_st = vec![Vec::with_capacity(r); d];
     let mut boot_s2 = vec![Vec::with_capacity(r); pairs.len()];
+    // Each resample is gathered into contiguous buffers once, so the D + D(D-1)/2 estimators then
+    // read memory in order.
     let mut idx = vec![0usize; n];
+    let mut ra = vec![0.0; n];
+    let mut rb = vec![0.0; n];
+    let mut rab = vec![vec![0.0; n]; d];
+    let mut rba = vec![vec![0.0; n]; ba.len()];
+    let gather = |dst: &mut [f64], src: &[f64], idx: &[usize]| {
+        for (x, &i) in dst.iter_mut().zip(idx) {
+            *x = src[i];
+        }
+    };
     for _ in 0..r {
         for i in idx.iter_mut() {
             *i = rng.below(n);
         }
-        let e = Estimates::compute(&a, &b, &ab, &ba, &pairs, &idx);
+        gather(&mut ra, &a, &idx);
+        gather(&mut rb, &b, &idx);
+        for (dst, src) in rab.iter_mut().zip(&ab) {
+            gather(dst, src, &idx);
+        }
+        for (dst, src) in rba.iter_mut().zip(&ba) {
+            gather(dst, src, &idx);
+        }
+        let e = Estimates::compute(&ra, &rb, &rab, &rba, &pairs);
         for j in 0..d {
             boot_s1[j].push(e.s1[j]);
             boot_st[j].push(e.st[j]);
@@ -240,21 +258,21 @@ impl Estimates {
         ab: &[Vec<f64>],
         ba: &[Vec<f64>],
         pairs: &[(usize, usize)],
-        idx: &[usize],
     ) -> Estimates {
         let d = ab.len();
-        let n = idx.len() as f64;
+        let n = a.len() as f64;
         let mut sum = 0.0;
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &i in idx {
-            sum += a[i] + b[i];
-            lo = lo.min(a[i]).min(b[i]);
-            hi = hi.max(a[i]).max(b[i]);
+        for (&x, &y) in a.iter().zip(b) {
+            sum += x + y;
+            lo = lo.min(x).min(y);
+            hi = hi.max(x).max(y);
         }
         let mean = sum / (2.0 * n);
-        let var = idx
+        let var = a
             .iter()
-            .map(|&i| (a[i] - mean).powi(2) + (b[i] - mean).powi(2))
+            .zip(b)
+            .map(|(x, y)| (x - mean).powi(2) + (y - mean).powi(2))
             .sum::<f64>()
             / (2.0 * n);
         // SALib: constant A ∪ B, or a variance below machine epsilon, gives 0.
@@ -269,26 +287,20 @@ impl Estimates {
         let mut s1 = vec![0.0; d];
         let mut st = vec![0.0; d];
         for j in 0..d {
-            let abj = &ab[j];
             let (mut f, mut t) = (0.0, 0.0);
-            for &i in idx {
-                f += b[i] * (abj[i] - a[i]);
-                let diff = a[i] - abj[i];
-                t += diff * diff;
+            for ((&x, &y), &z) in a.iter().zip(b).zip(&ab[j]) {
+                f += y * (z - x);
+                t += (x - z) * (x - z);
             }
             s1[j] = f / n / var;
             st[j] = 0.5 * (t / n) / var;
         }
+        let ab_mean: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>() / n;
         let s2 = pairs
             .iter()
             .map(|&(j, k)| {
-                let (baj, abk) = (&ba[j], &ab[k]);
-                let v: f64 = idx
-                    .iter()
-                    .map(|&i| baj[i] * abk[i] - a[i] * b[i])
-                    .sum::<f64>()
-                    / n;
-                v / var - s1[j] - s1[k]
+                let cross: f64 = ba[j].iter().zip(&ab[k]).map(|(p, q)| p * q).sum::<f64>() / n;
+                (cross - ab_mean) / var - s1[j] - s1[k]
             })
             .collect();
         Estimates {
