@@ -22,6 +22,19 @@ pub enum Block {
     Png(Vec<u8>),
 }
 
+impl Block {
+    /// The chart as an inline SVG block.
+    pub fn svg_of(chart: &dyn crate::Chart) -> Result<Block, crate::ReportError> {
+        Ok(Block::Svg(chart.to_svg()?))
+    }
+
+    /// The chart as an embedded PNG block (for pages that must look identical everywhere,
+    /// whatever fonts the reader has).
+    pub fn png_of(chart: &dyn crate::Chart) -> Result<Block, crate::ReportError> {
+        Ok(Block::Png(chart.to_png()?))
+    }
+}
+
 /// A numbered section with its heading in the table of contents.
 #[derive(Clone, Debug, Default)]
 pub struct Section {
@@ -211,9 +224,9 @@ fn table_html(t: &Table, lang: Lang) -> String {
     if let Some(note) = t.note.as_ref().filter(|n| !n.trim().is_empty()) {
         let _ = writeln!(
             o,
-            "<p class=\"table-note\"><em>{}</em> {}</p>",
+            "<p class=\"table-note\"><em>{}</em>{}</p>",
             lang.pick("Note.", "注："),
-            escape(note)
+            lang.pick(" ", "").to_string() + &escape(note)
         );
     }
     o.push_str("</figure>\n");

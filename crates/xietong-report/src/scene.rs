@@ -210,12 +210,18 @@ impl Scene {
         color: Rgb,
         bold: bool,
     ) {
-        if text.is_empty() {
+        // one line per text item: line breaks and other control characters become spaces
+        // (the font has no glyph for them and SVG would collapse them anyway)
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if text.trim().is_empty() {
             return;
         }
         self.items.push(Item::Text {
             pos,
-            text: text.to_string(),
+            text,
             size,
             anchor,
             rotate,

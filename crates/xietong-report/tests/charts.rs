@@ -559,3 +559,145 @@ fn png_text_is_drawn_in_chinese_not_boxes() {
     assert!(ink(&band(&a)) > 0.003, "title band has ink");
     assert!(ink(&band(&a)) > ink(&band(&none)));
 }
+
+/// Xorshift generator for the hostile-input test (deterministic, no dependency).
+struct Gen(u64);
+
+impl Gen {
+    fn u(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> usize {
+        (self.u() % n) as usize
+    }
+    /// Mostly values in [-1, 1], one in five a special value.
+    fn val(&mut self) -> f64 {
+        const SPECIAL: [f64; 9] = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e308,
+            -1e308,
+            1e-300,
+            0.0,
+            -0.0,
+            5e-324,
+        ];
+        let r = self.u();
+        if r % 5 == 0 {
+            SPECIAL[(r / 5 % SPECIAL.len() as u64) as usize]
+        } else {
+            (r % 2001) as f64 / 1000.0 - 1.0
+        }
+    }
+    fn vec(&mut self, k: usize) -> Vec<f64> {
+        (0..k).map(|_| self.val()).collect()
+    }
+    fn pt(&mut self) -> (f64, f64) {
+        (self.val(), self.val())
+    }
+}
+
+/// Pseudo-random inputs with NaN, infinities, huge and tiny values, empty and ragged vectors
+/// and odd sizes: every chart must return Ok or Err, never panic, and SVG and PNG must agree.
+#[test]
+fn hostile_inputs_never_panic() {
+    let mut g = Gen(0x9e3779b97f4a7c15);
+    let sizes = [0u32, 1, 159, 160, 200, 333, 800, 1000, 8001];
+    let (mut ok, mut err) = (0, 0);
+    for round in 0..60 {
+        let n = g.below(6);
+        let m = n + g.below(2); // sometimes ragged
+        let (w, h) = (sizes[round % sizes.len()], sizes[(round / 3) % sizes.len()]);
+        let text = if round % 2 == 0 { "合作率\n<&>" } else { "" };
+        let charts: Vec<Box<dyn Chart>> = vec![
+            Box::new(LineChart {
+                title: text.into(),
+                series: vec![Series {
+                    name: text.into(),
+                    x: g.vec(n),
+                    y: g.vec(m),
+                    lower: Some(g.vec(n)),
+                    upper: Some(g.vec(n)),
+                }],
+                y_range: if round % 3 == 0 {
+                    Some((g.val(), g.val()))
+                } else {
+                    None
+                },
+                width: w,
+                height: h,
+                ..Default::default()
+            }),
+            Box::new(BarChart {
+                categories: (0..n).map(|i| format!("类{i}")).collect(),
+                groups: vec![BarGroup {
+                    name: text.into(),
+                    values: g.vec(m),
+                    err_low: Some(g.vec(n)),
+                    err_high: Some(g.vec(n)),
+                }],
+                horizontal: round % 2 == 1,
+                width: w,
+                height: h,
+                ..Default::default()
+            }),
+            Box::new(DivergingBarChart {
+                items: (0..n).map(|i| format!("题{i}")).collect(),
+                levels: (0..g.below(6)).map(|i| i.to_string()).collect(),
+                shares: (0..n)
+                    .map(|_| {
+                        let k = g.below(6);
+                        g.vec(k).iter().map(|v| v.abs()).collect()
+                    })
+                    .collect(),
+                width: w,
+                height: h,
+                ..Default::default()
+            }),
+            Box::new(PhasePortrait {
+                arrows: (0..n).map(|_| (g.pt(), g.pt())).collect(),
+                trajectories: vec![(0..m).map(|_| g.pt()).collect()],
+                markers: vec![Marker {
+                    x: g.val(),
+                    y: g.val(),
+                    label: text.into(),
+                    filled: true,
+                }],
+                width: w,
+                height: h,
+                ..Default::default()
+            }),
+            Box::new(StageRibbon {
+                periods: (0..n).map(|i| i.to_string()).collect(),
+                categories: vec!["a".into(), "b".into()],
+                shares: (0..m)
+                    .map(|_| g.vec(2).iter().map(|v| v.abs()).collect())
+                    .collect(),
+                width: w,
+                height: h,
+                ..Default::default()
+            }),
+        ];
+        for c in &charts {
+            match c.to_svg() {
+                Ok(svg) => {
+                    roxmltree::Document::parse(&svg).expect("valid XML even for odd input");
+                    let png = c.to_png().expect("PNG succeeds whenever SVG does");
+                    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+                    ok += 1;
+                }
+                Err(_) => {
+                    assert!(c.to_png().is_err(), "SVG and PNG agree on errors");
+                    err += 1;
+                }
+            }
+        }
+    }
+    eprintln!("hostile inputs: {ok} drawn, {err} rejected");
+    // the generator must exercise both paths, or the test says little
+    assert!(ok >= 30 && err >= 30, "{ok} drawn, {err} rejected");
+}
