@@ -71,6 +71,9 @@ fn ticks_between(lo: f64, hi: f64, step: f64) -> Vec<f64> {
 pub(crate) fn fmt_tick(v: f64, step: f64) -> String {
     let mag = v.abs().max(step.abs());
     if mag >= 1e7 || (step.abs() < 1e-4 && step != 0.0) {
+        if v.abs() < step.abs() * 1e-6 {
+            return "0".to_string();
+        }
         let s = format!("{:.2e}", v);
         return tidy_sci(&s);
     }
@@ -288,6 +291,8 @@ mod tests {
         assert_eq!(fmt_tick(2.5, 2.5), "2.5");
         assert_eq!(fmt_tick(15_000_000.0, 5_000_000.0), "1.5e7");
         assert_eq!(fmt_tick(0.00002, 0.00001), "2e-5");
+        assert_eq!(fmt_tick(0.0, 0.00001), "0");
+        assert_eq!(fmt_tick(-2.5e-7, 2.5e-7), "-2.5e-7");
         let (_, t) = inner_ticks(0.0, 1.0, 5);
         let labels: Vec<String> = t.iter().map(|&v| fmt_tick(v, 0.2)).collect();
         assert_eq!(labels, ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);

@@ -587,7 +587,7 @@ impl Gen {
             5e-324,
         ];
         let r = self.u();
-        if r % 5 == 0 {
+        if r.is_multiple_of(5) {
             SPECIAL[(r / 5 % SPECIAL.len() as u64) as usize]
         } else {
             (r % 2001) as f64 / 1000.0 - 1.0
@@ -700,4 +700,38 @@ fn hostile_inputs_never_panic() {
     eprintln!("hostile inputs: {ok} drawn, {err} rejected");
     // the generator must exercise both paths, or the test says little
     assert!(ok >= 30 && err >= 30, "{ok} drawn, {err} rejected");
+}
+
+#[test]
+fn small_chart_tick_labels_do_not_collide() {
+    for (h, y_range) in [
+        (160u32, Some((0.0, 1.0))),
+        (200, None),
+        (450, Some((-1e-6, 1e-6))),
+    ] {
+        let c = LineChart {
+            series: vec![series("a", vec![0.0, 0.3, 1.0])],
+            y_range,
+            width: 320,
+            height: h,
+            ..Default::default()
+        };
+        let svg = c.to_svg().unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        // y tick labels: right-anchored texts
+        let mut ys: Vec<f64> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end"))
+            .map(|n| n.attribute("y").unwrap().parse().unwrap())
+            .collect();
+        assert!(ys.len() >= 2, "at least two y labels at height {h}");
+        ys.sort_by(f64::total_cmp);
+        for w in ys.windows(2) {
+            assert!(
+                w[1] - w[0] >= 12.0,
+                "labels {} px apart at height {h}",
+                w[1] - w[0]
+            );
+        }
+    }
 }

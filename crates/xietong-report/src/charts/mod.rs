@@ -224,12 +224,15 @@ pub(crate) fn y_ticks(
             (plot.x0, y),
             Stroke::solid(Rgb::AXIS, 1.0),
         );
-        scene.text(
-            (plot.x0 - 8.0, centre_baseline(y, TICK)),
-            label,
-            TICK,
-            Anchor::End,
-        );
+        if (last_y - y).abs() >= TICK * 1.2 {
+            scene.text(
+                (plot.x0 - 8.0, centre_baseline(y, TICK)),
+                label,
+                TICK,
+                Anchor::End,
+            );
+            last_y = y;
+        }
     }
 }
 
