@@ -1076,38 +1076,254 @@ fn run_sweep(a: SweepArgs) -> anyhow::Result<()> {
 }
 
 mod charts {
-    //! Figures for `simulate` and `sweep`, drawn with xietong-report.
-    use super::{Lang, Loaded, binary};
+    //! Figures for `simulate` and `sweep`, drawn with xietong-report: phase portraits in the unit
+    //! square (two-strategy games; pairwise panels for three or four populations), time plots,
+    //! and the sensitivity figures of a sweep.
+    use super::{Lang, Loaded, binary, stable_of};
     use xietong_game::ode::Trajectory;
     use xietong_game::sweep::SweepPoint;
     use xietong_game::{Analysis, Stability};
+    use xietong_report::{Chart, LineChart, Marker, PhasePortrait, Series};
 
     pub struct Figure {
         pub name: String,
-        pub chart: Box<dyn Drawable>,
+        pub chart: Box<dyn Chart>,
     }
 
-    pub trait Drawable {
-        fn to_svg(&self) -> anyhow::Result<String>;
-        fn to_png(&self) -> anyhow::Result<Vec<u8>>;
+    fn share_label(ld: &Loaded, i: usize, lang: Lang) -> String {
+        let p = &ld.game.populations[i];
+        match lang {
+            Lang::En => format!("{}: share {}", p.name, p.strategies[0]),
+            Lang::Zh => format!("{}: {} 比例", p.name, p.strategies[0]),
+        }
     }
 
     pub fn simulate_figures(
-        _ld: &Loaded,
-        _an: &Analysis,
-        _trajs: &[(Vec<f64>, Trajectory)],
-        _lang: Lang,
+        ld: &Loaded,
+        an: &Analysis,
+        trajs: &[(Vec<f64>, Trajectory)],
+        lang: Lang,
     ) -> anyhow::Result<Vec<Figure>> {
-        let _ = (binary, Stability::Stable);
-        Ok(Vec::new())
+        let g = &ld.numeric;
+        let np = g.n_pop();
+        let mut figs = Vec::new();
+        if binary(g) {
+            for i in 0..np {
+                for j in i + 1..np {
+                    let (oi, oj) = (g.offsets[i], g.offsets[j]);
+                    let mut arrows = Vec::new();
+                    if np == 2 {
+                        // Direction field on a 15 x 15 grid, scaled to a common short length.
+                        let mut u = vec![0.0; g.dim_full];
+                        let mut f = vec![0.0; g.dim_full];
+                        let n = 15;
+                        let mut raw = Vec::new();
+                        for a in 0..n {
+                            for b in 0..n {
+                                let x = (a as f64 + 0.5) / n as f64;
+                                let y = (b as f64 + 0.5) / n as f64;
+                                let mut st = vec![0.0; g.dim_full];
+                                st[oi] = x;
+                                st[oi + 1] = 1.0 - x;
+                                st[oj] = y;
+                                st[oj + 1] = 1.0 - y;
+                                g.field(&st, &mut u, &mut f);
+                                raw.push(((x, y), (f[oi], f[oj])));
+                            }
+                        }
+                        for ((x, y), (dx, dy)) in raw {
+                            let len = (dx * dx + dy * dy).sqrt();
+                            if len > 0.0 {
+                                let k = 0.028 / len;
+                                arrows.push(((x, y), (dx * k, dy * k)));
+                            }
+                        }
+                    }
+                    let trajectories = trajs
+                        .iter()
+                        .map(|(_, t)| t.x.iter().map(|x| (x[oi], x[oj])).collect())
+                        .collect();
+                    let markers = an
+                        .rest_points
+                        .iter()
+                        .enumerate()
+                        .map(|(k, rp)| Marker {
+                            x: rp.x[oi],
+                            y: rp.x[oj],
+                            label: format!("E{}", k + 1),
+                            filled: rp.stability == Stability::Stable,
+                        })
+                        .collect();
+                    let title = match lang {
+                        Lang::En => format!("{}: phase portrait (filled = stable)", ld.game.title),
+                        Lang::Zh => format!("{}: 相图 (实心 = 稳定点)", ld.game.title),
+                    };
+                    let name = if np == 2 {
+                        "phase".to_string()
+                    } else {
+                        format!("phase_{}_{}", i + 1, j + 1)
+                    };
+                    figs.push(Figure {
+                        name,
+                        chart: Box::new(PhasePortrait {
+                            title,
+                            x_label: share_label(ld, i, lang),
+                            y_label: share_label(ld, j, lang),
+                            arrows,
+                            trajectories,
+                            markers,
+                            width: 0,
+                            height: 0,
+                        }),
+                    });
+                }
+            }
+        }
+        for i in 0..np {
+            let o = g.offsets[i];
+            let series = trajs
+                .iter()
+                .enumerate()
+                .map(|(k, (x0, t))| Series {
+                    name: format!("{} {} ({:.2})", lang.pick("start", "初始"), k + 1, x0[o]),
+                    x: t.t.clone(),
+                    y: t.x.iter().map(|x| x[o]).collect(),
+                    lower: None,
+                    upper: None,
+                })
+                .collect();
+            figs.push(Figure {
+                name: format!("time_{}", i + 1),
+                chart: Box::new(LineChart {
+                    title: format!("{}: {}", ld.game.title, ld.game.populations[i].name),
+                    x_label: lang.pick("time", "时间").to_string(),
+                    y_label: share_label(ld, i, lang),
+                    series,
+                    y_range: Some((0.0, 1.0)),
+                    x_ticks: None,
+                    width: 0,
+                    height: 0,
+                }),
+            });
+        }
+        Ok(figs)
     }
 
     pub fn sweep_figures(
-        _ld: &Loaded,
-        _param: &str,
-        _res: &[SweepPoint],
-        _lang: Lang,
+        ld: &Loaded,
+        param: &str,
+        res: &[SweepPoint],
+        lang: Lang,
     ) -> anyhow::Result<Vec<Figure>> {
-        Ok(Vec::new())
+        let g = &ld.numeric;
+        let mut figs = Vec::new();
+        if res.is_empty() {
+            return Ok(figs);
+        }
+        // Sensitivity of the end state (and of the stable set's first-strategy shares).
+        let xs: Vec<f64> = res.iter().map(|p| p.value).collect();
+        let mut series = Vec::new();
+        for i in 0..g.n_pop() {
+            let o = g.offsets[i];
+            series.push(Series {
+                name: format!(
+                    "{} ({})",
+                    ld.game.populations[i].name,
+                    lang.pick("state at t-end", "t-end 时状态")
+                ),
+                x: xs.clone(),
+                y: res
+                    .iter()
+                    .map(|p| p.trajectory.x.last().map(|x| x[o]).unwrap_or(f64::NAN))
+                    .collect(),
+                lower: None,
+                upper: None,
+            });
+        }
+        figs.push(Figure {
+            name: "sweep_end_state".into(),
+            chart: Box::new(LineChart {
+                title: format!(
+                    "{}: {} {}",
+                    ld.game.title,
+                    lang.pick("sensitivity to", "敏感性:"),
+                    param
+                ),
+                x_label: param.to_string(),
+                y_label: lang
+                    .pick("share playing the first strategy", "选择第一个策略的比例")
+                    .to_string(),
+                series,
+                y_range: Some((0.0, 1.0)),
+                x_ticks: None,
+                width: 0,
+                height: 0,
+            }),
+        });
+        // Number of stable rest points, a compact view of bifurcations.
+        figs.push(Figure {
+            name: "sweep_stable_count".into(),
+            chart: Box::new(LineChart {
+                title: format!(
+                    "{}: {}",
+                    ld.game.title,
+                    lang.pick("number of stable rest points", "稳定均衡点个数")
+                ),
+                x_label: param.to_string(),
+                y_label: lang.pick("stable rest points", "稳定均衡点").to_string(),
+                series: vec![Series {
+                    name: lang.pick("stable", "稳定").to_string(),
+                    x: xs.clone(),
+                    y: res
+                        .iter()
+                        .map(|p| stable_of(&p.analysis).len() as f64)
+                        .collect(),
+                    lower: None,
+                    upper: None,
+                }],
+                y_range: None,
+                x_ticks: None,
+                width: 0,
+                height: 0,
+            }),
+        });
+        // Time paths for up to seven evenly spaced values, one figure per population.
+        let pick: Vec<usize> = if res.len() <= 7 {
+            (0..res.len()).collect()
+        } else {
+            let mut v: Vec<usize> = (0..7).map(|k| k * (res.len() - 1) / 6).collect();
+            v.dedup();
+            v
+        };
+        for i in 0..g.n_pop() {
+            let o = g.offsets[i];
+            let series = pick
+                .iter()
+                .map(|&k| {
+                    let p = &res[k];
+                    Series {
+                        name: format!("{param} = {}", super::num(p.value)),
+                        x: p.trajectory.t.clone(),
+                        y: p.trajectory.x.iter().map(|x| x[o]).collect(),
+                        lower: None,
+                        upper: None,
+                    }
+                })
+                .collect();
+            figs.push(Figure {
+                name: format!("sweep_time_{}", i + 1),
+                chart: Box::new(LineChart {
+                    title: format!("{}: {}", ld.game.title, ld.game.populations[i].name),
+                    x_label: lang.pick("time", "时间").to_string(),
+                    y_label: share_label(ld, i, lang),
+                    series,
+                    y_range: Some((0.0, 1.0)),
+                    x_ticks: None,
+                    width: 0,
+                    height: 0,
+                }),
+            });
+        }
+        Ok(figs)
     }
 }
