@@ -2,15 +2,21 @@
 //! parses arguments and maps failures to exit codes (0 ok, 2 bad input, 1 internal failure).
 
 mod error;
-mod io;
 mod game;
+mod io;
+mod run;
+mod run_report;
 mod survey;
 
 use clap::{Parser, Subcommand};
 use error::exit_code;
 
 #[derive(Parser)]
-#[command(name = "xietong", version, about = "协同 xietong: regional inter-governmental collaboration toolkit")]
+#[command(
+    name = "xietong",
+    version,
+    about = "协同 xietong: regional inter-governmental collaboration toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,6 +24,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Simulate a scenario (the built-in Chengdu-Chongqing one by default) and write results.
+    Run(run::RunArgs),
+    /// Show the built-in scenario or check a scenario file.
+    #[command(subcommand)]
+    Scenario(run::ScenarioCmd),
     /// Evolutionary-game analysis: rest points, stability tables, trajectories, sweeps.
     #[command(subcommand)]
     Game(game::GameCmd),
@@ -29,6 +40,8 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Scenario(cmd) => run::scenario(cmd),
         Command::Game(cmd) => game::run(cmd),
         Command::Survey(cmd) => survey::run(cmd),
     };

@@ -1,0 +1,402 @@
+//! The self-contained `report.html` of `xietong run`: cooperation by domain with 5-95% bands,
+//! trust and alignment, a stage ribbon, inequality and zone demand, labelled in English or Chinese.
+
+use anyhow::Result;
+use xietong_model::mechanism::Stage;
+use xietong_model::{Scenario, Tier};
+use xietong_report::{
+    BarChart, BarGroup, Block, Chart, HtmlReport, Lang, LineChart, Section, Series, StageRibbon,
+    Table,
+};
+use xietong_sim::output::bands;
+use xietong_sim::{Aggregate, PeriodRecord, RunResult};
+
+/// Standards-use demand by zone reported by the paper (questionnaire 1, mean summed score).
+const PAPER_DEMAND: [(&str, f64); 7] = [
+    ("A1", 164.31),
+    ("A2", 180.00),
+    ("A3", 170.29),
+    ("B1", 130.89),
+    ("B2", 159.82),
+    ("B3", 173.79),
+    ("B4", 127.73),
+];
+/// Survey-window shares of the paper's preferred future directions (figure 5).
+const PAPER_COOPERATION: [(&str, f64); 3] = [
+    ("public_services", 0.69),
+    ("infrastructure", 0.657),
+    ("consumption_destination", 0.367),
+];
+
+fn fmt(x: Option<f64>, digits: usize) -> String {
+    x.map_or("—".to_string(), |v| format!("{v:.digits$}"))
+}
+
+fn series(results: &[RunResult], name: String, f: impl Fn(&PeriodRecord) -> f64) -> Series {
+    let (mean, lo, hi) = bands(results, f);
+    Series {
+        name,
+        x: (0..mean.len()).map(|t| t as f64).collect(),
+        y: mean,
+        lower: Some(lo),
+        upper: Some(hi),
+    }
+}
+
+pub fn render(
+    s: &Scenario,
+    source: &str,
+    seed: u64,
+    results: &[RunResult],
+    agg: &Aggregate,
+    lang: Lang,
+) -> Result<String> {
+    let zh = lang == Lang::Zh;
+    let t = |en: &'static str, cn: &'static str| lang.pick(en, cn).to_string();
+    let periods = s.calendar.periods as usize;
+    let year_ticks: Vec<(f64, String)> = (0..periods)
+        .filter(|&p| s.calendar.start.plus(p as i64).quarter() == 1)
+        .map(|p| (p as f64, s.calendar.start.plus(p as i64).year().to_string()))
+        .collect();
+    let ticks = if year_ticks.len() > 12 {
+        year_ticks
+            .iter()
+            .step_by(year_ticks.len().div_ceil(12))
+            .cloned()
+            .collect()
+    } else {
+        year_ticks
+    };
+    let dname = |k: usize| {
+        if zh {
+            s.domains[k].name_zh.clone()
+        } else {
+            s.domains[k].name_en.clone()
+        }
+    };
+    let line = |title: String,
+                y_label: String,
+                series: Vec<Series>,
+                y_range: Option<(f64, f64)>|
+     -> Result<String> {
+        Ok(LineChart {
+            title,
+            x_label: t("Quarter", "季度"),
+            y_label,
+            series,
+            y_range,
+            x_ticks: Some(ticks.clone()),
+            width: 860,
+            height: 420,
+        }
+        .to_svg()?)
+    };
+
+    let mut sections = Vec::new();
+
+    // Overview.
+    let window = format!(
+        "{}–{}",
+        agg.survey_period.window[0], agg.survey_period.window[1]
+    );
+    let stat_row = |label: String, st: &xietong_sim::runset::Stat, digits: usize| -> Vec<String> {
+        let mut row = vec![
+            label,
+            fmt(st.mean, digits),
+            fmt(st.p05, digits),
+            fmt(st.p95, digits),
+        ];
+        row.push(
+            st.never_share
+                .map_or(String::new(), |v| format!("{:.0}%", v * 100.0)),
+        );
+        row
+    };
+    let overview = Table {
+        caption: t("Outcomes over runs", "各次模拟的结果"),
+        header: vec![
+            t("Measure", "指标"),
+            t("Mean", "均值"),
+            "5%".into(),
+            "95%".into(),
+            t("Never reached", "未达到"),
+        ],
+        rows: vec![
+            stat_row(
+                t("First transition period", "首次进入过渡阶段（期）"),
+                &agg.first_transition_period,
+                1,
+            ),
+            stat_row(
+                t("First advanced period", "首次进入高级阶段（期）"),
+                &agg.first_advanced_period,
+                1,
+            ),
+            stat_row(t("Dilemmas", "协同困境次数"), &agg.dilemmas, 2),
+            stat_row(
+                t("Retreat decisions", "退出决策次数"),
+                &agg.retreat_decisions,
+                2,
+            ),
+            stat_row(
+                t("Cumulative cooperation", "累计合作"),
+                &agg.cumulative_cooperation,
+                2,
+            ),
+            stat_row(t("Final Gini", "期末基尼系数"), &agg.final_gini, 3),
+            stat_row(
+                t("Final alignment", "期末标准协同度"),
+                &agg.final_alignment,
+                3,
+            ),
+            stat_row(t("Final trust", "期末信任"), &agg.final_trust, 3),
+        ],
+        note: Some(format!(
+            "{} {}; {} {}; {} {}; {} {:.0}%.",
+            t("Scenario", "情景"),
+            source,
+            t("runs", "模拟次数"),
+            results.len(),
+            t("seed", "随机种子"),
+            seed,
+            t("runs ending in retreat", "以退出告终的比例"),
+            agg.retreat_share * 100.0
+        )),
+    };
+    sections.push(Section {
+        heading: t("Overview", "概览"),
+        blocks: vec![
+            Block::Paragraph(format!(
+                "{} {} {} {}, {} {}.",
+                t("Simulated", "模拟"),
+                periods,
+                t("quarters from", "个季度，起始于"),
+                s.calendar.start,
+                t("survey window", "问卷调查窗口"),
+                window
+            )),
+            Block::Table(overview),
+        ],
+    });
+
+    // Cooperation by domain, one chart per tier.
+    let mut blocks = Vec::new();
+    for tier in Tier::ALL {
+        let ks: Vec<usize> = (0..s.domains.len())
+            .filter(|&k| s.domains[k].tier == tier)
+            .collect();
+        if ks.is_empty() {
+            continue;
+        }
+        let title = match tier {
+            Tier::Basic => t("Basic domains", "基础领域"),
+            Tier::Key => t("Key domains", "重点领域"),
+            Tier::Other => t("Other domains", "其他领域"),
+        };
+        let ser = ks
+            .iter()
+            .map(|&k| series(results, dname(k), move |p| p.coop_domain[k]))
+            .collect();
+        blocks.push(Block::Svg(line(
+            title,
+            t("Probability of cooperating", "合作概率"),
+            ser,
+            Some((0.0, 1.0)),
+        )?));
+    }
+    let mut rows = Vec::new();
+    for (k, d) in s.domains.iter().enumerate() {
+        let sim = agg
+            .survey_period
+            .cooperation_by_domain
+            .get(&d.id)
+            .copied()
+            .unwrap_or(f64::NAN);
+        let paper = PAPER_COOPERATION
+            .iter()
+            .find(|(id, _)| *id == d.id)
+            .map_or(String::new(), |(_, v)| format!("{v:.3}"));
+        rows.push(vec![
+            dname(k),
+            d.tier.id().to_string(),
+            format!("{sim:.3}"),
+            paper,
+        ]);
+    }
+    blocks.push(Block::Table(Table {
+        caption: format!("{} ({window})", t("Cooperation in the survey window", "问卷窗口期的合作概率")),
+        header: vec![t("Domain", "领域"), t("Tier", "层级"), t("Simulated", "模拟"), t("Paper (figure 5)", "论文（图5）")],
+        rows,
+        note: Some(t(
+            "Shaded bands: 5-95% of runs. Paper column: share of respondents naming the domain as a preferred future direction of joint work (Liu & Li 2024, figure 5), the calibration target.",
+            "阴影：各次模拟的5%-95%区间。论文列：受访者选择该领域作为未来协同方向的比例（刘敏、李晓玲 2024，图5），为校准目标。",
+        )),
+    }));
+    sections.push(Section {
+        heading: t("Cooperation by domain", "各领域合作"),
+        blocks,
+    });
+
+    // Trust, alignment and protectionism.
+    let state = vec![
+        series(results, t("Trust τ", "信任 τ"), |p| p.trust),
+        series(results, t("Alignment ā", "标准协同度 ā"), |p| {
+            p.alignment
+        }),
+        series(
+            results,
+            t("Local-centric thinking λ", "地方本位思维 λ"),
+            |p| p.local_centric,
+        ),
+        series(
+            results,
+            t("Administrative barrier β", "行政壁垒 β"),
+            |p| p.barrier,
+        ),
+        series(
+            results,
+            t("Regional orientation ω", "区域取向 ω"),
+            |p| p.orientation,
+        ),
+    ];
+    sections.push(Section {
+        heading: t(
+            "Trust, alignment and local protectionism",
+            "信任、标准协同与地方保护主义",
+        ),
+        blocks: vec![Block::Svg(line(
+            t("Regional means", "区域均值"),
+            t("Level", "水平"),
+            state,
+            Some((0.0, 1.0)),
+        )?)],
+    });
+
+    // Stage ribbon: share of runs in each stage per period.
+    let shares: Vec<Vec<f64>> = (0..periods)
+        .map(|tt| {
+            Stage::ALL
+                .iter()
+                .map(|st| {
+                    results
+                        .iter()
+                        .filter(|r| r.periods[tt].stage == *st)
+                        .count() as f64
+                        / results.len() as f64
+                })
+                .collect()
+        })
+        .collect();
+    let ribbon = StageRibbon {
+        title: t(
+            "Stage of collaboration (share of runs)",
+            "协同阶段（各次模拟所占比例）",
+        ),
+        periods: (0..periods).map(|p| s.period_label(p)).collect(),
+        categories: Stage::ALL
+            .iter()
+            .map(|st| {
+                if zh {
+                    st.name_zh().to_string()
+                } else {
+                    st.id().to_string()
+                }
+            })
+            .collect(),
+        shares,
+        width: 860,
+        height: 220,
+    };
+    sections.push(Section {
+        heading: t("Stages", "阶段"),
+        blocks: vec![Block::Svg(ribbon.to_svg()?)],
+    });
+
+    // Inequality and siphoning.
+    let ineq = vec![
+        series(results, t("Gini", "基尼系数"), |p| p.gini),
+        series(results, t("Theil", "泰尔指数"), |p| p.theil),
+        series(results, t("Siphon index", "虹吸指数"), |p| {
+            p.siphon_index
+        }),
+    ];
+    sections.push(Section {
+        heading: t("Inequality and siphon effect", "不平等与虹吸效应"),
+        blocks: vec![
+            Block::Svg(line(t("Development inequality across jurisdictions", "各地区发展差距"), t("Index", "指数"), ineq, None)?),
+            Block::Note(t(
+                "Siphon index: share of the realized joint value captured by the more developed province.",
+                "虹吸指数：已实现的合作收益中由发展水平较高一方获得的比例。",
+            )),
+        ],
+    });
+
+    // Zone demand.
+    let zones: Vec<String> = s.zones.iter().map(|z| z.id.clone()).collect();
+    let sim_demand: Vec<f64> = zones
+        .iter()
+        .map(|z| {
+            agg.survey_period
+                .zone_demand
+                .get(z)
+                .copied()
+                .unwrap_or(f64::NAN)
+        })
+        .collect();
+    let mut groups = vec![BarGroup {
+        name: t("Simulated", "模拟"),
+        values: sim_demand,
+        err_low: None,
+        err_high: None,
+    }];
+    let paper: Vec<f64> = zones
+        .iter()
+        .map(|z| {
+            PAPER_DEMAND
+                .iter()
+                .find(|(id, _)| id == z)
+                .map_or(f64::NAN, |p| p.1)
+        })
+        .collect();
+    if paper.iter().all(|v| !v.is_nan()) {
+        groups.push(BarGroup {
+            name: t("Paper (questionnaire 1)", "论文（问卷一）"),
+            values: paper,
+            err_low: None,
+            err_high: None,
+        });
+    }
+    let demand = BarChart {
+        title: format!(
+            "{} ({window})",
+            t("Standards demand by zone", "各区域标准需求")
+        ),
+        x_label: t("Zone", "区域"),
+        y_label: t("Demand score", "需求得分"),
+        categories: zones,
+        groups,
+        horizontal: false,
+        width: 860,
+        height: 400,
+    };
+    sections.push(Section {
+        heading: t("Standards demand", "标准需求"),
+        blocks: vec![Block::Svg(demand.to_svg()?)],
+    });
+
+    let report = HtmlReport {
+        title: format!(
+            "{} — {}",
+            t("xietong simulation report", "协同模拟报告"),
+            s.name
+        ),
+        subtitle: if zh {
+            "区域协同机制模拟（刘敏、李晓玲 2024 理论）".to_string()
+        } else {
+            "Mechanism simulation of regional collaboration (theory: Liu & Li 2024)".to_string()
+        },
+        lang,
+        sections,
+    };
+    Ok(report.render())
+}
