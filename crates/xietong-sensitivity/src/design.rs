@@ -1,7 +1,7 @@
 //! Experimental designs: row-major matrices of factor values, in design order.
 //!
 //! Every design is built in the unit hypercube and mapped through [`Factor::scale`]. Random designs
-//! are a pure function of a `u64` seed (PCG64, see [`crate::rng`]); quasi-random ones of their
+//! are a pure function of a `u64` seed (PCG64, see the private `rng` module); quasi-random ones of their
 //! size and skip. Problems that make a design meaningless (no factors, inverted bounds, fewer than
 //! two levels, zero points) are errors; choices that are legal but weaken the method (a Sobol size
 //! that is not a power of two, an odd Morris level count) come back as [`DesignWarning`]s.
