@@ -581,6 +581,118 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
     Ok(build(factors, unit, method, warnings))
 }
 
+/// Grid level counts: one number for every continuous factor, or one per factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GridLevels {
+    All(usize),
+    PerFactor(Vec<usize>),
+}
+
+/// A design request, ready to be read from an experiment file (`method = "saltelli"`, `n = 1024`,
+/// ...) and turned into a [`Design`] for given factors. Optional fields default to SALib's
+/// defaults: `second_order = true`, `skip = 0`, Morris `levels = 4`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DesignSpec {
+    Grid {
+        levels: GridLevels,
+    },
+    List {
+        rows: Vec<Vec<f64>>,
+    },
+    Random {
+        n: usize,
+        seed: u64,
+    },
+    LatinHypercube {
+        n: usize,
+        seed: u64,
+    },
+    Sobol {
+        n: usize,
+        #[serde(default)]
+        skip: u64,
+    },
+    Saltelli {
+        n: usize,
+        #[serde(default = "yes")]
+        second_order: bool,
+        #[serde(default)]
+        skip: u64,
+    },
+    Morris {
+        trajectories: usize,
+        #[serde(default = "four")]
+        levels: usize,
+        seed: u64,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+fn four() -> usize {
+    4
+}
+
+impl DesignSpec {
+    /// Builds the design; the same errors and warnings as the individual functions.
+    pub fn generate(&self, factors: &[Factor]) -> Result<Design> {
+        match self {
+            DesignSpec::Grid { levels } => {
+                let per: Vec<usize> = match levels {
+                    GridLevels::All(n) => factors
+                        .iter()
+                        .map(|f| match f.range {
+                            Range::Continuous { .. } => *n,
+                            Range::Levels(_) => 0,
+                        })
+                        .collect(),
+                    GridLevels::PerFactor(v) => v.clone(),
+                };
+                full_factorial(factors, &per)
+            }
+            DesignSpec::List { rows } => list(factors, rows),
+            DesignSpec::Random { n, seed } => uniform(factors, *n, *seed),
+            DesignSpec::LatinHypercube { n, seed } => latin_hypercube(factors, *n, *seed),
+            DesignSpec::Sobol { n, skip } => sobol_sequence(factors, *n, *skip),
+            DesignSpec::Saltelli {
+                n,
+                second_order,
+                skip,
+            } => saltelli(
+                factors,
+                *n,
+                SaltelliOptions {
+                    second_order: *second_order,
+                    skip: *skip,
+                },
+            ),
+            DesignSpec::Morris {
+                trajectories,
+                levels,
+                seed,
+            } => morris(factors, *trajectories, *levels, *seed),
+        }
+    }
+
+    /// Number of rows the design will have, without building it (for progress bars and size
+    /// checks); None for a grid or list, whose size depends on the factors.
+    pub fn rows(&self, n_factors: usize) -> Option<usize> {
+        match self {
+            DesignSpec::Grid { .. } | DesignSpec::List { .. } => None,
+            DesignSpec::Random { n, .. }
+            | DesignSpec::LatinHypercube { n, .. }
+            | DesignSpec::Sobol { n, .. } => Some(*n),
+            DesignSpec::Saltelli {
+                n, second_order, ..
+            } => n.checked_mul(saltelli_block(n_factors, *second_order)),
+            DesignSpec::Morris { trajectories, .. } => trajectories.checked_mul(n_factors + 1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

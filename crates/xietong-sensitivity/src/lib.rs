@@ -18,7 +18,9 @@ pub mod special;
 pub mod summary;
 pub mod testfn;
 
-pub use design::{Design, DesignWarning, Method, MorrisStep, SaltelliOptions};
+pub use design::{
+    Design, DesignSpec, DesignWarning, GridLevels, Method, MorrisStep, SaltelliOptions,
+};
 pub use error::{Result, SaError};
 pub use factor::{Factor, Range};
 pub use morris_analysis::{MorrisIndices, MorrisOptions, morris_analyze};

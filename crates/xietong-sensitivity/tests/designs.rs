@@ -364,3 +364,50 @@ fn legacy_skip_reproduces_deprecated_salib_saltelli_sample() {
         }
     }
 }
+
+#[test]
+fn design_spec_reads_like_an_experiment_file_and_generates() {
+    use xietong_sensitivity::DesignSpec;
+    let factors = vec![
+        Factor::new("a", 0.0, 1.0),
+        Factor::levels("k", vec![1.0, 2.0, 3.0]),
+    ];
+    let spec: DesignSpec = serde_json::from_str(r#"{"method": "saltelli", "n": 64}"#).unwrap();
+    assert_eq!(
+        spec,
+        DesignSpec::Saltelli {
+            n: 64,
+            second_order: true,
+            skip: 0
+        }
+    );
+    assert_eq!(spec.rows(2), Some(64 * 6));
+    let d = spec.generate(&factors).unwrap();
+    assert_eq!(
+        d,
+        design::saltelli(&factors, 64, SaltelliOptions::default()).unwrap()
+    );
+
+    let spec: DesignSpec = serde_json::from_str(r#"{"method": "grid", "levels": 4}"#).unwrap();
+    assert_eq!(spec.generate(&factors).unwrap().n_rows, 12);
+    let spec: DesignSpec = serde_json::from_str(r#"{"method": "grid", "levels": [2, 3]}"#).unwrap();
+    assert_eq!(spec.generate(&factors).unwrap().n_rows, 6);
+    let spec: DesignSpec =
+        serde_json::from_str(r#"{"method": "morris", "trajectories": 10, "seed": 3}"#).unwrap();
+    let d = spec.generate(&factors).unwrap();
+    assert_eq!(d, design::morris(&factors, 10, 4, 3).unwrap());
+    assert_eq!(spec.rows(2), Some(30));
+
+    // Typos and unknown methods are refused by the reader, not ignored.
+    let err = serde_json::from_str::<DesignSpec>(
+        r#"{"method": "saltelli", "n": 64, "secnd_order": false}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("secnd_order"), "{err}");
+    let err = serde_json::from_str::<DesignSpec>(r#"{"method": "fast", "n": 64}"#).unwrap_err();
+    assert!(err.to_string().contains("fast"), "{err}");
+    // Size rules still apply.
+    let spec: DesignSpec =
+        serde_json::from_str(r#"{"method": "random", "n": 0, "seed": 1}"#).unwrap();
+    assert!(spec.generate(&factors).is_err());
+}
