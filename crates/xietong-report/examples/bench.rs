@@ -9,18 +9,47 @@ use xietong_report::*;
 #[allow(dead_code)]
 mod gallery;
 
-/// (median ms, minimum ms, output size): the minimum is the better estimate on a shared, busy
-/// machine, the median the typical cost.
-fn time_ms(iters: usize, mut f: impl FnMut() -> usize) -> (f64, f64, usize) {
+/// CPU time of this thread in ns (Linux `/proc/thread-self/schedstat`), if available: on a
+/// shared machine it is closer to the idle-machine cost than wall time.
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+struct Timing {
+    median_ms: f64,
+    min_ms: f64,
+    cpu_mean_ms: Option<f64>,
+    bytes: usize,
+}
+
+/// Wall median and minimum per call, and mean thread CPU time over all calls.
+fn time_ms(iters: usize, mut f: impl FnMut() -> usize) -> Timing {
     let mut times = Vec::with_capacity(iters);
-    let mut size = 0;
+    let mut bytes = 0;
+    let cpu0 = thread_cpu_ns();
     for _ in 0..iters {
         let t = Instant::now();
-        size = std::hint::black_box(f());
+        bytes = std::hint::black_box(f());
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    let cpu1 = thread_cpu_ns();
     times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times[0], size)
+    Timing {
+        median_ms: times[times.len() / 2],
+        min_ms: times[0],
+        cpu_mean_ms: cpu0
+            .zip(cpu1)
+            .map(|(a, b)| (b - a) as f64 / 1e6 / iters as f64),
+        bytes,
+    }
+}
+
+fn cell(t: &Timing, digits: usize) -> String {
+    let cpu = t
+        .cpu_mean_ms
+        .map_or("-".to_string(), |c| format!("{c:.digits$}"));
+    format!("{:.digits$} / {:.digits$} / {cpu}", t.median_ms, t.min_ms)
 }
 
 fn main() {
@@ -53,14 +82,20 @@ fn main() {
         ),
         ("ribbon: 120 periods (area)", Box::new(gallery::ribbon(120))),
     ];
-    println!("{iters} iterations per cell, 800x450 px; times in ms as median / minimum");
+    println!(
+        "{iters} iterations per cell, 800x450 px; ms per call as wall median / wall minimum / mean thread CPU"
+    );
     println!("| chart | SVG ms | SVG bytes | PNG ms | PNG bytes |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     for (name, c) in &charts {
-        let (svg_med, svg_min, svg_b) = time_ms(iters, || c.to_svg().unwrap().len());
-        let (png_med, png_min, png_b) = time_ms(iters, || c.to_png().unwrap().len());
+        let svg = time_ms(iters, || c.to_svg().unwrap().len());
+        let png = time_ms(iters, || c.to_png().unwrap().len());
         println!(
-            "| {name} | {svg_med:.2} / {svg_min:.2} | {svg_b} | {png_med:.1} / {png_min:.1} | {png_b} |"
+            "| {name} | {} | {} | {} | {} |",
+            cell(&svg, 2),
+            svg.bytes,
+            cell(&png, 1),
+            png.bytes
         );
     }
     let report = HtmlReport {
@@ -74,6 +109,10 @@ fn main() {
         }],
         ..Default::default()
     };
-    let (html_med, html_min, html_b) = time_ms(iters, || report.render().len());
-    println!("| HTML report with the 6 SVGs | {html_med:.2} / {html_min:.2} | {html_b} | | |");
+    let html = time_ms(iters, || report.render().len());
+    println!(
+        "| HTML report with the 6 SVGs | {} | {} | | |",
+        cell(&html, 2),
+        html.bytes
+    );
 }
