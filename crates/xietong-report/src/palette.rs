@@ -23,6 +23,24 @@ pub(crate) fn categorical(i: usize) -> Rgb {
     CATEGORICAL[i % CATEGORICAL.len()]
 }
 
+/// The same Okabe-Ito colours ordered for filled areas (bars, stacked shares): the first four
+/// have well separated greyscale lightness (0.15, 0.42, 0.74, 0.26), so stacked categories stay
+/// distinguishable in black-and-white print. Yellow is fine as a fill, unlike as a thin line.
+pub(crate) const FILL: [Rgb; 8] = [
+    Rgb(0x00, 0x72, 0xb2),
+    Rgb(0xe6, 0x9f, 0x00),
+    Rgb(0xf0, 0xe4, 0x42),
+    Rgb(0x00, 0x9e, 0x73),
+    Rgb(0xcc, 0x79, 0xa7),
+    Rgb(0x56, 0xb4, 0xe9),
+    Rgb(0xd5, 0x5e, 0x00),
+    Rgb(0x00, 0x00, 0x00),
+];
+
+pub(crate) fn fill(i: usize) -> Rgb {
+    FILL[i % FILL.len()]
+}
+
 /// Dash patterns (px) cycled with the colours; `None` is solid.
 pub(crate) fn dash(i: usize) -> Option<Vec<f32>> {
     match i % 4 {
@@ -99,6 +117,16 @@ mod tests {
         }
         assert_eq!(diverging(2, 5), Rgb(0xcc, 0xcc, 0xcc));
         assert_ne!(diverging(0, 5), diverging(1, 5));
+    }
+
+    #[test]
+    fn first_four_fills_are_apart_in_greyscale() {
+        for i in 0..4 {
+            for j in 0..i {
+                let d = (FILL[i].luminance() - FILL[j].luminance()).abs();
+                assert!(d > 0.1, "fills {i} and {j}: lightness difference {d}");
+            }
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ impl BarChart {
                 .enumerate()
                 .map(|(i, g)| LegendEntry {
                     label: g.name.clone(),
-                    swatch: Swatch::Box(palette::categorical(i)),
+                    swatch: Swatch::Box(palette::fill(i)),
                 })
                 .collect()
         } else {
@@ -178,7 +178,7 @@ impl BarChart {
                             y.min(zero),
                             (bw - 1.0).max(0.5),
                             (zero - y).abs(),
-                            Some(palette::categorical(gi)),
+                            Some(palette::fill(gi)),
                             bar_outline.clone(),
                         );
                     }
@@ -272,7 +272,7 @@ impl BarChart {
                             by + 0.5,
                             (x - zero).abs(),
                             (bh - 1.0).max(0.5),
-                            Some(palette::categorical(gi)),
+                            Some(palette::fill(gi)),
                             bar_outline.clone(),
                         );
                     }

@@ -60,7 +60,7 @@ impl StageRibbon {
             .enumerate()
             .map(|(i, c)| LegendEntry {
                 label: c.clone(),
-                swatch: Swatch::Box(palette::categorical(i)),
+                swatch: Swatch::Box(palette::fill(i)),
             })
             .collect();
         let top = draw_legend(&mut sc, &entries, PAD, w - PAD, top);
@@ -118,7 +118,7 @@ impl StageRibbon {
                         top,
                         bw,
                         plot.y1 - top,
-                        Some(palette::categorical(k)),
+                        Some(palette::fill(k)),
                         Some(Stroke::solid(Rgb::WHITE, 0.8)),
                     );
                 }
@@ -126,7 +126,7 @@ impl StageRibbon {
                     let (ya, yb) = (ys.map(c[k] - r[k]), ys.map(c[k]));
                     let label = fmt_pct(r[k]);
                     if text_width(&label, TICK, false) + 6.0 <= bw && ya - yb >= TICK + 4.0 {
-                        let color = palette::categorical(k);
+                        let color = palette::fill(k);
                         let tc = if color.luminance() < 0.3 {
                             Rgb::WHITE
                         } else {
@@ -166,7 +166,7 @@ impl StageRibbon {
                         pts.extend((a..b).map(|i| (cx(i), top(i))));
                     }
                     pts.push((xb, plot.y1));
-                    sc.polygon(pts, palette::categorical(k), 1.0);
+                    sc.polygon(pts, palette::fill(k), 1.0);
                 }
             }
         }
