@@ -745,11 +745,34 @@ fn light_sum(e: &Expr) -> Sum {
     }
 }
 
+/// Upper bound on the number of monomials full expansion would produce.
+fn expanded_size(e: &Expr) -> f64 {
+    match e {
+        Expr::Num(_) | Expr::Var(_) | Expr::Call(..) => 1.0,
+        Expr::Neg(a) => expanded_size(a),
+        Expr::Add(a, b) | Expr::Sub(a, b) => expanded_size(a) + expanded_size(b),
+        Expr::Mul(a, b) => expanded_size(a) * expanded_size(b),
+        Expr::Div(a, b) => match **b {
+            Expr::Num(_) => expanded_size(a),
+            _ => 1.0 + expanded_size(a) + expanded_size(b),
+        },
+        Expr::Pow(a, b) => match **b {
+            Expr::Num(k) if (0.0..=8.0).contains(&k) => expanded_size(a).powf(k.max(1.0)),
+            _ => 1.0,
+        },
+    }
+}
+
 /// Simplify to a signed sum: the fully expanded canonical polynomial or the lightly cancelled
 /// form, whichever prints shorter (expansion helps small payoff tables and hurts long ones).
 pub fn simplify_sum(e: &Expr) -> Sum {
-    let expanded = poly_to_sum(&to_poly(e));
     let light = light_sum(e);
+    // Expansion multiplies term counts; beyond a few dozen monomials it never prints shorter, and
+    // its cost grows fast, so it is not attempted.
+    if expanded_size(e) > 64.0 {
+        return light;
+    }
+    let expanded = poly_to_sum(&to_poly(e));
     if light.to_expr().to_text().len() < expanded.to_expr().to_text().len() {
         light
     } else {
