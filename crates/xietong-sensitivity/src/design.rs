@@ -48,7 +48,8 @@ pub enum Method {
         trajectories: usize,
         levels: usize,
         delta: f64,
-        seed: u64,
+        /// None for trajectories imported with [`morris_from_points`].
+        seed: Option<u64>,
         steps: Vec<MorrisStep>,
     },
 }
@@ -140,6 +141,72 @@ impl Design {
 
     pub fn factor_names(&self) -> Vec<&str> {
         self.factors.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    /// Checks that the parts of a design agree (they always do for designs made here; a design
+    /// read back from a file may have been edited), so analyses can index without panicking.
+    pub fn check_consistent(&self) -> Result<()> {
+        let d = self.n_cols();
+        let bad = |what: String| {
+            Err(SaError::Undefined(format!(
+                "inconsistent {} design: {what}",
+                self.method.name()
+            )))
+        };
+        if d == 0 {
+            return Err(SaError::NoFactors);
+        }
+        if self.n_rows.checked_mul(d) != Some(self.points.len()) {
+            return bad(format!(
+                "{} rows x {d} factors but {} values",
+                self.n_rows,
+                self.points.len()
+            ));
+        }
+        match &self.method {
+            Method::Saltelli {
+                base_samples,
+                second_order,
+                ..
+            } => {
+                let want = base_samples.checked_mul(saltelli_block(d, *second_order));
+                if want != Some(self.n_rows) {
+                    return bad(format!(
+                        "{base_samples} base samples need {want:?} rows, found {}",
+                        self.n_rows
+                    ));
+                }
+            }
+            Method::Morris {
+                trajectories,
+                steps,
+                delta,
+                ..
+            } => {
+                if trajectories.checked_mul(d + 1) != Some(self.n_rows)
+                    || steps.len() != trajectories * d
+                {
+                    return bad(format!(
+                        "{trajectories} trajectories need {} rows and {} steps, found {} and {}",
+                        trajectories * (d + 1),
+                        trajectories * d,
+                        self.n_rows,
+                        steps.len()
+                    ));
+                }
+                if let Some(s) = steps.iter().find(|s| s.factor >= d) {
+                    return bad(format!(
+                        "a step moves factor {} but there are {d}",
+                        s.factor
+                    ));
+                }
+                if !(delta.is_finite() && *delta > 0.0) {
+                    return bad(format!("step size {delta}"));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -575,10 +642,100 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
         trajectories,
         levels,
         delta,
-        seed,
+        seed: Some(seed),
         steps,
     };
     Ok(build(factors, unit, method, warnings))
+}
+
+/// Morris trajectories made elsewhere (e.g. SALib's `morris.sample`), given as rows in blocks of
+/// `D + 1`. Each step must change exactly one factor and each factor must move exactly once per
+/// trajectory; the moves are read from the values, as SALib's analysis does.
+pub fn morris_from_points(factors: &[Factor], rows: &[Vec<f64>], levels: usize) -> Result<Design> {
+    validate_factors(factors)?;
+    if levels < 2 {
+        return Err(invalid("levels", "at least 2", levels));
+    }
+    let d = factors.len();
+    #[allow(clippy::manual_is_multiple_of)]
+    // is_multiple_of needs Rust 1.87; the workspace allows 1.85
+    if rows.is_empty() || rows.len() % (d + 1) != 0 {
+        return Err(invalid(
+            "rows",
+            format!(
+                "a positive multiple of {} (D + 1 rows per trajectory)",
+                d + 1
+            ),
+            format!("{} rows", rows.len()),
+        ));
+    }
+    check_size(rows.len(), d, "the Morris design")?;
+    for (r, row) in rows.iter().enumerate() {
+        if row.len() != d {
+            return Err(SaError::InvalidRow {
+                row: r,
+                reason: format!("has {} values, expected one per factor ({d})", row.len()),
+            });
+        }
+        if let Some(v) = row.iter().find(|v| !v.is_finite()) {
+            return Err(SaError::InvalidRow {
+                row: r,
+                reason: format!("value {v} is not a finite number"),
+            });
+        }
+    }
+    let trajectories = rows.len() / (d + 1);
+    let mut steps = Vec::with_capacity(trajectories * d);
+    for t in 0..trajectories {
+        let mut moved = vec![false; d];
+        for s in 0..d {
+            let r = t * (d + 1) + s;
+            let (a, b) = (&rows[r], &rows[r + 1]);
+            let changed: Vec<usize> = (0..d).filter(|&j| a[j] != b[j]).collect();
+            if changed.len() != 1 {
+                return Err(SaError::InvalidRow {
+                    row: r + 1,
+                    reason: format!(
+                        "changes {} factors from the row before; a Morris step changes exactly one",
+                        changed.len()
+                    ),
+                });
+            }
+            let j = changed[0];
+            if moved[j] {
+                return Err(SaError::InvalidRow {
+                    row: r + 1,
+                    reason: format!(
+                        "moves factor `{}` a second time in trajectory {t}",
+                        factors[j].name
+                    ),
+                });
+            }
+            moved[j] = true;
+            steps.push(MorrisStep {
+                factor: j,
+                increase: b[j] > a[j],
+            });
+        }
+    }
+    let warnings = if levels % 2 == 1 {
+        vec![DesignWarning::MorrisOddLevels { levels }]
+    } else {
+        vec![]
+    };
+    Ok(Design {
+        factors: factors.to_vec(),
+        n_rows: rows.len(),
+        points: rows.concat(),
+        method: Method::Morris {
+            trajectories,
+            levels,
+            delta: morris_delta(levels),
+            seed: None,
+            steps,
+        },
+        warnings,
+    })
 }
 
 /// Grid level counts: one number for every continuous factor, or one per factor.

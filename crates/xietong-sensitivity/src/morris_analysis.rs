@@ -64,6 +64,7 @@ pub fn morris_analyze(
             got: design.method.name().into(),
         });
     };
+    design.check_consistent()?;
     if y.len() != design.n_rows {
         return Err(SaError::OutputLength {
             method: "Morris analysis",

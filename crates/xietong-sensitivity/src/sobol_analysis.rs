@@ -78,6 +78,7 @@ pub fn sobol_analyze(design: &Design, y: &[f64], options: &SobolOptions) -> Resu
             got: design.method.name().into(),
         });
     };
+    design.check_consistent()?;
     if y.len() != design.n_rows {
         return Err(SaError::OutputLength {
             method: "Sobol' analysis",

@@ -411,3 +411,62 @@ fn design_spec_reads_like_an_experiment_file_and_generates() {
         serde_json::from_str(r#"{"method": "random", "n": 0, "seed": 1}"#).unwrap();
     assert!(spec.generate(&factors).is_err());
 }
+
+#[test]
+fn morris_from_points_reads_back_own_design_and_rejects_broken_trajectories() {
+    let factors = vec![Factor::new("a", 0.0, 1.0), Factor::new("b", -1.0, 1.0)];
+    let made = design::morris(&factors, 6, 4, 8).unwrap();
+    let rows: Vec<Vec<f64>> = made.rows().map(|r| r.to_vec()).collect();
+    let read = design::morris_from_points(&factors, &rows, 4).unwrap();
+    assert_eq!(read.points, made.points);
+    let (
+        Method::Morris { steps: s1, .. },
+        Method::Morris {
+            steps: s2, seed, ..
+        },
+    ) = (&made.method, &read.method)
+    else {
+        panic!()
+    };
+    assert_eq!(s1, s2);
+    assert_eq!(*seed, None);
+
+    let err = design::morris_from_points(&factors, &rows[..5], 4).unwrap_err();
+    assert!(err.to_string().contains("multiple of 3"), "{err}");
+    let mut two = rows.clone();
+    two[1] = vec![two[0][0] + 0.5, two[0][1] + 0.5];
+    let err = design::morris_from_points(&factors, &two, 4).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "design row 1 (0-based): changes 2 factors from the row before; a Morris step changes exactly one"
+    );
+    let mut twice = rows.clone();
+    let j = (0..2).find(|&j| twice[0][j] != twice[1][j]).unwrap();
+    twice[2] = twice[1].clone();
+    twice[2][j] = twice[0][j];
+    let err = design::morris_from_points(&factors, &twice, 4).unwrap_err();
+    assert!(err.to_string().contains("a second time"), "{err}");
+}
+
+#[test]
+fn analyses_refuse_inconsistent_designs_instead_of_panicking() {
+    use xietong_sensitivity::{MorrisOptions, SobolOptions, morris_analyze, sobol_analyze};
+    let factors = vec![Factor::new("a", 0.0, 1.0), Factor::new("b", 0.0, 1.0)];
+    let mut m = design::morris(&factors, 4, 4, 1).unwrap();
+    if let Method::Morris { steps, .. } = &mut m.method {
+        steps.pop();
+    }
+    let err = morris_analyze(&m, &vec![0.0; m.n_rows], &MorrisOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("inconsistent Morris design"),
+        "{err}"
+    );
+    let mut s = design::saltelli(&factors, 8, SaltelliOptions::default()).unwrap();
+    s.n_rows -= 1;
+    s.points.truncate(s.n_rows * 2);
+    let err = sobol_analyze(&s, &vec![0.0; s.n_rows], &SobolOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("inconsistent Saltelli design"),
+        "{err}"
+    );
+}

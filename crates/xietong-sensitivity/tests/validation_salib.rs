@@ -183,3 +183,52 @@ fn morris_measures_equal_salib() {
         }
     }
 }
+
+#[test]
+fn salib_made_morris_design_imported_and_analysed_like_salib() {
+    let fx = fixture("morris.json");
+    let case = &fx["salib_design"];
+    let names = ["a", "b", "c", "d"];
+    let factors: Vec<Factor> = case["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(names)
+        .map(|(b, name)| {
+            let b = fvec(b);
+            Factor::new(name, b[0], b[1])
+        })
+        .collect();
+    let rows: Vec<Vec<f64>> = case["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(fvec)
+        .collect();
+    let p = case["levels"].as_u64().unwrap() as usize;
+    let d = design::morris_from_points(&factors, &rows, p).unwrap();
+    let y = fvec(&case["y"]);
+    let m = morris_analyze(
+        &d,
+        &y,
+        &MorrisOptions {
+            resamples: 1000,
+            conf_level: 0.95,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    for (key, got) in [("mu", &m.mu), ("mu_star", &m.mu_star), ("sigma", &m.sigma)] {
+        for (j, (g, w)) in got.iter().zip(fvec(&case[key])).enumerate() {
+            assert_close(*g, w, 1e-9, &format!("SALib design {key}[{j}]"));
+        }
+    }
+    for (j, (g, w)) in m
+        .mu_star_conf
+        .iter()
+        .zip(fvec(&case["mu_star_conf"]))
+        .enumerate()
+    {
+        assert_conf_similar(*g, w, &format!("SALib design mu_star_conf[{j}]"));
+    }
+}
