@@ -378,7 +378,7 @@ impl Game {
                     let at = raw
                         .payoff
                         .last()
-                        .map(|p| p.span().end)
+                        .map(|p| p.span().start)
                         .unwrap_or(text.len());
                     return Err(src.error(
                         at,
