@@ -331,6 +331,9 @@ pub struct Dynamics {
     pub alignment_decay: f64,
     /// `ζ`: foundation of key/other domains without aligned basic domains.
     pub foundation: f64,
+    /// Number of domains the two bureaus can standardize at full pace; with more open domains not
+    /// yet aligned to `dilemma.deepen_alignment`, the pace of each is scaled by `capacity / open`.
+    pub capacity: f64,
     /// Mean alignment of the newest wave that opens the next wave.
     pub wave_threshold: f64,
     /// Trust adjustment rate towards higher observed cooperation.
@@ -370,6 +373,7 @@ impl Default for Dynamics {
             alignment_rate: 0.12,
             alignment_decay: 0.01,
             foundation: 0.1,
+            capacity: 3.0,
             wave_threshold: 0.5,
             trust_up: 0.05,
             trust_down: 0.12,
@@ -453,7 +457,7 @@ impl Default for DilemmaRules {
         DilemmaRules {
             drop: 0.3,
             min_peak: 0.2,
-            selective_threshold: 0.2,
+            selective_threshold: 0.15,
             selective_window: 8,
             cooldown: 12,
             stall: 0.1,

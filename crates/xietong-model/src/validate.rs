@@ -353,6 +353,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("dynamics.alignment_rate", d.alignment_rate);
     c.unit("dynamics.alignment_decay", d.alignment_decay);
     c.unit("dynamics.foundation", d.foundation);
+    c.positive("dynamics.capacity", d.capacity);
     c.unit("dynamics.wave_threshold", d.wave_threshold);
     c.unit("dynamics.trust_up", d.trust_up);
     c.unit("dynamics.trust_down", d.trust_down);

@@ -492,6 +492,11 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
                 lv.standardization.effort / (1.0 + libm::exp(-u / dy.bureau_temperature))
             });
             if !dy.frozen {
+                // Limited capacity: beyond `capacity` open, unfinished domains, each one moves more slowly.
+                let n_open = (0..k_n)
+                    .filter(|&k| open[k] && region.alignment[k] < s.dilemma.deepen_alignment)
+                    .count() as f64;
+                let pace = dy.alignment_rate * (dy.capacity / n_open.max(dy.capacity));
                 let basic = mean_of(
                     (0..k_n)
                         .filter(|&k| s.domains[k].tier == Tier::Basic)
@@ -509,7 +514,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
                         let found = m::foundation(s.domains[k].tier, dy.foundation, basic);
                         m::alignment_growth(
                             region.alignment[k],
-                            dy.alignment_rate,
+                            pace,
                             effort[0],
                             effort[1],
                             lv.uniformity,
