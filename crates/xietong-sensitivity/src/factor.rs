@@ -49,9 +49,13 @@ impl Factor {
     #[inline]
     pub fn scale(&self, u: f64) -> f64 {
         match &self.range {
-            Range::Continuous { low, high } => (u * (high - low) + low).clamp(*low, *high),
+            // max/min rather than clamp: no panic even on a factor that was never validated.
+            Range::Continuous { low, high } => (u * (high - low) + low).max(*low).min(*high),
             Range::Levels(levels) => {
                 let k = levels.len();
+                if k == 0 {
+                    return f64::NAN;
+                }
                 let i = ((u * k as f64).floor() as usize).min(k - 1);
                 levels[i]
             }

@@ -199,18 +199,20 @@ fn invert(cdf: impl Fn(f64) -> f64, p: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
-/// Standard normal quantile, for `p` in (0, 1).
+/// Standard normal quantile for `p` in (0, 1); NaN outside.
 pub fn normal_quantile(p: f64) -> f64 {
-    assert!(
-        p > 0.0 && p < 1.0,
-        "normal_quantile: p = {p} outside (0, 1)"
-    );
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
     invert(normal_cdf, p)
 }
 
-/// Student t quantile, for `p` in (0, 1) and `df > 0`.
+/// Student t quantile for `p` in (0, 1) and `df > 0`; NaN otherwise.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
-    assert!(p > 0.0 && p < 1.0, "t_quantile: p = {p} outside (0, 1)");
+    let valid = p > 0.0 && p < 1.0 && df > 0.0; // false for NaN too
+    if !valid {
+        return f64::NAN;
+    }
     if df.is_infinite() {
         return normal_quantile(p);
     }

@@ -154,3 +154,11 @@ fn quantile_edge_cases() {
     assert_eq!(one.mean, 7.0);
     assert!(one.variance.is_nan());
 }
+
+#[test]
+fn quantile_functions_return_nan_outside_their_domain() {
+    assert!(normal_quantile(0.0).is_nan());
+    assert!(normal_quantile(1.5).is_nan());
+    assert!(t_quantile(0.5, 0.0).is_nan());
+    assert!(t_quantile(f64::NAN, 3.0).is_nan());
+}
