@@ -1,9 +1,45 @@
 //! Charts (SVG and PNG) and self-contained HTML reports with Chinese or English labels.
 //!
-//! Every chart is laid out once into a small scene of primitives ([`scene`]) and then written
+//! Every chart is laid out once into a small scene of primitives (module `scene`) and then written
 //! either as hand-made SVG (text stays text, with a CJK font fallback list) or rasterised to PNG
 //! with `tiny-skia` and the vendored WenQuanYi Micro Hei font. The crate does no I/O: callers get
-//! strings and bytes and decide where to write them.
+//! strings and bytes and decide where to write them. See `docs/reports.md`.
+//!
+//! ```
+//! use xietong_report::*;
+//!
+//! let chart = LineChart {
+//!     title: "合作率".into(),
+//!     x_label: "时期".into(),
+//!     y_label: "合作率".into(),
+//!     series: vec![Series {
+//!         name: "成都".into(),
+//!         x: vec![0.0, 1.0, 2.0],
+//!         y: vec![0.2, f64::NAN, 0.4], // NaN leaves a gap
+//!         ..Default::default()
+//!     }],
+//!     y_range: Some((0.0, 1.0)),
+//!     ..Default::default() // 800 x 450
+//! };
+//! let svg = chart.to_svg()?;
+//! assert!(svg.contains(">合作率</text>"));
+//! let png = chart.to_png()?;
+//! assert!(png.starts_with(b"\x89PNG"));
+//!
+//! let html = HtmlReport {
+//!     title: "报告".into(),
+//!     lang: Lang::Zh,
+//!     sections: vec![Section { heading: "结果".into(), blocks: vec![Block::Svg(svg)] }],
+//!     ..Default::default()
+//! }
+//! .render();
+//! assert!(html.contains("<html lang=\"zh-CN\">"));
+//!
+//! // bad input is an error, not a panic
+//! let bad = LineChart { series: vec![Series { x: vec![0.0, 1.0], y: vec![1.0], ..Default::default() }], ..Default::default() };
+//! assert!(matches!(bad.to_svg(), Err(ReportError::LengthMismatch { .. })));
+//! # Ok::<(), ReportError>(())
+//! ```
 
 mod axis;
 mod charts;
