@@ -1,1 +1,7 @@
-//! xietong-survey
+//! xietong-survey: questionnaire exports (CSV, Excel, Wenjuanxing conventions) to publication
+//! statistics. The statistics are pure functions checked against scipy, pingouin and statsmodels
+//! (see `tests/fixtures/gen_reference.py`); readers are kept in their own module.
+
+pub mod data;
+pub mod read;
+pub mod stats;

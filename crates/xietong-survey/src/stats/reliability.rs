@@ -1,0 +1,286 @@
+//! Scale reliability: Cronbach's α, standardized α, α if item deleted, corrected item-total
+//! correlations, and McDonald's ω from a one-factor model fitted by unweighted least squares
+//! (minres; iterated principal-axis factoring on the correlation matrix until the communalities
+//! stop changing, which converges to the ULS solution, as `psych::omega`/`factor_analyzer` minres).
+
+use super::{Result, StatsError, ksum};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ItemStat {
+    pub item: String,
+    pub mean: f64,
+    pub sd: f64,
+    pub item_total_r: f64,
+    pub alpha_if_deleted: Option<f64>,
+    pub loading: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reliability {
+    pub n: usize,
+    pub k: usize,
+    pub alpha: f64,
+    pub standardized_alpha: f64,
+    pub mean_inter_item_r: f64,
+    /// `None` when the one-factor fit does not converge or needs ≥ 3 items.
+    pub omega: Option<f64>,
+    pub items: Vec<ItemStat>,
+    pub warnings: Vec<String>,
+}
+
+fn cov_matrix(data: &[Vec<f64>], k: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let n = data.len() as f64;
+    let means: Vec<f64> = (0..k)
+        .map(|j| ksum(data.iter().map(|r| r[j])) / n)
+        .collect();
+    let mut cov = vec![vec![0.0; k]; k];
+    for a in 0..k {
+        for b in a..k {
+            let s = ksum(data.iter().map(|r| (r[a] - means[a]) * (r[b] - means[b]))) / (n - 1.0);
+            cov[a][b] = s;
+            cov[b][a] = s;
+        }
+    }
+    (means, cov)
+}
+
+fn alpha_from_cov(cov: &[Vec<f64>], keep: &[usize]) -> f64 {
+    let k = keep.len() as f64;
+    let diag: f64 = keep.iter().map(|&i| cov[i][i]).sum();
+    let total: f64 = keep
+        .iter()
+        .flat_map(|&i| keep.iter().map(move |&j| (i, j)))
+        .map(|(i, j)| cov[i][j])
+        .sum();
+    k / (k - 1.0) * (1.0 - diag / total)
+}
+
+/// Reliability of complete cases `data[case][item]` (the caller applies listwise deletion).
+pub fn reliability(names: &[String], data: &[Vec<f64>]) -> Result<Reliability> {
+    let k = names.len();
+    if k < 2 {
+        return Err(StatsError::TooFew {
+            what: "reliability (items)".into(),
+            need: 2,
+            got: k,
+        });
+    }
+    if data.len() < 2 {
+        return Err(StatsError::TooFew {
+            what: "reliability (complete cases)".into(),
+            need: 2,
+            got: data.len(),
+        });
+    }
+    let (means, cov) = cov_matrix(data, k);
+    if let Some(j) = (0..k).find(|&j| cov[j][j] <= 0.0) {
+        return Err(StatsError::ZeroVariance {
+            what: format!("reliability (item '{}')", names[j]),
+        });
+    }
+    let all: Vec<usize> = (0..k).collect();
+    let alpha = alpha_from_cov(&cov, &all);
+    let corr: Vec<Vec<f64>> = (0..k)
+        .map(|a| {
+            (0..k)
+                .map(|b| cov[a][b] / (cov[a][a] * cov[b][b]).sqrt())
+                .collect()
+        })
+        .collect();
+    let mut rsum = 0.0;
+    for a in 0..k {
+        for b in a + 1..k {
+            rsum += corr[a][b];
+        }
+    }
+    let rbar = rsum / (k * (k - 1) / 2) as f64;
+    let kf = k as f64;
+    let std_alpha = kf * rbar / (1.0 + (kf - 1.0) * rbar);
+    let mut warnings = Vec::new();
+    let (omega, loadings) = if k >= 3 {
+        match one_factor_uls(&corr) {
+            Some(l) => {
+                if l.iter().any(|v| *v < 0.0) {
+                    warnings.push("some items load negatively on the common factor: check reverse-keyed items".into());
+                }
+                if l.iter().any(|v| v * v >= 1.0) {
+                    warnings
+                        .push("Heywood case: a communality reached 1; omega is unreliable".into());
+                }
+                let s: f64 = l.iter().sum();
+                let u: f64 = l.iter().map(|v| 1.0 - v * v).sum();
+                (Some(s * s / (s * s + u)), Some(l))
+            }
+            None => {
+                warnings.push("one-factor model did not converge: omega not reported".into());
+                (None, None)
+            }
+        }
+    } else {
+        warnings.push("omega needs at least 3 items".into());
+        (None, None)
+    };
+    let mut items = Vec::with_capacity(k);
+    for j in 0..k {
+        // Corrected item-total r: item j against the sum of the other items.
+        let others: Vec<usize> = (0..k).filter(|&i| i != j).collect();
+        let var_rest: f64 = others
+            .iter()
+            .flat_map(|&a| others.iter().map(move |&b| (a, b)))
+            .map(|(a, b)| cov[a][b])
+            .sum();
+        let cov_j_rest: f64 = others.iter().map(|&b| cov[j][b]).sum();
+        let r = cov_j_rest / (cov[j][j] * var_rest).sqrt();
+        let aid = if k >= 3 {
+            Some(alpha_from_cov(&cov, &others))
+        } else {
+            None
+        };
+        items.push(ItemStat {
+            item: names[j].clone(),
+            mean: means[j],
+            sd: cov[j][j].sqrt(),
+            item_total_r: r,
+            alpha_if_deleted: aid,
+            loading: loadings.as_ref().map(|l| l[j]),
+        });
+    }
+    Ok(Reliability {
+        n: data.len(),
+        k,
+        alpha,
+        standardized_alpha: std_alpha,
+        mean_inter_item_r: rbar,
+        omega,
+        items,
+        warnings,
+    })
+}
+
+/// One-factor ULS loadings of a correlation matrix by iterated principal axes, starting from the
+/// squared multiple correlations. Loadings are signed so that their sum is positive.
+pub fn one_factor_uls(corr: &[Vec<f64>]) -> Option<Vec<f64>> {
+    let k = corr.len();
+    let mut h2: Vec<f64> = match invert(corr) {
+        Some(inv) => (0..k)
+            .map(|i| (1.0 - 1.0 / inv[i][i]).clamp(0.005, 0.995))
+            .collect(),
+        None => (0..k)
+            .map(|i| {
+                (0..k)
+                    .filter(|&j| j != i)
+                    .map(|j| corr[i][j].abs())
+                    .fold(0.0, f64::max)
+            })
+            .collect(),
+    };
+    let mut load = vec![0.0; k];
+    for _ in 0..20000 {
+        let mut m = corr.to_vec();
+        for i in 0..k {
+            m[i][i] = h2[i];
+        }
+        let (vals, vecs) = jacobi_eigen(m);
+        let top = (0..k).max_by(|&a, &b| vals[a].partial_cmp(&vals[b]).unwrap())?;
+        if vals[top] <= 0.0 {
+            return None;
+        }
+        let s = vals[top].sqrt();
+        for i in 0..k {
+            load[i] = vecs[i][top] * s;
+        }
+        let new: Vec<f64> = load.iter().map(|l| l * l).collect();
+        let delta = new
+            .iter()
+            .zip(&h2)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        h2 = new;
+        if delta < 1e-15 {
+            if load.iter().sum::<f64>() < 0.0 {
+                load.iter_mut().for_each(|v| *v = -*v);
+            }
+            return Some(load);
+        }
+    }
+    None
+}
+
+fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut m: Vec<Vec<f64>> = a
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut row = r.clone();
+            row.extend((0..n).map(|j| if i == j { 1.0 } else { 0.0 }));
+            row
+        })
+        .collect();
+    for c in 0..n {
+        let p = (c..n).max_by(|&x, &y| m[x][c].abs().partial_cmp(&m[y][c].abs()).unwrap())?;
+        if m[p][c].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(c, p);
+        let d = m[c][c];
+        m[c].iter_mut().for_each(|v| *v /= d);
+        for r in 0..n {
+            if r != c {
+                let f = m[r][c];
+                if f != 0.0 {
+                    for j in 0..2 * n {
+                        m[r][j] -= f * m[c][j];
+                    }
+                }
+            }
+        }
+    }
+    Some(m.into_iter().map(|r| r[n..].to_vec()).collect())
+}
+
+/// Cyclic Jacobi eigen-decomposition of a symmetric matrix: (eigenvalues, eigenvectors as columns).
+pub fn jacobi_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let n = a.len();
+    let mut v: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect();
+    for _sweep in 0..100 {
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i][j] * a[i][j])
+            .sum();
+        if off < 1e-30 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q].abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (akp, akq) = (a[k][p], a[k][q]);
+                    a[k][p] = c * akp - s * akq;
+                    a[k][q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let (apk, aqk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * apk - s * aqk;
+                    a[q][k] = s * apk + c * aqk;
+                }
+                for k in 0..n {
+                    let (vkp, vkq) = (v[k][p], v[k][q]);
+                    v[k][p] = c * vkp - s * vkq;
+                    v[k][q] = s * vkp + c * vkq;
+                }
+            }
+        }
+    }
+    ((0..n).map(|i| a[i][i]).collect(), v)
+}
