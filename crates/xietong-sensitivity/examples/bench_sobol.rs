@@ -102,6 +102,10 @@ fn main() {
         (a1, b1, c1),
     );
     report("Morris analysis, 100 resamples", (a2, b2, c2));
+    let (a1, b1, c1, _) = time(repeats.min(5), || {
+        design::morris_optimised(&factors, 100, 10, 4, 1).unwrap()
+    });
+    report("Morris optimised, 10 of 100 candidates", (a1, b1, c1));
     let (a1, b1, c1, _) = time(repeats, || {
         design::latin_hypercube(&factors, 100_000, 1).unwrap()
     });

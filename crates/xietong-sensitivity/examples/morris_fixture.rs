@@ -2,7 +2,8 @@
 //! can hand the very same points to SALib's `morris.analyze`.
 //!
 //! Usage: `cargo run -p xietong-sensitivity --example morris_fixture -- CASE`
-//! with CASE `gfun` or `ishigami` (the cases of `tests/validation_salib.rs`).
+//! with CASE `gfun`, `ishigami`, `candidates12` or `candidates60` (the cases of
+//! `tests/validation_salib.rs`).
 
 use xietong_sensitivity::{Factor, design};
 
@@ -31,8 +32,28 @@ fn main() {
             6,
             7,
         ),
+        // Candidate sets for the optimised-trajectory comparison: unit bounds, so the printed
+        // values are the unit-space points SALib's optimisation works on.
+        "candidates12" => (
+            (0..3)
+                .map(|i| Factor::new(format!("x{}", i + 1), 0.0, 1.0))
+                .collect(),
+            12,
+            4,
+            31,
+        ),
+        "candidates60" => (
+            (0..4)
+                .map(|i| Factor::new(format!("x{}", i + 1), 0.0, 1.0))
+                .collect(),
+            60,
+            4,
+            32,
+        ),
         other => {
-            eprintln!("unknown case `{other}`; expected gfun or ishigami");
+            eprintln!(
+                "unknown case `{other}`; expected gfun, ishigami, candidates12 or candidates60"
+            );
             std::process::exit(2);
         }
     };

@@ -50,6 +50,9 @@ pub enum Method {
         delta: f64,
         /// None for trajectories imported with [`morris_from_points`].
         seed: Option<u64>,
+        /// For [`morris_optimised`]: how many candidate trajectories the design was chosen from.
+        #[serde(default)]
+        candidates: Option<usize>,
         steps: Vec<MorrisStep>,
     },
 }
@@ -576,6 +579,20 @@ pub fn morris_delta(levels: usize) -> f64 {
 /// with coordinates in `{0, 1/(p-1), ..., 1 - delta}`, then moves one factor at a time, in random
 /// order, by `delta` up or down (random direction per factor): `D + 1` rows per trajectory.
 pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64) -> Result<Design> {
+    check_morris(factors, trajectories, levels)?;
+    let (unit, steps) = morris_unit(factors.len(), trajectories, levels, seed);
+    let method = Method::Morris {
+        trajectories,
+        levels,
+        delta: morris_delta(levels),
+        seed: Some(seed),
+        candidates: None,
+        steps,
+    };
+    Ok(build(factors, unit, method, morris_warnings(levels)))
+}
+
+fn check_morris(factors: &[Factor], trajectories: usize, levels: usize) -> Result<()> {
     validate_factors(factors)?;
     positive("trajectories", trajectories)?;
     if levels < 2 {
@@ -585,7 +602,24 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
     let rows = trajectories
         .checked_mul(d + 1)
         .ok_or_else(|| SaError::TooLarge(format!("{trajectories} trajectories overflow")))?;
-    check_size(rows, d, "the Morris design")?;
+    check_size(rows, d, "the Morris design")
+}
+
+fn morris_warnings(levels: usize) -> Vec<DesignWarning> {
+    if levels % 2 == 1 {
+        vec![DesignWarning::MorrisOddLevels { levels }]
+    } else {
+        vec![]
+    }
+}
+
+/// Unit-space Morris trajectories and their moves (arguments already checked).
+fn morris_unit(
+    d: usize,
+    trajectories: usize,
+    levels: usize,
+    seed: u64,
+) -> (Vec<f64>, Vec<MorrisStep>) {
     let delta = morris_delta(levels);
     // numpy.linspace(0, 1 - delta, levels / 2): the possible base coordinates.
     let n_base = levels / 2;
@@ -605,7 +639,7 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
         .collect();
 
     let mut rng = SeededRng::new(seed);
-    let mut unit = Vec::with_capacity(rows * d);
+    let mut unit = Vec::with_capacity(trajectories * (d + 1) * d);
     let mut steps = Vec::with_capacity(trajectories * d);
     let mut order: Vec<usize> = (0..d).collect();
     let mut x_star = vec![0.0; d];
@@ -633,19 +667,196 @@ pub fn morris(factors: &[Factor], trajectories: usize, levels: usize, seed: u64)
             });
         }
     }
-    let warnings = if levels % 2 == 1 {
-        vec![DesignWarning::MorrisOddLevels { levels }]
-    } else {
-        vec![]
-    };
+    (unit, steps)
+}
+
+/// Largest number of subsets [`morris_optimised`] scores one by one; above it, it searches.
+pub const MORRIS_EXHAUSTIVE_LIMIT: u64 = 1_000_000;
+
+/// Campolongo et al. (2007) optimised Morris design: `candidates` trajectories are drawn as in
+/// [`morris`] (same seed, same candidates), and the `trajectories` of them that are most spread
+/// out are kept, in candidate order. Spread of a set S is `sqrt(sum over pairs {m, l} in S of
+/// d(m, l)^2)`, with `d(m, l)` the sum of Euclidean distances (in unit space) between every point
+/// of trajectory m and every point of trajectory l; SALib's `optimal_trajectories` maximises the
+/// same quantity. Up to [`MORRIS_EXHAUSTIVE_LIMIT`] subsets every subset is scored (SALib's brute
+/// force; the first best subset in lexicographic order wins); beyond that a greedy choice is
+/// improved by single swaps until no swap helps (a local optimum, like SALib's local option).
+pub fn morris_optimised(
+    factors: &[Factor],
+    candidates: usize,
+    trajectories: usize,
+    levels: usize,
+    seed: u64,
+) -> Result<Design> {
+    check_morris(factors, candidates, levels)?;
+    if trajectories < 2 || trajectories >= candidates {
+        return Err(invalid(
+            "trajectories",
+            format!(
+                "between 2 and {} (fewer than the {candidates} candidates)",
+                candidates.saturating_sub(1)
+            ),
+            trajectories,
+        ));
+    }
+    let d = factors.len();
+    let (unit, steps) = morris_unit(d, candidates, levels, seed);
+    let per = (d + 1) * d;
+    let dist = trajectory_distances(&unit, candidates, d);
+    let chosen = most_spread(&dist, candidates, trajectories);
+    let mut kept_unit = Vec::with_capacity(trajectories * per);
+    let mut kept_steps = Vec::with_capacity(trajectories * d);
+    for &c in &chosen {
+        kept_unit.extend_from_slice(&unit[c * per..(c + 1) * per]);
+        kept_steps.extend_from_slice(&steps[c * d..(c + 1) * d]);
+    }
     let method = Method::Morris {
         trajectories,
         levels,
-        delta,
+        delta: morris_delta(levels),
         seed: Some(seed),
-        steps,
+        candidates: Some(candidates),
+        steps: kept_steps,
     };
-    Ok(build(factors, unit, method, warnings))
+    Ok(build(factors, kept_unit, method, morris_warnings(levels)))
+}
+
+/// Symmetric matrix (row-major, M x M) of Campolongo distances between unit-space trajectories.
+fn trajectory_distances(unit: &[f64], m: usize, d: usize) -> Vec<f64> {
+    let per = (d + 1) * d;
+    let mut dist = vec![0.0; m * m];
+    for a in 0..m {
+        let ta = &unit[a * per..(a + 1) * per];
+        for b in a + 1..m {
+            let tb = &unit[b * per..(b + 1) * per];
+            let mut sum = 0.0;
+            for p in ta.chunks_exact(d) {
+                for q in tb.chunks_exact(d) {
+                    sum += p
+                        .iter()
+                        .zip(q)
+                        .map(|(x, y)| (x - y) * (x - y))
+                        .sum::<f64>()
+                        .sqrt();
+                }
+            }
+            dist[a * m + b] = sum;
+            dist[b * m + a] = sum;
+        }
+    }
+    dist
+}
+
+fn binomial(n: usize, k: usize) -> u64 {
+    let k = k.min(n - k);
+    let mut c: u64 = 1;
+    for i in 0..k {
+        // c * (n - i) / (i + 1) stays integral; saturate instead of overflowing.
+        c = match c.checked_mul((n - i) as u64) {
+            Some(v) => v / (i as u64 + 1),
+            None => return u64::MAX,
+        };
+    }
+    c
+}
+
+/// Squared spread of a set of trajectories.
+fn spread_sq(dist: &[f64], m: usize, set: &[usize]) -> f64 {
+    let mut s = 0.0;
+    for (i, &a) in set.iter().enumerate() {
+        for &b in &set[i + 1..] {
+            s += dist[a * m + b] * dist[a * m + b];
+        }
+    }
+    s
+}
+
+/// Indices (ascending) of the `k` of `m` trajectories with the largest spread.
+fn most_spread(dist: &[f64], m: usize, k: usize) -> Vec<usize> {
+    if binomial(m, k) <= MORRIS_EXHAUSTIVE_LIMIT {
+        exhaustive_spread(dist, m, k)
+    } else {
+        search_spread(dist, m, k)
+    }
+}
+
+fn exhaustive_spread(dist: &[f64], m: usize, k: usize) -> Vec<usize> {
+    let score = |set: &[usize]| spread_sq(dist, m, set);
+    {
+        // Lexicographic enumeration of k-subsets; strict improvement keeps the first best.
+        let mut set: Vec<usize> = (0..k).collect();
+        let mut best = set.clone();
+        let mut best_score = score(&set);
+        loop {
+            let mut i = k;
+            while i > 0 && set[i - 1] == m - k + i - 1 {
+                i -= 1;
+            }
+            if i == 0 {
+                break;
+            }
+            set[i - 1] += 1;
+            for j in i..k {
+                set[j] = set[j - 1] + 1;
+            }
+            let s = score(&set);
+            if s > best_score {
+                best_score = s;
+                best.clone_from(&set);
+            }
+        }
+        best
+    }
+}
+
+fn search_spread(dist: &[f64], m: usize, k: usize) -> Vec<usize> {
+    let sq = |a: usize, b: usize| dist[a * m + b] * dist[a * m + b];
+    // Greedy: the farthest pair, then repeatedly the candidate adding most squared distance.
+    let (mut a0, mut b0, mut far) = (0, 1, f64::NEG_INFINITY);
+    for a in 0..m {
+        for b in a + 1..m {
+            if sq(a, b) > far {
+                (a0, b0, far) = (a, b, sq(a, b));
+            }
+        }
+    }
+    let mut inside = vec![false; m];
+    inside[a0] = true;
+    inside[b0] = true;
+    // gain[c] = sum of squared distances from c to the chosen set.
+    let mut gain: Vec<f64> = (0..m).map(|c| sq(c, a0) + sq(c, b0)).collect();
+    for _ in 2..k {
+        let c = (0..m)
+            .filter(|&c| !inside[c])
+            .fold(None, |best: Option<usize>, c| match best {
+                Some(b) if gain[b] >= gain[c] => Some(b),
+                _ => Some(c),
+            })
+            .expect("k < m leaves a candidate");
+        inside[c] = true;
+        for (x, g) in gain.iter_mut().enumerate() {
+            *g += sq(x, c);
+        }
+    }
+    // Single swaps: replacing s by c changes the score by gain[c] - sq(c, s) - gain[s].
+    for _ in 0..10 * m {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for s in (0..m).filter(|&s| inside[s]) {
+            for c in (0..m).filter(|&c| !inside[c]) {
+                let delta = gain[c] - sq(c, s) - gain[s];
+                if delta > 1e-12 * (1.0 + gain[s]) && best.is_none_or(|(_, _, b)| delta > b) {
+                    best = Some((s, c, delta));
+                }
+            }
+        }
+        let Some((s, c, _)) = best else { break };
+        inside[s] = false;
+        inside[c] = true;
+        for (x, g) in gain.iter_mut().enumerate() {
+            *g += sq(x, c) - sq(x, s);
+        }
+    }
+    (0..m).filter(|&c| inside[c]).collect()
 }
 
 /// Morris trajectories made elsewhere (e.g. SALib's `morris.sample`), given as rows in blocks of
@@ -718,11 +929,7 @@ pub fn morris_from_points(factors: &[Factor], rows: &[Vec<f64>], levels: usize) 
             });
         }
     }
-    let warnings = if levels % 2 == 1 {
-        vec![DesignWarning::MorrisOddLevels { levels }]
-    } else {
-        vec![]
-    };
+    let warnings = morris_warnings(levels);
     Ok(Design {
         factors: factors.to_vec(),
         n_rows: rows.len(),
@@ -732,6 +939,7 @@ pub fn morris_from_points(factors: &[Factor], rows: &[Vec<f64>], levels: usize) 
             levels,
             delta: morris_delta(levels),
             seed: None,
+            candidates: None,
             steps,
         },
         warnings,
@@ -783,6 +991,9 @@ pub enum DesignSpec {
         #[serde(default = "four")]
         levels: usize,
         seed: u64,
+        /// Choose the `trajectories` most spread out of this many candidates ([`morris_optimised`]).
+        #[serde(default)]
+        candidates: Option<usize>,
     },
 }
 
@@ -830,7 +1041,14 @@ impl DesignSpec {
                 trajectories,
                 levels,
                 seed,
+                candidates: None,
             } => morris(factors, *trajectories, *levels, *seed),
+            DesignSpec::Morris {
+                trajectories,
+                levels,
+                seed,
+                candidates: Some(m),
+            } => morris_optimised(factors, *m, *trajectories, *levels, *seed),
         }
     }
 
@@ -866,6 +1084,36 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "skip {skip}");
         }
+    }
+
+    /// The swap search reaches the exhaustive optimum on small problems (or comes very close).
+    #[test]
+    fn spread_search_is_close_to_exhaustive() {
+        let (mut exact, mut worst) = (0, 1.0f64);
+        for seed in 0..20 {
+            let (m, k, d) = (16, 5, 3);
+            let (unit, _) = morris_unit(d, m, 4, seed);
+            let dist = trajectory_distances(&unit, m, d);
+            let best = spread_sq(&dist, m, &exhaustive_spread(&dist, m, k));
+            let found = spread_sq(&dist, m, &search_spread(&dist, m, k));
+            assert!(found <= best * (1.0 + 1e-12));
+            if found >= best * (1.0 - 1e-12) {
+                exact += 1;
+            }
+            worst = worst.min((found / best).sqrt());
+        }
+        assert!(
+            exact >= 15,
+            "search found the optimum in {exact} of 20 cases"
+        );
+        assert!(worst > 0.99, "worst spread ratio {worst}");
+    }
+
+    #[test]
+    fn binomial_counts_and_saturates() {
+        assert_eq!(binomial(12, 4), 495);
+        assert_eq!(binomial(60, 10), 75_394_027_566);
+        assert_eq!(binomial(1000, 500), u64::MAX);
     }
 
     #[test]

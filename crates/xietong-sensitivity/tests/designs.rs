@@ -397,6 +397,14 @@ fn design_spec_reads_like_an_experiment_file_and_generates() {
     let d = spec.generate(&factors).unwrap();
     assert_eq!(d, design::morris(&factors, 10, 4, 3).unwrap());
     assert_eq!(spec.rows(2), Some(30));
+    let spec: DesignSpec = serde_json::from_str(
+        r#"{"method": "morris", "trajectories": 4, "seed": 3, "candidates": 20}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        spec.generate(&factors).unwrap(),
+        design::morris_optimised(&factors, 20, 4, 4, 3).unwrap()
+    );
 
     // Typos and unknown methods are refused by the reader, not ignored.
     let err = serde_json::from_str::<DesignSpec>(
@@ -469,4 +477,33 @@ fn analyses_refuse_inconsistent_designs_instead_of_panicking() {
         err.to_string().contains("inconsistent Saltelli design"),
         "{err}"
     );
+}
+
+#[test]
+fn optimised_morris_validates_its_counts() {
+    let factors = vec![Factor::new("a", 0.0, 1.0), Factor::new("b", 0.0, 1.0)];
+    for (m, k) in [(10, 1), (10, 10), (10, 12)] {
+        let err = design::morris_optimised(&factors, m, k, 4, 1).unwrap_err();
+        assert!(err.to_string().contains("trajectories"), "{err}");
+    }
+    let d = design::morris_optimised(&factors, 10, 3, 4, 1).unwrap();
+    let Method::Morris {
+        candidates,
+        trajectories,
+        steps,
+        ..
+    } = &d.method
+    else {
+        panic!()
+    };
+    assert_eq!((*candidates, *trajectories, steps.len()), (Some(10), 3, 6));
+    // The kept trajectories are candidates drawn by `morris` with the same seed, in order.
+    let all = design::morris(&factors, 10, 4, 1).unwrap();
+    let blocks: Vec<&[f64]> = all.points.chunks(6).collect();
+    let mut last = None;
+    for kept in d.points.chunks(6) {
+        let pos = blocks.iter().position(|b| *b == kept).expect("a candidate");
+        assert!(last.is_none_or(|l| pos > l));
+        last = Some(pos);
+    }
 }
