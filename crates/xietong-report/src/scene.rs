@@ -156,13 +156,19 @@ impl Scene {
         self.items.push(Item::Line { a, b, stroke });
     }
 
+    /// Adds a polyline, dropping points less than 0.5 px from the last kept one: long series
+    /// (thousands of periods) then cost SVG bytes in proportion to the drawn length, not to the
+    /// number of samples, with no visible change.
     pub fn polyline(&mut self, pts: Vec<(f32, f32)>, stroke: Stroke) {
+        let pts = thin(pts, 0.5);
         if pts.len() >= 2 {
             self.items.push(Item::Polyline { pts, stroke });
         }
     }
 
+    /// Adds a filled polygon, thinned like [`Scene::polyline`].
     pub fn polygon(&mut self, pts: Vec<(f32, f32)>, fill: Rgb, opacity: f32) {
+        let pts = thin(pts, 0.5);
         if pts.len() >= 3 {
             self.items.push(Item::Polygon {
                 pts,
@@ -232,5 +238,45 @@ impl Scene {
 
     pub fn text(&mut self, pos: (f32, f32), text: &str, size: f32, anchor: Anchor) {
         self.text_full(pos, text, size, anchor, 0.0, Rgb::TEXT, false);
+    }
+}
+
+/// Keeps the first and last point and every point at least `min_dist` px from the previously
+/// kept one.
+pub(crate) fn thin(pts: Vec<(f32, f32)>, min_dist: f32) -> Vec<(f32, f32)> {
+    if pts.len() <= 2 {
+        return pts;
+    }
+    let last = *pts.last().unwrap();
+    let mut out: Vec<(f32, f32)> = Vec::with_capacity(pts.len().min(4096));
+    for p in pts {
+        match out.last() {
+            Some(q) if (p.0 - q.0).hypot(p.1 - q.1) < min_dist => {}
+            _ => out.push(p),
+        }
+    }
+    if out.last() != Some(&last) {
+        out.push(last);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_ends_and_shape() {
+        let pts: Vec<(f32, f32)> = (0..=1000).map(|i| (i as f32 * 0.01, 0.0)).collect();
+        let t = thin(pts, 0.3);
+        assert_eq!(t.first(), Some(&(0.0, 0.0)));
+        assert_eq!(t.last(), Some(&(10.0, 0.0)));
+        assert!(t.len() <= 36 && t.len() >= 30, "{}", t.len());
+        for w in t.windows(2) {
+            assert!(w[1].0 - w[0].0 <= 0.31);
+        }
+        // a sharp corner survives
+        let t = thin(vec![(0.0, 0.0), (5.0, 5.0), (10.0, 0.0)], 0.3);
+        assert_eq!(t.len(), 3);
     }
 }

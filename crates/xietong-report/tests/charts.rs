@@ -735,3 +735,39 @@ fn small_chart_tick_labels_do_not_collide() {
         }
     }
 }
+
+#[test]
+fn long_series_stay_small_in_svg() {
+    let n = 100_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let y: Vec<f64> = x.iter().map(|t| (t / 5000.0).sin()).collect();
+    let lower = Some(y.iter().map(|v| v - 0.1).collect());
+    let upper = Some(y.iter().map(|v| v + 0.1).collect());
+    let c = LineChart {
+        series: vec![Series {
+            name: "long".into(),
+            x,
+            y,
+            lower,
+            upper,
+        }],
+        ..Default::default()
+    };
+    let svg = c.to_svg().unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let pl = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polyline"))
+        .unwrap();
+    let kept = pl.attribute("points").unwrap().split_whitespace().count();
+    assert!(kept < 8_000, "{kept} points kept of {n}");
+    let band = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polygon"))
+        .unwrap();
+    let kept = band.attribute("points").unwrap().split_whitespace().count();
+    assert!(kept < 16_000, "band: {kept} points kept of {}", 2 * n);
+    assert!(svg.len() < 300_000, "{} bytes", svg.len());
+    let (w, h, _) = decode_png(&c.to_png().unwrap());
+    assert_eq!((w, h), (800, 450));
+}
