@@ -760,6 +760,7 @@ fn long_series_stay_small_in_svg() {
         .find(|n| n.has_tag_name("polyline"))
         .unwrap();
     let kept = pl.attribute("points").unwrap().split_whitespace().count();
+    eprintln!("line: {kept} of {n} points kept");
     assert!(kept < 8_000, "{kept} points kept of {n}");
     let band = doc
         .descendants()
