@@ -27,4 +27,6 @@ pub use morris_analysis::{MorrisIndices, MorrisOptions, morris_analyze};
 pub use sobol_analysis::{
     PairIndex, SobolIndices, SobolOptions, sobol_analyze, sobol_analyze_outputs,
 };
-pub use summary::{MeanDifference, Replicates, RunningStats, Summary, welch, welch_from_stats};
+pub use summary::{
+    MeanDifference, Replicates, RunningStats, Summary, paired, welch, welch_from_stats,
+};

@@ -1,5 +1,6 @@
-//! Summaries over replications: streaming mean and variance, quantiles, and the Welch comparison
-//! of two policy variants.
+//! Summaries over replications: streaming mean and variance, quantiles, and comparisons of two
+//! policy variants: Welch (independent runs) or paired (runs sharing seeds, i.e. common random
+//! numbers, where pairing removes the seed-to-seed noise shared by both variants).
 //!
 //! Mean and variance use Welford's update and merge exactly (Chan et al.), so shards of a run can
 //! be summarised separately and combined. Quantiles need the values themselves: [`Replicates`]
@@ -265,5 +266,65 @@ pub fn welch_from_stats(
         conf_level,
         ci_low: difference - half,
         ci_high: difference + half,
+    })
+}
+
+/// Paired comparison of two variants run with the same seeds (`a[i]` and `b[i]` from replication
+/// `i`): the mean of `a[i] - b[i]` with a t interval on `n - 1` degrees of freedom (scipy's
+/// `ttest_rel`). The result's `mean_a`/`mean_b` are the variants' means, `n_a = n_b = n`.
+pub fn paired(a: &[f64], b: &[f64], conf_level: f64) -> Result<MeanDifference> {
+    check_finite(a)?;
+    check_finite(b)?;
+    if a.len() != b.len() {
+        return Err(invalid(
+            "paired samples",
+            "two samples of equal length (one value per shared seed)",
+            format!("{} and {} values", a.len(), b.len()),
+        ));
+    }
+    if !(conf_level > 0.0 && conf_level < 1.0) {
+        return Err(invalid(
+            "conf_level",
+            "strictly between 0 and 1",
+            conf_level,
+        ));
+    }
+    if a.len() < 2 {
+        return Err(SaError::Undefined(format!(
+            "{} pair(s); a paired interval needs at least 2 replications",
+            a.len()
+        )));
+    }
+    let mut diff = RunningStats::new();
+    let mut sa = RunningStats::new();
+    let mut sb = RunningStats::new();
+    for (x, y) in a.iter().zip(b) {
+        diff.push(x - y);
+        sa.push(*x);
+        sb.push(*y);
+    }
+    let se = diff.std_error();
+    if se.is_nan() || se <= 0.0 {
+        return Err(SaError::Undefined(format!(
+            "every paired difference equals {}; the paired interval is undefined",
+            diff.mean()
+        )));
+    }
+    let df = (diff.count() - 1) as f64;
+    let t = diff.mean() / se;
+    let half = t_quantile(0.5 + conf_level / 2.0, df) * se;
+    Ok(MeanDifference {
+        n_a: sa.count(),
+        n_b: sb.count(),
+        mean_a: sa.mean(),
+        mean_b: sb.mean(),
+        difference: diff.mean(),
+        std_error: se,
+        df,
+        t,
+        p_value: t_two_sided_p(t, df),
+        conf_level,
+        ci_low: diff.mean() - half,
+        ci_high: diff.mean() + half,
     })
 }

@@ -162,3 +162,32 @@ fn quantile_functions_return_nan_outside_their_domain() {
     assert!(t_quantile(0.5, 0.0).is_nan());
     assert!(t_quantile(f64::NAN, 3.0).is_nan());
 }
+
+#[test]
+fn paired_matches_scipy_ttest_rel_and_is_tighter_than_welch_under_shared_seeds() {
+    use xietong_sensitivity::paired;
+    let fx = fixture("summary.json");
+    let case = &fx["paired"];
+    let (a, b) = (fvec(&case["a"]), fvec(&case["b"]));
+    for r in case["results"].as_array().unwrap() {
+        let conf = f(&r["conf_level"]);
+        let got = paired(&a, &b, conf).unwrap();
+        assert_close(got.t, f(&r["t"]), 1e-10, "paired t");
+        assert_eq!(got.df, f(&r["df"]));
+        assert_close(got.p_value, f(&r["p_value"]), 1e-12, "paired p");
+        assert_close(got.ci_low, f(&r["ci_low"]), 1e-10, "paired ci low");
+        assert_close(got.ci_high, f(&r["ci_high"]), 1e-10, "paired ci high");
+    }
+    let p = paired(&a, &b, 0.95).unwrap();
+    let w = welch(&a, &b, 0.95).unwrap();
+    let wci = fvec(&case["welch_ci"]);
+    assert_close(w.ci_low, wci[0], 1e-10, "welch ci low");
+    assert!(p.ci_high - p.ci_low < 0.5 * (w.ci_high - w.ci_low));
+    let err = paired(&a, &b[1..], 0.95).unwrap_err();
+    assert!(err.to_string().contains("equal length"), "{err}");
+    let err = paired(&[1.0, 2.0], &[0.0, 1.0], 0.95).unwrap_err();
+    assert!(
+        err.to_string().contains("every paired difference equals 1"),
+        "{err}"
+    );
+}
