@@ -258,6 +258,43 @@ pub fn bar_negative() -> BarChart {
     }
 }
 
+/// Many long category names on a vertical bar chart: labels rotate.
+pub fn bar_rotated() -> BarChart {
+    BarChart {
+        title: "各城市合作项目数".into(),
+        x_label: "城市".into(),
+        y_label: "项目数".into(),
+        categories: [
+            "成都市",
+            "重庆市主城区",
+            "绵阳市",
+            "德阳市",
+            "眉山市",
+            "资阳市",
+            "遂宁市",
+            "内江市",
+            "自贡市",
+            "泸州市",
+            "宜宾市",
+            "Dazhou City",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        groups: vec![BarGroup {
+            name: String::new(),
+            values: vec![
+                42.0, 38.0, 12.0, 15.0, 9.0, 7.0, 6.0, 8.0, 5.0, 11.0, 10.0, 4.0,
+            ],
+            err_low: None,
+            err_high: None,
+        }],
+        horizontal: false,
+        width: 640,
+        height: 400,
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(env::args().nth(1).unwrap_or_else(|| "gallery".into()));
     fs::create_dir_all(&dir)?;
@@ -279,6 +316,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         ("edge_many", Box::new(many_series())),
         ("edge_bar_negative", Box::new(bar_negative())),
+        ("edge_bar_rotated", Box::new(bar_rotated())),
     ];
     let mut blocks = Vec::new();
     for (name, c) in &charts {

@@ -121,9 +121,9 @@ mod tests {
 
     #[test]
     fn first_four_fills_are_apart_in_greyscale() {
-        for i in 0..4 {
-            for j in 0..i {
-                let d = (FILL[i].luminance() - FILL[j].luminance()).abs();
+        for (i, a) in FILL[..4].iter().enumerate() {
+            for (j, b) in FILL[..i].iter().enumerate() {
+                let d = (a.luminance() - b.luminance()).abs();
                 assert!(d > 0.1, "fills {i} and {j}: lightness difference {d}");
             }
         }

@@ -321,6 +321,19 @@ fn bar_chart_long_labels_rotate_and_stay_in_image() {
     };
     let svg = c.to_svg().unwrap();
     assert!(svg.contains("rotate(-35"));
+    // each label is 10 ideographs = 120 px at 12 px; rotated by 35 degrees it reaches
+    // 120 * cos(35) = 98 px left of its anchor, which must stay inside the image
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.text() == Some("第0个很长的类别名称"))
+        .unwrap();
+    let x: f64 = first.attribute("x").unwrap().parse().unwrap();
+    assert!(
+        x - 120.0 * 0.819 >= 0.0,
+        "first label starts at {}",
+        x - 98.3
+    );
     check_chart(&c, &["第0个很长的类别名称"], (800, 450));
 }
 

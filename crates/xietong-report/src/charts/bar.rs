@@ -117,14 +117,27 @@ impl BarChart {
 
         if !self.horizontal {
             let vlabels: Vec<String> = vticks.iter().map(|t| t.1.clone()).collect();
-            let x0 = left_margin(&vlabels, &self.y_label);
-            let slot = (w - PAD - x0) / ncat as f32;
+            let mut x0 = left_margin(&vlabels, &self.y_label);
+            let mut slot = (w - PAD - x0) / ncat as f32;
             let cat_w = max_width(&self.categories, TICK);
             // rotate category labels when they do not fit their slot
             let rotate = cat_w > slot * 0.95;
             let max_rot_w = (h * 0.3).max(40.0);
+            if rotate {
+                // the first rotated label reaches left of its bar: keep it inside the image
+                let first = text_width(&self.categories[0], TICK, false).min(max_rot_w);
+                let need = PAD + first * 0.819 - slot / 2.0;
+                if need > x0 {
+                    x0 = need.min(w * 0.4);
+                    slot = (w - PAD - x0) / ncat as f32;
+                }
+            }
+            // vertical reach of a label rotated by 35 degrees, beyond the room already kept
+            // for one horizontal line of tick labels
             let extra = if rotate {
-                (cat_w.min(max_rot_w)) * 0.57 + TICK * 0.8
+                (6.0 + cat_w.min(max_rot_w) * 0.574 + TICK * 0.8 * 0.819 + 4.0
+                    - (TICK * 1.4 + 10.0))
+                    .max(0.0)
             } else {
                 0.0
             };
@@ -156,8 +169,11 @@ impl BarChart {
                 );
                 if rotate {
                     let label = ellipsize(cat, TICK, max_rot_w);
+                    // anchor the baseline end so the text's upper right corner (cap height
+                    // rotated by -35 degrees) sits just below the tick mark
+                    let cap = TICK * 0.8;
                     sc.text_full(
-                        (cx + 3.0, plot.y1 + 10.0),
+                        (cx + cap * 0.574, plot.y1 + 6.0 + cap * 0.819),
                         &label,
                         TICK,
                         Anchor::End,
