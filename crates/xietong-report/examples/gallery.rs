@@ -325,6 +325,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fs::write(dir.join(format!("{name}.png")), c.to_png()?)?;
         blocks.push(Block::Svg(svg));
     }
+    fs::write(dir.join("line@2x.png"), charts[0].1.to_png_scaled(2.0)?)?;
     let report = HtmlReport {
         title: "成渝地区双城经济圈协同报告".into(),
         subtitle: "示例 <script>alert(1)</script>".into(),

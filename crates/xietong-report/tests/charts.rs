@@ -785,3 +785,27 @@ fn long_series_stay_small_in_svg() {
     let (w, h, _) = decode_png(&c.to_png().unwrap());
     assert_eq!((w, h), (800, 450));
 }
+
+#[test]
+fn scaled_png_for_print() {
+    let c = line();
+    let png = c.to_png_scaled(2.0).unwrap();
+    let (w, h, rgba) = decode_png(&png);
+    assert_eq!((w, h), (1600, 900));
+    let k = ink(&rgba);
+    assert!(k > 0.01 && k < 0.9);
+    let dec = png::Decoder::new(std::io::Cursor::new(&png))
+        .read_info()
+        .unwrap();
+    let dims = dec.info().pixel_dims.expect("pHYs chunk");
+    assert_eq!(dims.unit, png::Unit::Meter);
+    assert_eq!(dims.xppu, (2.0f64 * 96.0 / 0.0254).round() as u32); // 192 dpi
+    // scale 1 is exactly to_png
+    assert_eq!(c.to_png_scaled(1.0).unwrap(), c.to_png().unwrap());
+    for bad in [0.0, -1.0, 0.1, 9.0, f32::NAN, f32::INFINITY] {
+        assert!(
+            matches!(c.to_png_scaled(bad), Err(ReportError::InvalidValue { .. })),
+            "{bad}"
+        );
+    }
+}
