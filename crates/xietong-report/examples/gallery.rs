@@ -295,6 +295,33 @@ pub fn bar_rotated() -> BarChart {
     }
 }
 
+/// Four short series (10 yearly points): point markers of four shapes.
+pub fn markers() -> LineChart {
+    let x: Vec<f64> = (2015..2025).map(|y| y as f64).collect();
+    LineChart {
+        title: "年度合作指数 (annual index)".into(),
+        x_label: "年份".into(),
+        y_label: "指数".into(),
+        series: ["成都", "重庆", "绵阳", "宜宾"]
+            .iter()
+            .enumerate()
+            .map(|(k, n)| Series {
+                name: n.to_string(),
+                x: x.clone(),
+                y: x.iter()
+                    .map(|t| 50.0 + 5.0 * k as f64 + (t - 2015.0) * (3.0 - k as f64 * 0.6))
+                    .collect(),
+                lower: None,
+                upper: None,
+            })
+            .collect(),
+        y_range: None,
+        x_ticks: None,
+        width: 0,
+        height: 0,
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(env::args().nth(1).unwrap_or_else(|| "gallery".into()));
     fs::create_dir_all(&dir)?;
@@ -317,6 +344,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("edge_many", Box::new(many_series())),
         ("edge_bar_negative", Box::new(bar_negative())),
         ("edge_bar_rotated", Box::new(bar_rotated())),
+        ("edge_markers", Box::new(markers())),
     ];
     let mut blocks = Vec::new();
     for (name, c) in &charts {

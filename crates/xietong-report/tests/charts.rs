@@ -809,3 +809,49 @@ fn scaled_png_for_print() {
         );
     }
 }
+
+#[test]
+fn short_series_get_distinct_marker_shapes() {
+    let c = LineChart {
+        series: (0..4)
+            .map(|k| {
+                series(
+                    &format!("s{k}"),
+                    vec![k as f64, k as f64 + 1.0, k as f64 + 0.5],
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let svg = c.to_svg().unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let filled = |tag: &str, color: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("fill") == Some(color))
+            .collect::<Vec<_>>()
+    };
+    // 3 points + 1 legend swatch per series, each in its own shape
+    assert_eq!(filled("circle", "#0072b2").len(), 4);
+    assert_eq!(filled("rect", "#e69f00").len(), 4);
+    let tri = filled("polygon", "#009e73");
+    assert_eq!(tri.len(), 4);
+    assert!(
+        tri.iter()
+            .all(|n| n.attribute("points").unwrap().split_whitespace().count() == 3)
+    );
+    let dia = filled("polygon", "#56b4e9");
+    assert_eq!(dia.len(), 4);
+    assert!(
+        dia.iter()
+            .all(|n| n.attribute("points").unwrap().split_whitespace().count() == 4)
+    );
+    // long series: no markers
+    let y: Vec<f64> = (0..100).map(|i| i as f64).collect();
+    let svg = LineChart {
+        series: vec![series("long", y)],
+        ..Default::default()
+    }
+    .to_svg()
+    .unwrap();
+    assert!(!svg.contains("<circle"));
+}

@@ -190,6 +190,7 @@ impl LineChart {
                         color: palette::categorical(i),
                         dash: palette::dash(i),
                         band: s.lower.is_some(),
+                        marker: (marked(s) <= MARK_MAX).then_some(i),
                     },
                 })
                 .collect()
@@ -264,7 +265,7 @@ impl LineChart {
                 opacity: 1.0,
             };
             let ok = |i: usize| s.x[i].is_finite() && s.y[i].is_finite();
-            let finite = (0..s.x.len()).filter(|&i| ok(i)).count();
+            let finite = marked(s);
             for (a, b) in runs(s.x.len(), ok) {
                 let pts: Vec<(f32, f32)> =
                     (a..b).map(|i| (xs.map(s.x[i]), ys.map(s.y[i]))).collect();
@@ -278,9 +279,9 @@ impl LineChart {
                     sc.polyline(run, stroke.clone());
                 }
                 // few points: mark them so the series stays identifiable in greyscale
-                if finite <= 24 {
+                if finite <= MARK_MAX {
                     for p in pts.iter().filter(|p| in_rect(**p, &plot)) {
-                        sc.circle(*p, 3.0, Some(color), Some(Stroke::solid(Rgb::WHITE, 0.8)));
+                        draw_marker(&mut sc, si, *p, color);
                     }
                 }
             }
@@ -288,6 +289,17 @@ impl LineChart {
         axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
         Ok(sc)
     }
+}
+
+/// Series with at most this many finite points get point markers.
+const MARK_MAX: usize = 24;
+
+/// Number of drawable (finite x and y) points of a series.
+fn marked(s: &Series) -> usize {
+    s.x.iter()
+        .zip(&s.y)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .count()
 }
 
 pub(crate) fn in_rect(p: (f32, f32), r: &Rect) -> bool {

@@ -25,6 +25,8 @@ pub(crate) enum Swatch {
         color: Rgb,
         dash: Option<Vec<f32>>,
         band: bool,
+        /// Point-marker shape drawn on the series, shown mid-swatch too.
+        marker: Option<usize>,
     },
     Box(Rgb),
 }
@@ -131,7 +133,12 @@ pub(crate) fn draw_legend(
         for &i in row {
             let (label, w, swatch) = &items[i];
             match swatch {
-                Swatch::Line { color, dash, band } => {
+                Swatch::Line {
+                    color,
+                    dash,
+                    band,
+                    marker,
+                } => {
                     if *band {
                         scene.items.push(crate::scene::Item::Polygon {
                             pts: vec![
@@ -155,6 +162,9 @@ pub(crate) fn draw_legend(
                             opacity: 1.0,
                         },
                     );
+                    if let Some(shape) = marker {
+                        draw_marker(scene, *shape, (x + SWATCH_W / 2.0, cy), *color);
+                    }
                 }
                 Swatch::Box(c) => {
                     scene.rect(
@@ -389,5 +399,50 @@ pub(crate) fn too_small(chart: &'static str, sc: &Scene) -> crate::ReportError {
         height: sc.height,
         min: crate::scene::MIN_SIDE,
         max: crate::scene::MAX_SIDE,
+    }
+}
+
+/// Point marker number `shape` (cycling circle, square, triangle, diamond) centred on `c`,
+/// with a thin white outline so it stands out from the line through it. The shapes keep
+/// series apart in greyscale print where colours do not.
+pub(crate) fn draw_marker(scene: &mut Scene, shape: usize, c: (f32, f32), color: Rgb) {
+    let r = 3.4;
+    let outline = Some(Stroke::solid(Rgb::WHITE, 0.8));
+    let poly = |pts: Vec<(f32, f32)>| crate::scene::Item::Polygon {
+        pts,
+        fill: color,
+        opacity: 1.0,
+        stroke: outline.clone(),
+    };
+    match shape % 4 {
+        0 => scene.circle(c, r, Some(color), outline.clone()),
+        1 => {
+            let h = r * 0.9;
+            scene.rect(
+                c.0 - h,
+                c.1 - h,
+                2.0 * h,
+                2.0 * h,
+                Some(color),
+                outline.clone(),
+            );
+        }
+        2 => {
+            let h = r * 1.25;
+            scene.items.push(poly(vec![
+                (c.0, c.1 - h),
+                (c.0 + h * 0.95, c.1 + h * 0.65),
+                (c.0 - h * 0.95, c.1 + h * 0.65),
+            ]));
+        }
+        _ => {
+            let h = r * 1.25;
+            scene.items.push(poly(vec![
+                (c.0, c.1 - h),
+                (c.0 + h, c.1),
+                (c.0, c.1 + h),
+                (c.0 - h, c.1),
+            ]));
+        }
     }
 }
