@@ -3,5 +3,7 @@
 //! (see `tests/fixtures/gen_reference.py`); readers are kept in their own module.
 
 pub mod data;
+pub mod quick;
 pub mod read;
 pub mod stats;
+pub mod text;

@@ -1,9 +1,508 @@
-//! `xietong survey …` (issue 4).
-use clap::Subcommand;
+//! `xietong survey …` (issue 4): questionnaire exports to tables, JSON and reports. This module does
+//! the I/O (reading files, printing, writing results atomically); the computing is in
+//! `xietong-survey`.
+
+use crate::error::bad_input;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use xietong_survey::data::Table;
+use xietong_survey::quick;
+use xietong_survey::read::{ReadOptions, read_table};
+use xietong_survey::text::{num, p_apa, render};
+
+#[derive(Args, Clone)]
+pub struct Input {
+    /// Data file: .csv/.tsv (UTF-8, UTF-8 BOM, GBK/GB18030 detected), .xlsx, .xls, .ods.
+    pub data: PathBuf,
+    /// Text encoding of a CSV file (e.g. gbk, gb18030, utf-8); detected when omitted.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Worksheet of an Excel file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Extra missing-value codes, comma separated (blank, (跳过), (空) are always missing).
+    #[arg(long, value_delimiter = ',')]
+    pub missing: Vec<String>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Input {
+    fn load(&self) -> anyhow::Result<Table> {
+        read_table(
+            &self.data,
+            &ReadOptions {
+                encoding: self.encoding.clone(),
+                sheet: self.sheet.clone(),
+            },
+        )
+        .map_err(bad_input)
+    }
+}
 
 #[derive(Subcommand)]
-pub enum SurveyCmd {}
+pub enum SurveyCmd {
+    /// Independent-samples t-test (Student and Welch rows, Levene, d, g, Mann-Whitney).
+    Ttest {
+        #[command(flatten)]
+        input: Input,
+        /// Numeric column (header text exactly as in the file).
+        #[arg(long)]
+        value: String,
+        /// Grouping column with two levels.
+        #[arg(long)]
+        group: String,
+        /// The two levels to compare, in order (default: order of appearance).
+        #[arg(long, value_delimiter = ',')]
+        levels: Option<Vec<String>>,
+        /// Confidence level of the intervals.
+        #[arg(long, default_value_t = 0.95)]
+        conf: f64,
+        /// Centre Levene's test on medians (Brown-Forsythe) instead of means (SPSS).
+        #[arg(long)]
+        levene_median: bool,
+    },
+    /// One-way ANOVA with η², Welch, Brown-Forsythe, Kruskal-Wallis, Levene and post-hoc tests.
+    Anova {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long)]
+        value: String,
+        #[arg(long)]
+        group: String,
+        /// Levels to include, in display order (default: all, order of appearance).
+        #[arg(long, value_delimiter = ',')]
+        levels: Option<Vec<String>>,
+        #[arg(long)]
+        levene_median: bool,
+    },
+    /// Chi-square test of independence for two categorical columns.
+    Chi2 {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long)]
+        row: String,
+        #[arg(long)]
+        col: String,
+    },
+    /// Reliability of a scale: Cronbach's α, standardized α, ω, item statistics.
+    Alpha {
+        #[command(flatten)]
+        input: Input,
+        /// Item columns, comma separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        items: Vec<String>,
+    },
+    /// Multiple-response set: counts, % of responses, % of cases (0/1 columns or one ┋-joined column).
+    Multi {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_delimiter = ',', required = true)]
+        items: Vec<String>,
+        /// Crosstab by this grouping column.
+        #[arg(long)]
+        group: Option<String>,
+    },
+}
 
 pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
-    match cmd {}
+    match cmd {
+        SurveyCmd::Ttest {
+            input,
+            value,
+            group,
+            levels,
+            conf,
+            levene_median,
+        } => {
+            if !(conf > 0.0 && conf < 1.0) {
+                return Err(bad_input(format!(
+                    "--conf must be between 0 and 1, got {conf}"
+                )));
+            }
+            let t = input.load()?;
+            let r = quick::ttest_report(
+                &t,
+                &value,
+                &group,
+                levels.as_deref(),
+                &input.missing,
+                conf,
+                levene_median,
+            )
+            .map_err(bad_input)?;
+            emit(input.json, &r, || ttest_text(&r))
+        }
+        SurveyCmd::Anova {
+            input,
+            value,
+            group,
+            levels,
+            levene_median,
+        } => {
+            let t = input.load()?;
+            let r = quick::anova_report(
+                &t,
+                &value,
+                &group,
+                levels.as_deref(),
+                &input.missing,
+                levene_median,
+            )
+            .map_err(bad_input)?;
+            emit(input.json, &r, || anova_text(&r))
+        }
+        SurveyCmd::Chi2 { input, row, col } => {
+            let t = input.load()?;
+            let r = quick::chi2_report(&t, &row, &col, &input.missing).map_err(bad_input)?;
+            emit(input.json, &r, || chi2_text(&r))
+        }
+        SurveyCmd::Alpha { input, items } => {
+            let t = input.load()?;
+            let r = quick::alpha_report(&t, &items, &input.missing).map_err(bad_input)?;
+            emit(input.json, &r, || alpha_text(&r))
+        }
+        SurveyCmd::Multi {
+            input,
+            items,
+            group,
+        } => {
+            let t = input.load()?;
+            let r = quick::multi_report(&t, &items, group.as_deref(), &input.missing)
+                .map_err(bad_input)?;
+            emit(input.json, &r, || multi_text(&r))
+        }
+    }
+}
+
+fn emit<T: serde::Serialize>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        print!("{}", text());
+    }
+    Ok(())
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+fn group_table(groups: &[quick::GroupSummary]) -> String {
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.level.clone(),
+                g.n.to_string(),
+                num(Some(g.mean), 3),
+                num(g.sd, 3),
+            ]
+        })
+        .collect();
+    render("", &[s("group"), s("n"), s("M"), s("SD")], &rows)
+}
+
+fn ttest_text(r: &quick::TTestReport) -> String {
+    let mut out = format!("Independent-samples t-test: {} by {}\n\n", r.value, r.group);
+    out += &group_table(&r.groups);
+    let t = &r.test;
+    let mut rows = vec![vec![
+        s("Student (equal variances)"),
+        num(Some(t.student.t), 3),
+        num(Some(t.student.df), 0),
+        p_apa(t.student.p),
+        num(Some(t.mean_diff), 3),
+        format!(
+            "[{}, {}]",
+            num(Some(t.student.ci[0]), 3),
+            num(Some(t.student.ci[1]), 3)
+        ),
+    ]];
+    if let Some(w) = &t.welch {
+        rows.push(vec![
+            s("Welch (unequal variances)"),
+            num(Some(w.t), 3),
+            num(Some(w.df), 2),
+            p_apa(w.p),
+            num(Some(t.mean_diff), 3),
+            format!("[{}, {}]", num(Some(w.ci[0]), 3), num(Some(w.ci[1]), 3)),
+        ]);
+    }
+    out += "\n";
+    out += &render(
+        "",
+        &[
+            s("test"),
+            s("t"),
+            s("df"),
+            s("p"),
+            s("mean diff"),
+            s("95% CI"),
+        ],
+        &rows,
+    );
+    if let Some(l) = &t.levene {
+        out += &format!(
+            "\nLevene ({}-centred): F({}, {}) = {:.3}, p = {}\n",
+            l.center,
+            l.df1,
+            l.df2,
+            l.f,
+            p_apa(l.p)
+        );
+    }
+    out += &format!(
+        "Cohen's d = {:.3}, Hedges' g = {:.3}\n",
+        t.cohen_d, t.hedges_g
+    );
+    if let Some(m) = &r.mann_whitney {
+        out += &format!(
+            "Mann-Whitney U = {:.1}, p = {} ({}), rank-biserial r = {:.3}\n",
+            m.u,
+            p_apa(m.p),
+            m.method,
+            m.rank_biserial
+        );
+    }
+    for w in &t.warnings {
+        out += &format!("note: {w}\n");
+    }
+    out
+}
+
+fn pairs_table(title: &str, pairs: &[xietong_survey::stats::anova::Pair]) -> String {
+    let rows: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|p| {
+            vec![
+                format!("{} – {}", p.a, p.b),
+                num(Some(p.diff), 3),
+                num(Some(p.se), 3),
+                num(Some(p.t), 3),
+                num(Some(p.df), 2),
+                p_apa(p.p),
+            ]
+        })
+        .collect();
+    render(
+        title,
+        &[s("pair"), s("diff"), s("SE"), s("t"), s("df"), s("p")],
+        &rows,
+    )
+}
+
+fn anova_text(r: &quick::AnovaReport) -> String {
+    let mut out = format!("One-way ANOVA: {} by {}\n\n", r.value, r.group);
+    out += &group_table(&r.groups);
+    let a = &r.anova;
+    let mut rows = vec![vec![
+        s("ANOVA"),
+        num(Some(a.f), 3),
+        num(Some(a.df1), 0),
+        num(Some(a.df2), 0),
+        p_apa(a.p),
+    ]];
+    if let Some(w) = &r.welch {
+        rows.push(vec![
+            s("Welch"),
+            num(Some(w.f), 3),
+            num(Some(w.df1), 0),
+            num(Some(w.df2), 2),
+            p_apa(w.p),
+        ]);
+    }
+    if let Some(w) = &r.brown_forsythe {
+        rows.push(vec![
+            s("Brown-Forsythe"),
+            num(Some(w.f), 3),
+            num(Some(w.df1), 0),
+            num(Some(w.df2), 2),
+            p_apa(w.p),
+        ]);
+    }
+    if let Some(l) = &r.levene {
+        rows.push(vec![
+            format!("Levene ({})", l.center),
+            num(Some(l.f), 3),
+            num(Some(l.df1), 0),
+            num(Some(l.df2), 0),
+            p_apa(l.p),
+        ]);
+    }
+    out += "\n";
+    out += &render("", &[s("test"), s("F"), s("df1"), s("df2"), s("p")], &rows);
+    out += &format!("η² = {:.3}\n", a.eta_squared);
+    if let Some(k) = &r.kruskal {
+        out += &format!(
+            "Kruskal-Wallis H({}) = {:.3}, p = {}\n",
+            k.df,
+            k.h,
+            p_apa(k.p)
+        );
+    }
+    out += "\n";
+    out += &pairs_table("Tukey HSD (Tukey-Kramer for unequal n)", &r.tukey);
+    if let Some(gh) = &r.games_howell {
+        out += "\n";
+        out += &pairs_table("Games-Howell", gh);
+    }
+    out += "\n";
+    out += &pairs_table("Bonferroni", &r.bonferroni);
+    for w in &r.warnings {
+        out += &format!("note: {w}\n");
+    }
+    out
+}
+
+fn chi2_text(r: &quick::Chi2Report) -> String {
+    let mut header = vec![format!("{} \\ {}", r.row, r.col)];
+    header.extend(r.col_levels.iter().cloned());
+    let rows: Vec<Vec<String>> = r
+        .row_levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = vec![l.clone()];
+            v.extend(
+                r.observed[i]
+                    .iter()
+                    .zip(&r.test.expected[i])
+                    .map(|(o, e)| format!("{o:.0} ({e:.1})")),
+            );
+            v
+        })
+        .collect();
+    let mut out = render("Observed (expected) counts", &header, &rows);
+    let t = &r.test;
+    out += &format!(
+        "\nPearson χ²({}) = {:.3}, p = {}\n",
+        t.pearson.df,
+        t.pearson.chi2,
+        p_apa(t.pearson.p)
+    );
+    if let Some(y) = &t.yates {
+        out += &format!(
+            "Yates-corrected χ²({}) = {:.3}, p = {}\n",
+            y.df,
+            y.chi2,
+            p_apa(y.p)
+        );
+    }
+    out += &format!(
+        "Likelihood ratio G²({}) = {:.3}, p = {}\n",
+        t.likelihood_ratio.df,
+        t.likelihood_ratio.chi2,
+        p_apa(t.likelihood_ratio.p)
+    );
+    if let Some(p) = t.fisher_p {
+        out += &format!("Fisher's exact test (two-sided) p = {}\n", p_apa(p));
+    }
+    out += &format!("Cramér's V = {:.3}   N = {}\n", t.cramers_v, t.n);
+    for w in &t.warnings {
+        out += &format!("note: {w}\n");
+    }
+    out
+}
+
+fn alpha_text(r: &quick::AlphaReport) -> String {
+    let rel = &r.rel;
+    let mut out = format!(
+        "Reliability: {} items, {} complete cases ({} excluded listwise)\nCronbach's α = {:.3}   standardized α = {:.3}   McDonald's ω = {}\n\n",
+        rel.k,
+        r.n_complete,
+        r.n_excluded,
+        rel.alpha,
+        rel.standardized_alpha,
+        num(rel.omega, 3)
+    );
+    let rows: Vec<Vec<String>> = rel
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                i.item.clone(),
+                num(Some(i.mean), 3),
+                num(Some(i.sd), 3),
+                num(Some(i.item_total_r), 3),
+                num(i.alpha_if_deleted, 3),
+                num(i.loading, 3),
+            ]
+        })
+        .collect();
+    out += &render(
+        "",
+        &[
+            s("item"),
+            s("M"),
+            s("SD"),
+            s("corrected item-total r"),
+            s("α if deleted"),
+            s("loading"),
+        ],
+        &rows,
+    );
+    for w in &rel.warnings {
+        out += &format!("note: {w}\n");
+    }
+    out
+}
+
+fn multi_table(title: &str, t: &xietong_survey::stats::multi::MultiTable) -> String {
+    let mut rows: Vec<Vec<String>> = t
+        .options
+        .iter()
+        .map(|o| {
+            vec![
+                o.item.clone(),
+                format!("{:.0}", o.count),
+                format!("{:.1}%", o.pct_responses),
+                format!("{:.1}%", o.pct_cases),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        s("total"),
+        format!("{:.0}", t.responses),
+        s("100.0%"),
+        format!(
+            "{:.1}%",
+            if t.cases > 0.0 {
+                100.0 * t.responses / t.cases
+            } else {
+                0.0
+            }
+        ),
+    ]);
+    let mut out = render(
+        title,
+        &[
+            s("option"),
+            s("count"),
+            s("% of responses"),
+            s("% of cases"),
+        ],
+        &rows,
+    );
+    out += &format!(
+        "cases with at least one choice: {:.0}; without: {:.0}\n",
+        t.cases, t.cases_without_response
+    );
+    out
+}
+
+fn multi_text(r: &quick::MultiReport) -> String {
+    let mut out = multi_table("Multiple response", &r.total);
+    if let Some(groups) = &r.by_group {
+        for (g, t) in groups {
+            out += "\n";
+            out += &multi_table(&format!("group: {g}"), t);
+        }
+    }
+    out
 }
