@@ -126,11 +126,42 @@ impl NumericGame {
         total
     }
 
+    /// All conditional payoffs at once: entry `(offsets[i] + s) * dim_full + offsets[j] + l` is
+    /// [`Self::conditional_payoff`]`(x, i, s, j, l)` for i ≠ j (zero for i = j). One pass over
+    /// the profiles instead of one per entry.
+    pub fn conditional_payoffs(&self, x: &[f64]) -> Vec<f64> {
+        let np = self.n_pop();
+        let d = self.dim_full;
+        let mut out = vec![0.0; d * d];
+        for (k, prof) in self.profiles.iter().enumerate() {
+            for i in 0..np {
+                let pay = self.payoff[k * np + i];
+                if pay == 0.0 {
+                    continue;
+                }
+                for j in 0..np {
+                    if j == i {
+                        continue;
+                    }
+                    let mut w = 1.0;
+                    for m in 0..np {
+                        if m != i && m != j {
+                            w *= x[self.offsets[m] + prof[m]];
+                        }
+                    }
+                    out[(self.offsets[i] + prof[i]) * d + self.offsets[j] + prof[j]] += w * pay;
+                }
+            }
+        }
+        out
+    }
+
     /// Jacobian of the replicator field in reduced coordinates at full state `x`.
     pub fn jacobian_reduced(&self, x: &[f64]) -> DMatrix<f64> {
         let d = self.dim_reduced();
         let mut u = vec![0.0; self.dim_full];
         self.expected_payoffs(x, &mut u);
+        let cp = self.conditional_payoffs(x);
         let np = self.n_pop();
         let means: Vec<f64> = (0..np)
             .map(|i| {
@@ -153,9 +184,11 @@ impl NumericGame {
                 if xi == 0.0 {
                     return 0.0;
                 }
-                let own = self.conditional_payoff(x, i, k, j, l);
+                let dd = self.dim_full;
+                let col = self.offsets[j] + l;
+                let own = cp[(self.offsets[i] + k) * dd + col];
                 let avg: f64 = (0..self.shape[i])
-                    .map(|s| x[self.offsets[i] + s] * self.conditional_payoff(x, i, s, j, l))
+                    .map(|s| x[self.offsets[i] + s] * cp[(self.offsets[i] + s) * dd + col])
                     .sum();
                 xi * (own - avg)
             }

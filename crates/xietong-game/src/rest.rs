@@ -446,6 +446,8 @@ fn newton_support(g: &NumericGame, supports: &[Vec<usize>]) -> (Vec<Vec<f64>>, b
         r
     };
     let jacobian = |x: &[f64]| -> DMatrix<f64> {
+        let cp = g.conditional_payoffs(x);
+        let dd = g.dim_full;
         let mut m = DMatrix::zeros(dim, dim);
         let mut r = 0;
         for &i in &mixed {
@@ -458,10 +460,9 @@ fn newton_support(g: &NumericGame, supports: &[Vec<usize>]) -> (Vec<Vec<f64>>, b
                     let lj = sj[sj.len() - 1];
                     for &b in &sj[..sj.len() - 1] {
                         if i != j {
-                            let d = |s: usize| {
-                                g.conditional_payoff(x, i, s, j, b)
-                                    - g.conditional_payoff(x, i, s, j, lj)
-                            };
+                            let (oi, oj) = (g.offsets[i], g.offsets[j]);
+                            let d =
+                                |s: usize| cp[(oi + s) * dd + oj + b] - cp[(oi + s) * dd + oj + lj];
                             m[(r, c)] = d(a) - d(li);
                         }
                         c += 1;
@@ -481,7 +482,9 @@ fn newton_support(g: &NumericGame, supports: &[Vec<usize>]) -> (Vec<Vec<f64>>, b
         seed ^= seed << 17;
         (seed >> 11) as f64 / (1u64 << 53) as f64
     };
-    let n_starts = 20 + 10 * dim;
+    // With one or two mixed populations the equations are linear (a population's payoffs do not
+    // depend on its own shares), so one Newton run from anywhere is exact.
+    let n_starts = if mixed.len() <= 2 { 1 } else { 12 + 6 * dim };
     let mut found: Vec<Vec<f64>> = Vec::new();
     let mut degenerate = false;
     for _ in 0..n_starts {
@@ -493,11 +496,16 @@ fn newton_support(g: &NumericGame, supports: &[Vec<usize>]) -> (Vec<Vec<f64>>, b
             z.extend(w[..m - 1].iter().map(|v| v / t));
         }
         let mut converged = false;
-        for _ in 0..60 {
+        for iter in 0..40 {
             let x = to_full(&z);
             let r = residual(&x);
             if r.amax() <= 1e-13 * scale {
                 converged = true;
+                break;
+            }
+            // Damped steps cross the unit box in a few iterations and Newton then converges
+            // quadratically: a run still far from a root after 15 iterations is wandering.
+            if iter >= 15 && r.amax() > 1e-6 * scale {
                 break;
             }
             let jm = jacobian(&x);
@@ -515,7 +523,8 @@ fn newton_support(g: &NumericGame, supports: &[Vec<usize>]) -> (Vec<Vec<f64>>, b
             for (zk, sk) in z.iter_mut().zip(step.iter()) {
                 *zk += damp * sk;
             }
-            if z.iter().any(|v| v.abs() > 1e6) {
+            // Solutions lie in [0, 1]; a run that leaves a margin around it is abandoned.
+            if z.iter().any(|v| !(-0.5..=1.5).contains(v)) {
                 break;
             }
         }
