@@ -65,8 +65,10 @@ impl Table {
     }
 
     /// RFC 4180 CSV of header and rows (caption and note are not data and are left out).
-    /// Fields with commas, quotes, line breaks or edge spaces are quoted. No byte-order mark:
-    /// add one when writing a file meant for Excel.
+    /// Fields with commas, quotes, line breaks or edge spaces are quoted. Text cells that a
+    /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, e.g. from survey
+    /// free text) get a leading `'`, as OWASP advises against CSV injection; numbers such as
+    /// `-1.5` are left alone. No byte-order mark: add one when writing a file meant for Excel.
     pub fn to_csv(&self) -> String {
         let cols = self.columns();
         let mut out = String::new();
@@ -108,6 +110,14 @@ fn md_cell(s: &str) -> String {
 }
 
 fn csv_field(s: &str) -> String {
+    let defused;
+    // a lone sign (a common "missing" marker) is not a formula
+    let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !looks_numeric(s) {
+        defused = format!("'{s}");
+        defused.as_str()
+    } else {
+        s
+    };
     let needs = s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
     if needs {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -153,6 +163,27 @@ mod tests {
         assert_eq!(lines[2], "\"Chongqing, CQ\",0.58,");
         assert_eq!(lines[3], "\"a|b \"\"q\"\"\",-1.5,<.001");
         assert_eq!(lines.len(), 5); // trailing empty after the last CRLF
+    }
+
+    #[test]
+    fn csv_defuses_formulas_but_not_numbers() {
+        let t = Table {
+            header: vec!["a".into()],
+            rows: vec![
+                vec!["=HYPERLINK(\"x\")".into()],
+                vec!["-1.5".into()],
+                vec!["@SUM(A1)".into()],
+                vec!["+86 28".into()],
+                vec!["-".into()],
+            ],
+            ..Default::default()
+        };
+        let lines: Vec<String> = t.to_csv().split("\r\n").map(String::from).collect();
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(lines[2], "-1.5");
+        assert_eq!(lines[3], "'@SUM(A1)");
+        assert_eq!(lines[4], "'+86 28");
+        assert_eq!(lines[5], "-");
     }
 
     #[test]
