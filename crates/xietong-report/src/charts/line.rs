@@ -239,16 +239,17 @@ impl LineChart {
                 pts.extend((a..b).rev().map(|i| (xs.map(s.x[i]), ys.map(lo[i]))));
                 if b - a == 1 {
                     // a lone band value: show it as a short vertical whisker
-                    sc.line(
-                        pts[0],
-                        pts[1],
-                        Stroke {
-                            color: palette::categorical(si),
-                            width: 3.0,
-                            dash: None,
-                            opacity: 0.5,
-                        },
-                    );
+                    for run in clip_polyline(&pts, &plot) {
+                        sc.polyline(
+                            run,
+                            Stroke {
+                                color: palette::categorical(si),
+                                width: 3.0,
+                                dash: None,
+                                opacity: 0.5,
+                            },
+                        );
+                    }
                     continue;
                 }
                 let pts = clip_polygon(&pts, &plot);
