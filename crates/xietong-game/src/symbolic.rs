@@ -42,7 +42,7 @@ pub fn pure_profile(game: &Game, profile: &[usize]) -> Vec<SymbolicEigen> {
             alt[i] = s;
             let dev = &game.payoffs[index(&alt)][i].expr;
             let cur = &game.payoffs[here][i].expr;
-            let poly = simplify_sum(&Expr::sub(dev.clone(), cur.clone()));
+            let poly = simplify_sum(&Expr::minus(dev.clone(), cur.clone()));
             let expr = poly.to_expr();
             let (condition_text, condition_latex) = condition(&poly);
             out.push(SymbolicEigen {

@@ -737,7 +737,7 @@ fn output_times(t_end: f64, points: usize) -> anyhow::Result<Vec<f64>> {
             "--t-end {t_end}: expected a positive number"
         )));
     }
-    if points < 2 || points > 1_000_000 {
+    if !(2..=1_000_000).contains(&points) {
         return Err(bad_input(format!(
             "--points {points}: expected 2 to 1000000"
         )));
