@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod calendar;
+pub mod fastexp;
 pub mod load;
 pub mod mechanism;
 pub mod scenario;

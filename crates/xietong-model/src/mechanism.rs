@@ -21,6 +21,15 @@ pub fn siphon_share(d_own: f64, d_partner: f64, sigma: f64) -> f64 {
     1.0 / (1.0 + libm::pow(d_partner / d_own, sigma))
 }
 
+/// The same share from `ln(d_p / d)`, so that an engine can take the logarithm once per jurisdiction.
+#[inline]
+pub fn siphon_share_from_log_ratio(ln_partner_over_own: f64, sigma: f64) -> f64 {
+    if sigma == 0.0 {
+        return 0.5;
+    }
+    1.0 / (1.0 + crate::fastexp::exp(sigma * ln_partner_over_own))
+}
+
 /// Adaptation cost of a rigid unified standard for a jurisdiction unlike the average,
 /// `A = u (1 − φ) κ |d/d̄ − 1| a`. The gap is relative so that it does not grow with the economy.
 #[inline]
@@ -78,7 +87,7 @@ pub fn perceived_utility(
 /// Quantal response: probability of deciding to cooperate at temperature `μ` (given as `1/μ`).
 #[inline]
 pub fn choice_probability(utility: f64, inv_temperature: f64) -> f64 {
-    1.0 / (1.0 + libm::exp(-utility * inv_temperature))
+    1.0 / (1.0 + crate::fastexp::exp(-utility * inv_temperature))
 }
 
 /// Execution fidelity from cadre incentives, `f = f0 + (1 − f0)(1 − e^{−(ρ_r r + ρ_p p)})`.
@@ -328,6 +337,13 @@ mod tests {
         assert!(close(siphon_share(2.0, 1.0, 1.0), 2.0 / 3.0));
         assert!(close(siphon_share(2.0, 1.0, 2.0), 0.8));
         assert!(close(siphon_share(1.0, 2.0, 2.0), 0.2));
+        for (d, dp, sg) in [(2.0, 1.0, 1.0), (1.0, 3.0, 0.5), (1.7, 0.4, 3.0)] {
+            assert!(
+                (siphon_share_from_log_ratio((dp / d as f64).ln(), sg) - siphon_share(d, dp, sg))
+                    .abs()
+                    < 1e-14
+            );
+        }
         // Extreme exponents do not overflow.
         assert!(siphon_share(1e3, 1.0, 400.0) > 0.999);
     }

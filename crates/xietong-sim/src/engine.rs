@@ -7,6 +7,7 @@ use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{stream, uniform};
 use crate::setup::{Agent, agents};
 use rayon::prelude::*;
+use xietong_model::fastexp;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
 use xietong_model::{Axis, Scenario, Tier, Timing};
 
@@ -92,33 +93,44 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let dy = &s.dynamics;
     let lv = &s.levers;
     let rigid = lv.uniformity * (1.0 - lv.flexibility) * dy.adaptation;
-    let any_siphon = ctx.sigma.iter().any(|&x| x != 0.0);
-    let n_active = ctx.active.iter().filter(|&&a| a).count();
+    // Shares depend on σ only through a few distinct exponents: compute each once per jurisdiction.
+    let mut exponents: Vec<f64> = Vec::new();
+    let sigma_slot: Vec<usize> = ctx
+        .sigma
+        .iter()
+        .map(|&sg| match exponents.iter().position(|&e| e == sg) {
+            Some(i) => i,
+            None => {
+                exponents.push(sg);
+                exponents.len() - 1
+            }
+        })
+        .collect();
+    let mut shares = vec![0.5; exponents.len()];
+    let active: Vec<usize> = (0..k_n).filter(|&k| ctx.active[k]).collect();
+    let n_active = active.len();
     let mut acc = Acc::new(k_n, ctx.n_zones);
     for a in chunk.iter_mut() {
         let p = a.province as usize;
         let q = 1 - p;
         let d_partner = ctx.dev_province[q];
-        let ln_ratio = if any_siphon {
-            libm::log(d_partner / a.development)
-        } else {
-            0.0
-        };
+        let ln_ratio = libm::log(d_partner / a.development);
+        for (sh, &sg) in shares.iter_mut().zip(&exponents) {
+            *sh = m::siphon_share_from_log_ratio(ln_ratio, sg);
+        }
         let rel_gap = (a.development / ctx.dev_mean - 1.0).abs();
+        let obs_partner = &ctx.obs[q * k_n..(q + 1) * k_n];
+        let (sum_p, decided, executed) = (
+            &mut acc.sum_p[p * k_n..(p + 1) * k_n],
+            &mut acc.decided[p * k_n..(p + 1) * k_n],
+            &mut acc.executed[p * k_n..(p + 1) * k_n],
+        );
         let (mut sp, mut sp2, mut gain, mut joint_total) = (0.0, 0.0, 0.0, 0.0);
-        for k in 0..k_n {
-            if !ctx.active[k] {
-                continue;
-            }
+        for &k in &active {
             let t = &ctx.terms[k];
-            let pi_obs = ctx.obs[q * k_n + k];
+            let pi_obs = obs_partner[k];
             let pi = m::belief(pi_obs, a.barrier, t.alignment, a.trust, dy.distrust_floor);
-            let sigma = ctx.sigma[k];
-            let share = if sigma == 0.0 {
-                0.5
-            } else {
-                1.0 / (1.0 + libm::exp(sigma * ln_ratio))
-            };
+            let share = shares[sigma_slot[k]];
             let adapt = rigid * rel_gap * t.alignment;
             let u = m::perceived_utility(
                 t,
@@ -131,22 +143,21 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             );
             let prob = m::choice_probability(u, a.inv_temperature);
             let x = uniform(&mut rng);
-            let idx = p * k_n + k;
-            acc.sum_p[idx] += prob;
+            sum_p[k] += prob;
             sp += prob;
             sp2 += prob * prob;
-            if x < prob {
-                acc.decided[idx] += 1.0;
-                if x < prob * a.fidelity {
-                    acc.executed[idx] += 1.0;
-                    let joint = t.value
-                        * pi_obs
-                        * m::realized_share(share, a.orientation)
-                        * (a.development + d_partner);
-                    joint_total += joint;
-                    gain += joint + t.local_benefit * a.development;
-                }
-            }
+            // Branch-free: one uniform decides both (executed ⊂ decided, P(executed) = prob · f).
+            let dec = (x < prob) as u8 as f64;
+            let exe = (x < prob * a.fidelity) as u8 as f64;
+            decided[k] += dec;
+            executed[k] += exe;
+            let joint = exe
+                * t.value
+                * pi_obs
+                * m::realized_share(share, a.orientation)
+                * (a.development + d_partner);
+            joint_total += joint;
+            gain += joint + exe * t.local_benefit * a.development;
         }
         if n_active > 0 {
             let mean = sp / n_active as f64;

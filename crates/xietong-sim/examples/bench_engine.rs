@@ -1,0 +1,88 @@
+//! Engine throughput: jurisdiction-domain decisions per second for the built-in scenario's 10
+//! domains at 100, 10,000 and 1,000,000 jurisdictions, on one thread and on all threads, with the
+//! process's peak resident memory. Whole runs are timed (decisions, state updates, indicators,
+//! inequality), not just the decision kernel.
+//! `cargo run --release -p xietong-sim --example bench_engine [-- SIZES...]`
+
+use std::time::Instant;
+use xietong_model::builtin::chengdu_chongqing;
+use xietong_sim::run_many;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// CPU seconds used by this process so far (user + system), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 (utime, stime) are at positions 11 and 12 after the command name.
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+fn main() {
+    let sizes: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100, 10_000, 1_000_000]
+    } else {
+        sizes
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "| jurisdictions | threads | runs x periods | decisions | wall s | CPU s | decisions/s (wall) | decisions/s per CPU-second | peak RSS MiB |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in &sizes {
+        // Spread n jurisdictions over the 7 zones (3 Sichuan, 4 Chongqing).
+        let per_zone = n / 7;
+        let zones = ["A1", "A2", "A3", "B1", "B2", "B3", "B4"];
+        let mut sets: Vec<String> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| {
+                format!(
+                    "zones.{z}.jurisdictions={}",
+                    per_zone + u64::from((i as u64) < n % 7)
+                )
+            })
+            .collect();
+        let periods = 40u64;
+        sets.push(format!("calendar.periods={periods}"));
+        let s = chengdu_chongqing(&sets).expect("valid scenario");
+        let runs = (400_000 / n)
+            .clamp(1, 400)
+            .max(if n >= 1_000_000 { 1 } else { 2 });
+        for threads in [1, cores] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (t0, c0) = (Instant::now(), cpu_seconds());
+            let res = pool.install(|| run_many(&s, 1, runs, &|| {}));
+            let secs = t0.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - c0;
+            let decisions = (n * 10 * periods * runs) as f64;
+            assert_eq!(res.len() as u64, runs);
+            println!(
+                "| {n} | {threads} | {runs} x {periods} | {decisions:.3e} | {secs:.2} | {cpu:.2} | {:.1} M | {:.1} M | {:.0} |",
+                decisions / secs / 1e6,
+                decisions / cpu / 1e6,
+                peak_rss_mib()
+            );
+        }
+    }
+}
