@@ -861,6 +861,13 @@ pub fn latex_name(n: &str) -> String {
         Some((h, t)) => (h, Some(t)),
         None => (n, None),
     };
+    // Common abbreviations of Greek names.
+    let head = match head {
+        "lam" => "lambda",
+        "eps" => "epsilon",
+        "sig" => "sigma",
+        other => other,
+    };
     let head_tex = if GREEK.contains(&head)
         || GREEK.contains(&head.to_lowercase().as_str()) && head.len() > 2
     {
@@ -1017,5 +1024,6 @@ mod tests {
         assert!(t.contains("\\frac"), "{t}");
         assert_eq!(latex_name("Cg"), "\\mathit{Cg}");
         assert_eq!(latex_name("C1"), "C_{1}");
+        assert_eq!(latex_name("lam_S"), "\\lambda_{S}");
     }
 }
