@@ -324,22 +324,22 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit_dist("behaviour.fidelity", &b.fidelity);
     c.positive_dist("behaviour.temperature", &b.temperature);
     for (i, p) in s.provinces.iter().enumerate() {
-        for (what, base, shift) in [
-            (
-                "local_centric",
-                b.local_centric.mean(),
-                p.local_centric_shift,
-            ),
-            ("barrier", b.barrier.mean(), p.barrier_shift),
+        for (what, dist, shift) in [
+            ("local_centric", b.local_centric, p.local_centric_shift),
+            ("barrier", b.barrier, p.barrier_shift),
         ] {
+            let (base, sd) = (dist.mean(), dist.sd());
             let m = base + shift;
-            if !(0.0..=1.0).contains(&m) {
+            let path = format!("provinces[{i}].{what}_shift");
+            if sd == 0.0 && !(0.0..=1.0).contains(&m) {
                 c.fail(
-                    format!("provinces[{i}].{what}_shift"),
-                    format!(
-                        "behaviour.{what} mean {base} plus this shift gives {m}, outside [0, 1]"
-                    ),
+                    path,
+                    format!("behaviour.{what} {base} plus this shift gives {m}, outside [0, 1]"),
                 );
+            } else if sd > 0.0 && !(m > 0.0 && m < 1.0) {
+                c.fail(path, format!("behaviour.{what} mean {base} plus this shift gives {m}; a spread value needs a mean strictly between 0 and 1"));
+            } else if sd > 0.0 && sd * sd >= m * (1.0 - m) {
+                c.fail(path, format!("with this shift the mean of behaviour.{what} is {m}, for which sd {sd} is too large (need sd < {:.4})", (m * (1.0 - m)).sqrt()));
             }
         }
     }

@@ -218,3 +218,15 @@ fn bad_set_values_get_the_same_validation() {
         assert!(err.contains(want) && err.contains("--set"), "{set}: {err}");
     }
 }
+
+#[test]
+fn province_shift_must_leave_a_feasible_spread() {
+    let text = edit("local_centric_shift = 0.12", "local_centric_shift = 0.495");
+    let msg = error_of(&text);
+    assert!(
+        msg.contains("provinces[0].local_centric_shift") && msg.contains("too large"),
+        "{msg}"
+    );
+    let text = edit("local_centric_shift = 0.12", "local_centric_shift = 0.6");
+    assert!(error_of(&text).contains("strictly between 0 and 1"));
+}

@@ -27,13 +27,11 @@ fn draw_unit(d: &Dist, shift: f64, rng: &mut Pcg64Mcg) -> f64 {
         Dist::Fixed(v) => v + shift,
         Dist::Spread { mean, sd } => {
             let m = mean + shift;
-            if sd == 0.0 || m <= 0.0 || m >= 1.0 {
+            if sd == 0.0 {
                 return m;
             }
+            // Validation guarantees sd² < m(1 − m) for the shifted mean, so k > 0.
             let k = m * (1.0 - m) / (sd * sd) - 1.0;
-            // Validation guarantees sd² < m(1 − m) for the unshifted mean; a shift can push the
-            // feasible spread lower, so shrink sd just enough to stay a proper Beta.
-            let k = if k > 0.0 { k } else { 1.0 };
             Beta::new(m * k, (1.0 - m) * k)
                 .map(|b| b.sample(rng))
                 .unwrap_or(m)
