@@ -230,3 +230,9 @@ fn province_shift_must_leave_a_feasible_spread() {
     let text = edit("local_centric_shift = 0.12", "local_centric_shift = 0.6");
     assert!(error_of(&text).contains("strictly between 0 and 1"));
 }
+
+#[test]
+fn docs_show_the_current_builtin_scenario() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scenario.md")).unwrap();
+    assert!(doc.contains(CHENGDU_CHONGQING), "docs/scenario.md must end with the built-in scenario verbatim: paste scenarios/chengdu-chongqing.toml into its last code block");
+}
