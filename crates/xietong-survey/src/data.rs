@@ -301,3 +301,21 @@ mod tests {
         assert!(dup.to_string().contains("duplicate column header 'a'"));
     }
 }
+
+/// Serialise a table as CSV bytes (UTF-8; with a BOM when `bom`, as Excel expects for Chinese).
+pub fn to_csv_bytes(header: &[String], rows: &[Vec<String>], bom: bool) -> Vec<u8> {
+    let mut out = if bom {
+        vec![0xEF, 0xBB, 0xBF]
+    } else {
+        Vec::new()
+    };
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record(header);
+        for r in rows {
+            let _ = w.write_record(r);
+        }
+        let _ = w.flush();
+    }
+    out
+}

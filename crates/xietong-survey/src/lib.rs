@@ -2,7 +2,10 @@
 //! statistics. The statistics are pure functions checked against scipy, pingouin and statsmodels
 //! (see `tests/fixtures/gen_reference.py`); readers are kept in their own module.
 
+pub mod analyze;
+pub mod codebook;
 pub mod data;
+pub mod paper;
 pub mod quick;
 pub mod read;
 pub mod stats;

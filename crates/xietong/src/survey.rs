@@ -3,12 +3,16 @@
 //! `xietong-survey`.
 
 use crate::error::bad_input;
+use crate::io::write_atomic;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use xietong_survey::data::Table;
+use xietong_report::{HtmlReport, Lang};
+use xietong_survey::codebook::{self, Codebook};
+use xietong_survey::data::{Table, to_csv_bytes};
 use xietong_survey::quick;
 use xietong_survey::read::{ReadOptions, read_table};
 use xietong_survey::text::{num, p_apa, render};
+use xietong_survey::{analyze, paper};
 
 #[derive(Args, Clone)]
 pub struct Input {
@@ -94,6 +98,50 @@ pub enum SurveyCmd {
         #[arg(long, value_delimiter = ',', required = true)]
         items: Vec<String>,
     },
+    /// Codebooks: draft one from a data file.
+    #[command(subcommand)]
+    Codebook(CodebookCmd),
+    /// Every analysis a codebook implies: tables (CSV, Markdown), charts (SVG) and an HTML report.
+    Analyze {
+        #[command(flatten)]
+        input: Input,
+        /// Codebook (TOML, see docs/survey.md).
+        #[arg(long)]
+        codebook: PathBuf,
+        /// Output directory.
+        #[arg(long, default_value = "survey-report")]
+        out: PathBuf,
+        /// Report language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Regenerate the paper's two surveys as SYNTHETIC data, analyse them and check every
+    /// published figure; also writes simulator calibration targets.
+    Demo {
+        #[arg(long, default_value = "survey-demo")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Simulator calibration targets (domain cooperation shares, zone demand order) from the two
+    /// questionnaires' data and codebooks.
+    Calibrate {
+        /// Questionnaire 1 data (standards use, with the zone group and demand scale).
+        #[arg(long)]
+        q1: PathBuf,
+        #[arg(long)]
+        q1_codebook: PathBuf,
+        /// Questionnaire 2 data (with the multi item `future` and the single item `mode`).
+        #[arg(long)]
+        q2: PathBuf,
+        #[arg(long)]
+        q2_codebook: PathBuf,
+        /// Output JSON file (printed when omitted).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Multiple-response set: counts, % of responses, % of cases (0/1 columns or one ┋-joined column).
     Multi {
         #[command(flatten)]
@@ -106,8 +154,126 @@ pub enum SurveyCmd {
     },
 }
 
+#[derive(Subcommand)]
+pub enum CodebookCmd {
+    /// Draft a codebook from a data file (Wenjuanxing headers understood); edit it before use.
+    Infer {
+        #[command(flatten)]
+        input: Input,
+        /// Write the TOML here (printed when omitted).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn load_codebook(path: &std::path::Path) -> anyhow::Result<Codebook> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad_input(format!("{}: cannot read codebook: {e}", path.display())))?;
+    Codebook::from_toml(&path.display().to_string(), &text).map_err(bad_input)
+}
+
+fn parse_lang(s: &str) -> anyhow::Result<Lang> {
+    Lang::parse(s).ok_or_else(|| bad_input(format!("--lang must be zh or en, got '{s}'")))
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// Write an analysis: report.html, report.md, results.json, tables/*.csv, charts/*.svg.
+fn write_analysis(a: &analyze::Analysis, out: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+    let html = HtmlReport {
+        title: a.title.clone(),
+        subtitle: a.subtitle.clone(),
+        lang,
+        sections: a.sections.clone(),
+    }
+    .render();
+    for (stem, t) in &a.tables {
+        write(
+            &out.join("tables").join(format!("{stem}.csv")),
+            t.to_csv().as_bytes(),
+        )?;
+    }
+    for (stem, svg) in &a.charts {
+        write(
+            &out.join("charts").join(format!("{stem}.svg")),
+            svg.as_bytes(),
+        )?;
+    }
+    write(
+        &out.join("results.json"),
+        serde_json::to_string_pretty(&a.json)?.as_bytes(),
+    )?;
+    write(&out.join("report.md"), analyze::to_markdown(a).as_bytes())?;
+    write(&out.join("report.html"), html.as_bytes())?;
+    Ok(())
+}
+
 pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
     match cmd {
+        SurveyCmd::Codebook(CodebookCmd::Infer { input, out }) => {
+            let t = input.load()?;
+            let cb = codebook::infer(&t);
+            let text = format!(
+                "# Drafted by `xietong survey codebook infer` from {} ({} rows, {}). Check types, labels and groups.\n{}",
+                t.source,
+                t.n_rows(),
+                t.encoding,
+                cb.to_toml()
+            );
+            match out {
+                Some(p) => write(&p, text.as_bytes()),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+        SurveyCmd::Analyze {
+            input,
+            codebook,
+            out,
+            lang,
+        } => {
+            let lang = parse_lang(&lang)?;
+            let cb = load_codebook(&codebook)?;
+            let t = input.load()?;
+            let a = analyze::analyze(&t, &cb, lang).map_err(bad_input)?;
+            write_analysis(&a, &out, lang)?;
+            eprintln!(
+                "wrote {} tables, {} charts, report.html, report.md, results.json to {}",
+                a.tables.len(),
+                a.charts.len(),
+                out.display()
+            );
+            for w in &a.warnings {
+                eprintln!("note: {w}");
+            }
+            Ok(())
+        }
+        SurveyCmd::Demo { out, seed, lang } => demo(&out, seed, parse_lang(&lang)?),
+        SurveyCmd::Calibrate {
+            q1,
+            q1_codebook,
+            q2,
+            q2_codebook,
+            out,
+        } => {
+            let (cb1, cb2) = (load_codebook(&q1_codebook)?, load_codebook(&q2_codebook)?);
+            let opts = ReadOptions::default();
+            let t1 = read_table(&q1, &opts).map_err(bad_input)?;
+            let t2 = read_table(&q2, &opts).map_err(bad_input)?;
+            let c = paper::calibration_targets(&t1, &cb1, &t2, &cb2).map_err(bad_input)?;
+            let text = serde_json::to_string_pretty(&c)?;
+            match out {
+                Some(p) => write(&p, text.as_bytes()),
+                None => {
+                    println!("{text}");
+                    Ok(())
+                }
+            }
+        }
         SurveyCmd::Ttest {
             input,
             value,
@@ -174,6 +340,72 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             emit(input.json, &r, || multi_text(&r))
         }
     }
+}
+
+fn demo(out: &std::path::Path, seed: u64, lang: Lang) -> anyhow::Result<()> {
+    let f1 = out.join("synthetic_q1_standards_use.csv");
+    let f2 = out.join("synthetic_q2_collaboration.csv");
+    let (h1, r1) = paper::generate_q1(seed);
+    let (h2, r2) = paper::generate_q2(seed);
+    write(&f1, &to_csv_bytes(&h1, &r1, true))?;
+    write(&f2, &to_csv_bytes(&h2, &r2, true))?;
+    write(
+        &out.join("paper_q1_codebook.toml"),
+        paper::CODEBOOK_Q1.as_bytes(),
+    )?;
+    write(
+        &out.join("paper_q2_codebook.toml"),
+        paper::CODEBOOK_Q2.as_bytes(),
+    )?;
+    // Everything below is recomputed from the files just written, through the normal readers.
+    let opts = ReadOptions::default();
+    let t1 = read_table(&f1, &opts).map_err(bad_input)?;
+    let t2 = read_table(&f2, &opts).map_err(bad_input)?;
+    let cb1 =
+        Codebook::from_toml("paper_q1_codebook.toml", paper::CODEBOOK_Q1).map_err(bad_input)?;
+    let cb2 =
+        Codebook::from_toml("paper_q2_codebook.toml", paper::CODEBOOK_Q2).map_err(bad_input)?;
+    for (t, cb, dir) in [(&t1, &cb1, "q1_report"), (&t2, &cb2, "q2_report")] {
+        let a = analyze::analyze(t, cb, lang).map_err(bad_input)?;
+        write_analysis(&a, &out.join(dir), lang)?;
+    }
+    let checks = paper::check_figures(&t1, &cb1, &t2, &cb2).map_err(bad_input)?;
+    let targets = paper::calibration_targets(&t1, &cb1, &t2, &cb2).map_err(bad_input)?;
+    write(
+        &out.join("calibration_targets.json"),
+        serde_json::to_string_pretty(&targets)?.as_bytes(),
+    )?;
+    write(
+        &out.join("paper_figures.json"),
+        serde_json::to_string_pretty(&checks)?.as_bytes(),
+    )?;
+    let rows: Vec<Vec<String>> = checks
+        .iter()
+        .map(|c| {
+            vec![
+                c.figure.clone(),
+                c.published.clone(),
+                c.reproduced.clone(),
+                if c.ok { s("yes") } else { s("NO") },
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        render(
+            "SYNTHETIC DATA: the paper's published figures recomputed from the generated files",
+            &[s("figure"), s("published"), s("reproduced"), s("match")],
+            &rows
+        )
+    );
+    println!(
+        "\nwrote {} (reports in q1_report/ and q2_report/, calibration_targets.json)",
+        out.display()
+    );
+    if checks.iter().any(|c| !c.ok) {
+        anyhow::bail!("some published figures were not reproduced (see the table above)");
+    }
+    Ok(())
 }
 
 fn emit<T: serde::Serialize>(
