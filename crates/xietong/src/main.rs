@@ -2,6 +2,7 @@
 //! parses arguments and maps failures to exit codes (0 ok, 2 bad input, 1 internal failure).
 
 mod error;
+mod experiment;
 mod game;
 mod io;
 mod run;
@@ -35,6 +36,9 @@ enum Command {
     /// Survey analytics: questionnaire exports to tables and charts.
     #[command(subcommand)]
     Survey(survey::SurveyCmd),
+    /// Experiments: designs over scenario paths, run in parallel, resumable, shardable; analysis.
+    #[command(subcommand)]
+    Experiment(experiment::ExperimentCmd),
 }
 
 fn main() {
@@ -44,6 +48,7 @@ fn main() {
         Command::Scenario(cmd) => run::scenario(cmd),
         Command::Game(cmd) => game::run(cmd),
         Command::Survey(cmd) => survey::run(cmd),
+        Command::Experiment(cmd) => experiment::run(cmd),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

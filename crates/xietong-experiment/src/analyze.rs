@@ -1,0 +1,390 @@
+//! Sensitivity indices from a finished experiment: per point, the mean of each metric over its
+//! replications; then Morris measures or Sobol' indices from `xietong-sensitivity` (whose
+//! estimators are validated against SALib and closed forms there). Tables and a report as strings.
+
+use serde::Serialize;
+use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
+use xietong_sensitivity::{
+    Method, MorrisIndices, MorrisOptions, SobolIndices, SobolOptions, morris_analyze, sobol_analyze,
+};
+
+use crate::error::{ExpError, Result};
+use crate::plan::Plan;
+
+/// Indices of one metric.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Indices {
+    Morris(MorrisIndices),
+    Sobol(SobolIndices),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricAnalysis {
+    pub metric: String,
+    /// None when the metric could not be analysed (`note` says why).
+    pub indices: Option<Indices>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub name: String,
+    pub method: String,
+    pub points: usize,
+    pub replications: usize,
+    pub metrics: Vec<MetricAnalysis>,
+}
+
+/// Per metric, the mean over replications at each point (NaN where no replication has a value,
+/// e.g. an event that never happened). `rows` is `results.csv` split into fields, header first.
+pub fn point_means(plan: &Plan, rows: &[Vec<String>]) -> Result<Vec<Vec<f64>>> {
+    let header = plan.header();
+    let want: Vec<String> = crate::store::split_csv_line(header.trim_end());
+    if rows.first() != Some(&want) {
+        return Err(ExpError::input(
+            "results.csv: the header does not match the experiment's columns",
+        ));
+    }
+    let n = plan.n_points();
+    let reps = plan.replications();
+    if rows.len() - 1 != n * reps {
+        return Err(ExpError::input(format!(
+            "results.csv: {} rows, expected {n} points × {reps} replications = {}",
+            rows.len() - 1,
+            n * reps
+        )));
+    }
+    let first_metric = 3 + plan.factors.len();
+    let mut sums = vec![vec![(0.0f64, 0usize); n]; plan.metrics.len()];
+    for (i, row) in rows[1..].iter().enumerate() {
+        let line = i + 2;
+        let p = i / reps;
+        if row.len() != want.len() || row[0] != p.to_string() {
+            return Err(ExpError::input(format!(
+                "results.csv:{line}: expected point {p} with {} fields",
+                want.len()
+            )));
+        }
+        for (k, acc) in sums.iter_mut().enumerate() {
+            let c = &row[first_metric + k];
+            if c.is_empty() {
+                continue;
+            }
+            let v: f64 = c.parse().map_err(|_| {
+                ExpError::input(format!(
+                    "results.csv:{line}: {} = {c:?} is not a number",
+                    plan.metric_names[k]
+                ))
+            })?;
+            acc[p].0 += v;
+            acc[p].1 += 1;
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(|m| {
+            m.into_iter()
+                .map(|(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
+                .collect()
+        })
+        .collect())
+}
+
+/// Analyse every metric with the method the design was made for.
+pub fn analyze(plan: &Plan, rows: &[Vec<String>], resamples: usize, seed: u64) -> Result<Analysis> {
+    let kind = match plan.design.method {
+        Method::Morris { .. } => "morris",
+        Method::Saltelli { .. } => "sobol",
+        ref m => {
+            return Err(ExpError::input(format!(
+                "analyze needs a morris or saltelli design; {} was made with a {} design (its results.csv is ready for regression or plotting instead)",
+                plan.experiment_file,
+                m.name()
+            )));
+        }
+    };
+    if resamples == 0 {
+        return Err(ExpError::input("--resamples: expected at least 1"));
+    }
+    let means = point_means(plan, rows)?;
+    let mut out = Vec::new();
+    for (k, y) in means.iter().enumerate() {
+        let metric = plan.metric_names[k].clone();
+        if let Some(p) = y.iter().position(|v| v.is_nan()) {
+            out.push(MetricAnalysis {
+                metric,
+                indices: None,
+                note: Some(format!(
+                    "no replication of point {p} has a value (the event never happened); analyse a 0/1 metric such as reached_transition instead"
+                )),
+            });
+            continue;
+        }
+        let indices = if kind == "morris" {
+            morris_analyze(
+                &plan.design,
+                y,
+                &MorrisOptions {
+                    resamples,
+                    conf_level: 0.95,
+                    seed,
+                },
+            )
+            .map(Indices::Morris)
+        } else {
+            sobol_analyze(
+                &plan.design,
+                y,
+                &SobolOptions {
+                    resamples,
+                    conf_level: 0.95,
+                    seed,
+                },
+            )
+            .map(Indices::Sobol)
+        };
+        match indices {
+            Ok(i) => out.push(MetricAnalysis {
+                metric,
+                indices: Some(i),
+                note: None,
+            }),
+            Err(e) => out.push(MetricAnalysis {
+                metric,
+                indices: None,
+                note: Some(e.to_string()),
+            }),
+        }
+    }
+    Ok(Analysis {
+        name: plan.spec.name.clone(),
+        method: kind.into(),
+        points: plan.n_points(),
+        replications: plan.replications(),
+        metrics: out,
+    })
+}
+
+fn f(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+/// One table row per (metric, factor): the long format that spreadsheets and R read directly.
+pub fn indices_table(a: &Analysis) -> Table {
+    let morris = a.method == "morris";
+    let header: Vec<String> = if morris {
+        ["metric", "factor", "mu", "mu_star", "sigma", "mu_star_conf"]
+    } else {
+        ["metric", "factor", "S1", "S1_conf", "ST", "ST_conf"]
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rows = Vec::new();
+    for m in &a.metrics {
+        match &m.indices {
+            Some(Indices::Morris(i)) => {
+                for j in 0..i.names.len() {
+                    rows.push(vec![
+                        m.metric.clone(),
+                        i.names[j].clone(),
+                        f(i.mu[j]),
+                        f(i.mu_star[j]),
+                        f(i.sigma[j]),
+                        f(i.mu_star_conf[j]),
+                    ]);
+                }
+            }
+            Some(Indices::Sobol(i)) => {
+                for j in 0..i.names.len() {
+                    rows.push(vec![
+                        m.metric.clone(),
+                        i.names[j].clone(),
+                        f(i.s1[j]),
+                        f(i.s1_conf[j]),
+                        f(i.st[j]),
+                        f(i.st_conf[j]),
+                    ]);
+                }
+            }
+            None => {}
+        }
+    }
+    Table {
+        caption: if morris {
+            "Morris elementary effects (mean over replications per point; 95% bootstrap half-width of mu*)".into()
+        } else {
+            "Sobol' indices (first order S1, total ST; 95% bootstrap half-widths)".into()
+        },
+        header,
+        rows,
+        note: None,
+    }
+}
+
+/// The HTML report: per metric, a tornado chart (factors sorted by importance, horizontal bars with
+/// intervals) and its table; second-order indices when present.
+pub fn report(
+    a: &Analysis,
+    lang: Lang,
+) -> std::result::Result<String, xietong_report::ReportError> {
+    let mut sections = Vec::new();
+    for m in &a.metrics {
+        let mut blocks = Vec::new();
+        match &m.indices {
+            None => blocks.push(Block::Note(
+                m.note.clone().unwrap_or_else(|| "not analysed".into()),
+            )),
+            Some(Indices::Morris(i)) => {
+                let mut order: Vec<usize> = (0..i.names.len()).collect();
+                order.sort_by(|&x, &y| i.mu_star[y].total_cmp(&i.mu_star[x]));
+                let chart = BarChart {
+                    title: format!("{}: μ*", m.metric),
+                    x_label: String::new(),
+                    y_label: lang
+                        .pick("mean |elementary effect| (μ*)", "平均绝对基本效应 μ*")
+                        .into(),
+                    categories: order.iter().map(|&j| i.names[j].clone()).collect(),
+                    groups: vec![
+                        BarGroup {
+                            name: "μ*".into(),
+                            values: order.iter().map(|&j| i.mu_star[j]).collect(),
+                            err_low: Some(
+                                order
+                                    .iter()
+                                    .map(|&j| i.mu_star[j] - i.mu_star_conf[j])
+                                    .collect(),
+                            ),
+                            err_high: Some(
+                                order
+                                    .iter()
+                                    .map(|&j| i.mu_star[j] + i.mu_star_conf[j])
+                                    .collect(),
+                            ),
+                        },
+                        BarGroup {
+                            name: "σ".into(),
+                            values: order.iter().map(|&j| i.sigma[j]).collect(),
+                            err_low: None,
+                            err_high: None,
+                        },
+                    ],
+                    horizontal: true,
+                    ..Default::default()
+                };
+                blocks.push(Block::Svg(chart.to_svg()?));
+                blocks.push(Block::Table(Table {
+                    caption: format!("{} — Morris (r = {})", m.metric, i.trajectories),
+                    header: ["factor", "μ", "μ*", "σ", "μ* ± (95%)"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    rows: order
+                        .iter()
+                        .map(|&j| {
+                            vec![
+                                i.names[j].clone(),
+                                f(i.mu[j]),
+                                f(i.mu_star[j]),
+                                f(i.sigma[j]),
+                                f(i.mu_star_conf[j]),
+                            ]
+                        })
+                        .collect(),
+                    note: Some(
+                        "Large μ* with small σ: an influential, nearly linear factor; large σ: non-linear or interacting."
+                            .into(),
+                    ),
+                }));
+            }
+            Some(Indices::Sobol(i)) => {
+                let mut order: Vec<usize> = (0..i.names.len()).collect();
+                order.sort_by(|&x, &y| i.st[y].total_cmp(&i.st[x]));
+                let group = |name: &str, v: &[f64], c: &[f64]| BarGroup {
+                    name: name.into(),
+                    values: order.iter().map(|&j| v[j]).collect(),
+                    err_low: Some(order.iter().map(|&j| v[j] - c[j]).collect()),
+                    err_high: Some(order.iter().map(|&j| v[j] + c[j]).collect()),
+                };
+                let chart = BarChart {
+                    title: format!("{}: Sobol' S1, ST", m.metric),
+                    x_label: String::new(),
+                    y_label: lang.pick("share of output variance", "输出方差占比").into(),
+                    categories: order.iter().map(|&j| i.names[j].clone()).collect(),
+                    groups: vec![
+                        group("S1", &i.s1, &i.s1_conf),
+                        group("ST", &i.st, &i.st_conf),
+                    ],
+                    horizontal: true,
+                    ..Default::default()
+                };
+                blocks.push(Block::Svg(chart.to_svg()?));
+                blocks.push(Block::Table(Table {
+                    caption: format!("{} — Sobol' (N = {})", m.metric, i.base_samples),
+                    header: ["factor", "S1", "± (95%)", "ST", "± (95%)"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    rows: order
+                        .iter()
+                        .map(|&j| {
+                            vec![
+                                i.names[j].clone(),
+                                f(i.s1[j]),
+                                f(i.s1_conf[j]),
+                                f(i.st[j]),
+                                f(i.st_conf[j]),
+                            ]
+                        })
+                        .collect(),
+                    note: (!i.warnings.is_empty()).then(|| i.warnings.join("; ")),
+                }));
+                if !i.s2.is_empty() {
+                    blocks.push(Block::Table(Table {
+                        caption: format!("{} — second-order indices S2", m.metric),
+                        header: ["factor i", "factor j", "S2", "± (95%)"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                        rows: i
+                            .s2
+                            .iter()
+                            .map(|p| {
+                                vec![
+                                    i.names[p.i].clone(),
+                                    i.names[p.j].clone(),
+                                    f(p.value),
+                                    f(p.conf),
+                                ]
+                            })
+                            .collect(),
+                        note: None,
+                    }));
+                }
+            }
+        }
+        sections.push(Section {
+            heading: m.metric.clone(),
+            blocks,
+        });
+    }
+    Ok(HtmlReport {
+        title: format!(
+            "{}: {}",
+            lang.pick("Sensitivity analysis", "敏感性分析"),
+            if a.name.is_empty() {
+                "experiment"
+            } else {
+                &a.name
+            }
+        ),
+        subtitle: format!(
+            "{} — {} points × {} replications; outputs are per-point means over replications",
+            a.method, a.points, a.replications
+        ),
+        lang,
+        sections,
+    }
+    .render())
+}

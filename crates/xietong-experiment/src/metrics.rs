@@ -1,0 +1,162 @@
+//! Per-run metrics an experiment can keep, by name, read from a run's summary. Names are checked
+//! against the base scenario (domain and zone ids) before anything runs.
+
+use xietong_model::Scenario;
+use xietong_model::mechanism::Stage;
+use xietong_sim::RunResult;
+
+/// A metric resolved against a scenario: how to read one number (or nothing) from a run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Metric {
+    FirstTransition,
+    FirstAdvanced,
+    ReachedTransition,
+    ReachedAdvanced,
+    Dilemmas,
+    Deepens,
+    Retreats,
+    CumulativeCooperation,
+    FinalGini,
+    FinalAlignment,
+    FinalTrust,
+    EndedInRetreat,
+    SurveyCooperationMean,
+    SurveyCooperation(usize),
+    SurveyZoneDemand(usize),
+}
+
+/// Metrics kept when an experiment names none.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "first_transition_period",
+    "reached_transition",
+    "dilemmas",
+    "retreats",
+    "ended_in_retreat",
+    "cumulative_cooperation",
+    "final_gini",
+    "final_trust",
+    "survey_cooperation_mean",
+];
+
+/// Names without a scenario-dependent part, with a one-line meaning (for messages and docs).
+pub const FIXED: &[(&str, &str)] = &[
+    (
+        "first_transition_period",
+        "period the transition stage was first reached (empty if never)",
+    ),
+    (
+        "first_advanced_period",
+        "period the advanced stage was first reached (empty if never)",
+    ),
+    (
+        "reached_transition",
+        "1 if the transition stage was reached, else 0",
+    ),
+    (
+        "reached_advanced",
+        "1 if the advanced stage was reached, else 0",
+    ),
+    ("dilemmas", "number of dilemmas"),
+    ("deepens", "number of deepen decisions"),
+    ("retreats", "number of retreat decisions"),
+    (
+        "cumulative_cooperation",
+        "sum over periods of mean cooperation",
+    ),
+    ("final_gini", "Gini of development in the last period"),
+    ("final_alignment", "mean alignment in the last period"),
+    ("final_trust", "mean trust in the last period"),
+    (
+        "ended_in_retreat",
+        "1 if the last period is in the retreat stage",
+    ),
+    (
+        "survey_cooperation_mean",
+        "mean cooperation over domains in the survey window",
+    ),
+];
+
+impl Metric {
+    /// Resolve a metric name, or explain what names exist.
+    pub fn parse(name: &str, s: &Scenario) -> Result<Metric, String> {
+        use Metric::*;
+        let m = match name {
+            "first_transition_period" => FirstTransition,
+            "first_advanced_period" => FirstAdvanced,
+            "reached_transition" => ReachedTransition,
+            "reached_advanced" => ReachedAdvanced,
+            "dilemmas" => Dilemmas,
+            "deepens" => Deepens,
+            "retreats" => Retreats,
+            "cumulative_cooperation" => CumulativeCooperation,
+            "final_gini" => FinalGini,
+            "final_alignment" => FinalAlignment,
+            "final_trust" => FinalTrust,
+            "ended_in_retreat" => EndedInRetreat,
+            "survey_cooperation_mean" => SurveyCooperationMean,
+            _ => {
+                if let Some(id) = name.strip_prefix("survey_cooperation.") {
+                    SurveyCooperation(s.domain_index(id).ok_or_else(|| {
+                        format!(
+                            "unknown domain \"{id}\" in metric {name}; the scenario's domains are {}",
+                            s.domains.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+                        )
+                    })?)
+                } else if let Some(id) = name.strip_prefix("survey_zone_demand.") {
+                    SurveyZoneDemand(s.zone_index(id).ok_or_else(|| {
+                        format!(
+                            "unknown zone \"{id}\" in metric {name}; the scenario's zones are {}",
+                            s.zones
+                                .iter()
+                                .map(|z| z.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?)
+                } else {
+                    return Err(format!(
+                        "unknown metric \"{name}\"; expected one of {}, survey_cooperation.<domain id>, survey_zone_demand.<zone id>",
+                        FIXED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+        };
+        Ok(m)
+    }
+
+    /// The metric's value in one run; None for an event that never happened.
+    pub fn value(&self, r: &RunResult) -> Option<f64> {
+        use Metric::*;
+        let s = &r.summary;
+        let flag = |b: bool| Some(if b { 1.0 } else { 0.0 });
+        match *self {
+            FirstTransition => s.first_transition_period.map(f64::from),
+            FirstAdvanced => s.first_advanced_period.map(f64::from),
+            ReachedTransition => flag(s.first_transition_period.is_some()),
+            ReachedAdvanced => flag(s.first_advanced_period.is_some()),
+            Dilemmas => Some(s.dilemmas as f64),
+            Deepens => Some(s.deepens as f64),
+            Retreats => Some(s.retreats as f64),
+            CumulativeCooperation => Some(s.cumulative_cooperation),
+            FinalGini => Some(s.final_gini),
+            FinalAlignment => Some(s.final_alignment),
+            FinalTrust => Some(s.final_trust),
+            EndedInRetreat => flag(s.final_stage == Stage::Retreat.id()),
+            SurveyCooperationMean => {
+                let v = &s.survey_cooperation;
+                (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+            }
+            SurveyCooperation(k) => s.survey_cooperation.get(k).copied(),
+            SurveyZoneDemand(z) => s.survey_zone_demand.get(z).copied(),
+        }
+    }
+}
+
+/// A CSV cell for a value: shortest round-trip decimal, empty for none (identical on every platform).
+pub fn cell(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x}"),
+        Some(x) => format!("{x}"),
+        None => String::new(),
+    }
+}

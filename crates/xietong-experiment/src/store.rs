@@ -1,0 +1,527 @@
+//! Reading and writing experiment folders: the only module of this crate that touches files.
+//!
+//! A folder holds `experiment.toml` and `scenario.toml` (exact copies of the inputs), `design.csv`,
+//! `manifest.json` (design hash, shard, columns) and the results: `results.csv.partial` while
+//! running, renamed to `results.csv` when every point is done. Rows are appended point by point
+//! in design order, so an interrupted run leaves a prefix of the final file; `--resume` keeps the
+//! complete points of that prefix and continues after them.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING};
+
+use crate::error::{ExpError, Result};
+use crate::plan::{FORMAT, Plan};
+
+pub const MANIFEST: &str = "manifest.json";
+pub const RESULTS: &str = "results.csv";
+pub const PARTIAL: &str = "results.csv.partial";
+pub const EXPERIMENT_COPY: &str = "experiment.toml";
+pub const SCENARIO_COPY: &str = "scenario.toml";
+pub const DESIGN: &str = "design.csv";
+
+/// What `manifest.json` records. Nothing machine- or time-specific, so a merged folder is
+/// byte-identical to a single-machine one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub name: String,
+    pub design_hash: String,
+    pub method: String,
+    pub points: usize,
+    pub replications: usize,
+    pub factors: Vec<String>,
+    pub metrics: Vec<String>,
+    /// `[index, count]` (1-based) for a shard, absent for a whole run or a merge.
+    pub shard: Option<[usize; 2]>,
+    /// Points of this folder: `start..end`.
+    pub point_range: [usize; 2],
+}
+
+impl Manifest {
+    pub fn of(plan: &Plan, shard: Option<(usize, usize)>, range: &Range<usize>) -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            name: plan.spec.name.clone(),
+            design_hash: plan.hash.clone(),
+            method: plan.design.method.name().into(),
+            points: plan.n_points(),
+            replications: plan.replications(),
+            factors: plan.factors.iter().map(|f| f.name.clone()).collect(),
+            metrics: plan.metric_names.clone(),
+            shard: shard.map(|(i, n)| [i, n]),
+            point_range: [range.start, range.end],
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a manifest always serializes") + "\n"
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path)
+        .map_err(|e| ExpError::input(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        ExpError::input(format!(
+            "{}: not UTF-8 text (byte {}); save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Write a file atomically: temporary sibling, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let io = |e| ExpError::io(format!("writing {}", path.display()), e);
+    fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Read an experiment file and its base scenario (built-in, or a file relative to it).
+pub fn load_experiment(path: &Path) -> Result<Plan> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    let spec = crate::spec::ExperimentSpec::parse(&text, &name)?;
+    let (base_text, base_name) = if spec.base.scenario == "builtin" {
+        (CHENGDU_CHONGQING.to_string(), BUILTIN_NAME.to_string())
+    } else {
+        let p = path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&spec.base.scenario);
+        (read_text(&p)?, p.display().to_string())
+    };
+    Plan::new(&text, &name, &base_text, &base_name)
+}
+
+/// Read an experiment folder: the plan rebuilt from its copies, checked against its manifest.
+pub fn load_dir(dir: &Path) -> Result<(Plan, Manifest)> {
+    let manifest = read_manifest(dir)?;
+    let exp = dir.join(EXPERIMENT_COPY);
+    let base = dir.join(SCENARIO_COPY);
+    let plan = Plan::new(
+        &read_text(&exp)?,
+        &exp.display().to_string(),
+        &read_text(&base)?,
+        &base.display().to_string(),
+    )?;
+    if plan.hash != manifest.design_hash {
+        return Err(ExpError::input(format!(
+            "{}: the design hash {} does not match experiment.toml and scenario.toml (hash {}); the folder was edited or made by another version",
+            dir.join(MANIFEST).display(),
+            manifest.design_hash,
+            plan.hash
+        )));
+    }
+    Ok((plan, manifest))
+}
+
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = read_text(&path)?;
+    let m: Manifest = serde_json::from_str(&text).map_err(|e| {
+        ExpError::input(format!(
+            "{}:{}:{}: not an experiment manifest: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if m.format != FORMAT {
+        return Err(ExpError::input(format!(
+            "{}: format \"{}\", this version reads \"{FORMAT}\"",
+            path.display(),
+            m.format
+        )));
+    }
+    Ok(m)
+}
+
+/// An open results file receiving rows in design order.
+pub struct Writer {
+    file: File,
+    partial: PathBuf,
+    done_path: PathBuf,
+}
+
+impl Writer {
+    /// Append one point's rows; they reach the operating system before the next point is
+    /// written, so killing the process loses at most the points still in memory.
+    pub fn append(&mut self, rows: &str) -> Result<()> {
+        self.file
+            .write_all(rows.as_bytes())
+            .map_err(|e| ExpError::io(format!("writing {}", self.partial.display()), e))
+    }
+
+    /// Sync and rename `results.csv.partial` to `results.csv`.
+    pub fn finish(self) -> Result<()> {
+        let io = |e| ExpError::io(format!("finishing {}", self.partial.display()), e);
+        self.file.sync_all().map_err(io)?;
+        fs::rename(&self.partial, &self.done_path).map_err(io)
+    }
+}
+
+/// Where a run starts: the points still to do and the open writer.
+pub enum Start {
+    /// The folder already holds the complete results of this design.
+    Complete,
+    Run {
+        writer: Writer,
+        /// Points still to run.
+        todo: Range<usize>,
+        /// Points already in the file.
+        done: usize,
+    },
+}
+
+/// Prepare `dir` for a run of `plan` over `range`. Without `resume`, refuses a folder that holds
+/// an experiment; with it, refuses a changed design and keeps every complete point.
+pub fn start(
+    dir: &Path,
+    plan: &Plan,
+    shard: Option<(usize, usize)>,
+    range: Range<usize>,
+    resume: bool,
+) -> Result<Start> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(ExpError::input(format!(
+            "--out {}: exists and is not a folder",
+            dir.display()
+        )));
+    }
+    let manifest = Manifest::of(plan, shard, &range);
+    let partial = dir.join(PARTIAL);
+    let done_path = dir.join(RESULTS);
+    if dir.join(MANIFEST).exists() {
+        if !resume {
+            return Err(ExpError::input(format!(
+                "{} already holds an experiment (manifest.json): use --resume to continue it, or another --out",
+                dir.display()
+            )));
+        }
+        let old = read_manifest(dir)?;
+        if old.design_hash != manifest.design_hash {
+            return Err(ExpError::input(format!(
+                "--resume: the design changed since {} was started (design hash {} there, {} now: base scenario, overrides, factors, design, seed, replications or metrics differ); refusing to mix results. Run the changed experiment with another --out",
+                dir.display(),
+                old.design_hash,
+                manifest.design_hash
+            )));
+        }
+        if old.shard != manifest.shard {
+            let show = |s: Option<[usize; 2]>| {
+                s.map_or("the whole design".to_string(), |[i, n]| {
+                    format!("shard {i}/{n}")
+                })
+            };
+            return Err(ExpError::input(format!(
+                "--resume: {} holds {}, not {}",
+                dir.display(),
+                show(old.shard),
+                show(manifest.shard)
+            )));
+        }
+        if done_path.exists() {
+            return Ok(Start::Complete);
+        }
+        if partial.exists() {
+            let (done, offset) = scan_partial(&partial, plan, &range)?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(&partial)
+                .map_err(|e| ExpError::io(format!("opening {}", partial.display()), e))?;
+            let io = |e| ExpError::io(format!("truncating {}", partial.display()), e);
+            file.set_len(offset).map_err(io)?;
+            file.seek(SeekFrom::End(0)).map_err(io)?;
+            return Ok(Start::Run {
+                writer: Writer {
+                    file,
+                    partial,
+                    done_path,
+                },
+                todo: range.start + done..range.end,
+                done,
+            });
+        }
+    } else {
+        write_atomic(&dir.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
+        write_atomic(&dir.join(SCENARIO_COPY), plan.base_text.as_bytes())?;
+        write_atomic(&dir.join(DESIGN), plan.design_csv().as_bytes())?;
+        write_atomic(&dir.join(MANIFEST), manifest.to_json().as_bytes())?;
+    }
+    let mut file = File::create(&partial)
+        .map_err(|e| ExpError::io(format!("creating {}", partial.display()), e))?;
+    file.write_all(plan.header().as_bytes())
+        .map_err(|e| ExpError::io(format!("writing {}", partial.display()), e))?;
+    Ok(Start::Run {
+        writer: Writer {
+            file,
+            partial,
+            done_path,
+        },
+        todo: range,
+        done: 0,
+    })
+}
+
+/// Check an interrupted results file row by row against the plan. Returns the number of complete
+/// points and the byte length they occupy (header included). A torn last line (no newline) is
+/// expected after a kill and dropped; anything else unexpected is corruption and an error, and
+/// the file is left as it is.
+pub fn scan_partial(path: &Path, plan: &Plan, range: &Range<usize>) -> Result<(usize, u64)> {
+    let f = File::open(path).map_err(|e| ExpError::io(format!("opening {}", path.display()), e))?;
+    let mut reader = BufReader::new(f);
+    let corrupt = |line: usize, what: String| {
+        ExpError::input(format!(
+            "--resume: {}:{line}: {what}; the file is corrupted, so nothing was changed. Move it away to start the experiment over",
+            path.display()
+        ))
+    };
+    let mut buf = Vec::new();
+    let header = plan.header();
+    let n = reader
+        .read_until(b'\n', &mut buf)
+        .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
+    if n == 0 || !buf.ends_with(b"\n") {
+        // Killed before the header was complete: start over from the header.
+        return Err(corrupt(1, "the header line is incomplete".into()));
+    }
+    if buf != header.as_bytes() {
+        return Err(corrupt(
+            1,
+            format!(
+                "header is {:?}, expected {:?}",
+                String::from_utf8_lossy(&buf).trim_end(),
+                header.trim_end()
+            ),
+        ));
+    }
+    let reps = plan.replications();
+    let ncols = 3 + plan.factors.len() + plan.metrics.len();
+    let mut offset = buf.len() as u64;
+    let mut complete_offset = offset;
+    let mut rows = 0usize;
+    let mut line_no = 1;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
+        if n == 0 || !buf.ends_with(b"\n") {
+            // End of file, possibly after a torn line, which is dropped.
+            break;
+        }
+        line_no += 1;
+        let text =
+            std::str::from_utf8(&buf).map_err(|_| corrupt(line_no, "not UTF-8 text".into()))?;
+        let p = range.start + rows / reps;
+        let r = rows % reps;
+        if p >= range.end {
+            return Err(corrupt(
+                line_no,
+                format!("more rows than the {} points of this run", range.len()),
+            ));
+        }
+        let fields = split_csv_line(text.trim_end_matches(['\n', '\r']));
+        if fields.len() != ncols {
+            return Err(corrupt(
+                line_no,
+                format!("{} fields, expected {ncols}", fields.len()),
+            ));
+        }
+        let expect_seed = plan.seed(p).to_string();
+        if fields[0] != p.to_string() || fields[1] != r.to_string() || fields[2] != expect_seed {
+            return Err(corrupt(
+                line_no,
+                format!(
+                    "expected point {p} replication {r} seed {expect_seed}, found {} {} {}",
+                    fields[0], fields[1], fields[2]
+                ),
+            ));
+        }
+        for (j, v) in plan.design.row(p).iter().enumerate() {
+            if fields[3 + j] != plan.label(j, *v) {
+                return Err(corrupt(
+                    line_no,
+                    format!(
+                        "{} = {} differs from the design's {}",
+                        plan.factors[j].name,
+                        fields[3 + j],
+                        plan.label(j, *v)
+                    ),
+                ));
+            }
+        }
+        for (k, m) in plan.metric_names.iter().enumerate() {
+            let c = &fields[3 + plan.factors.len() + k];
+            if !c.is_empty() && c.parse::<f64>().is_err() {
+                return Err(corrupt(line_no, format!("{m} = {c:?} is not a number")));
+            }
+        }
+        offset += buf.len() as u64;
+        rows += 1;
+        if rows % reps == 0 {
+            complete_offset = offset;
+        }
+    }
+    Ok((rows / reps, complete_offset))
+}
+
+/// Fields of one CSV line (RFC 4180 quoting).
+pub fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (false, '"') if cur.is_empty() => quoted = true,
+            (false, ',') => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Join finished shard folders into `out`, byte for byte what one machine would have written.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
+    if dirs.is_empty() {
+        return Err(ExpError::input("merge: name the shard folders to join"));
+    }
+    if out.join(MANIFEST).exists() {
+        return Err(ExpError::input(format!(
+            "merge: {} already holds an experiment; choose an empty --out",
+            out.display()
+        )));
+    }
+    let mut shards = Vec::new();
+    for d in dirs {
+        let (plan, m) = load_dir(d)?;
+        shards.push((d.clone(), plan, m));
+    }
+    let first_hash = shards[0].2.design_hash.clone();
+    let count = match shards[0].2.shard {
+        Some([_, n]) => n,
+        None => {
+            return Err(ExpError::input(format!(
+                "merge: {} is a whole run, not a shard",
+                shards[0].0.display()
+            )));
+        }
+    };
+    for (d, _, m) in &shards {
+        if m.design_hash != first_hash {
+            return Err(ExpError::input(format!(
+                "merge: {} has design hash {}, {} has {}: they are shards of different experiments",
+                d.display(),
+                m.design_hash,
+                shards[0].0.display(),
+                first_hash
+            )));
+        }
+        match m.shard {
+            Some([_, n]) if n == count => {}
+            other => {
+                return Err(ExpError::input(format!(
+                    "merge: {} is {:?}, expected a shard of {count}",
+                    d.display(),
+                    other
+                )));
+            }
+        }
+        if !d.join(RESULTS).exists() {
+            return Err(ExpError::input(format!(
+                "merge: {} is not finished (no results.csv); run it again with --resume first",
+                d.display()
+            )));
+        }
+    }
+    shards.sort_by_key(|(_, _, m)| m.shard.map(|s| s[0]));
+    let have: Vec<usize> = shards.iter().map(|(_, _, m)| m.shard.unwrap()[0]).collect();
+    let want: Vec<usize> = (1..=count).collect();
+    if have != want {
+        return Err(ExpError::input(format!(
+            "merge: need shards 1..={count} exactly once each, got {have:?}"
+        )));
+    }
+    let plan = &shards[0].1;
+    let header = plan.header();
+    let reps = plan.replications();
+    let mut body = Vec::new();
+    for (d, _, m) in &shards {
+        let path = d.join(RESULTS);
+        let mut text = Vec::new();
+        File::open(&path)
+            .and_then(|mut f| f.read_to_end(&mut text))
+            .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
+        let Some(rest) = text.strip_prefix(header.as_bytes()) else {
+            return Err(ExpError::input(format!(
+                "merge: {}: header differs from the experiment's columns",
+                path.display()
+            )));
+        };
+        let lines = rest.iter().filter(|&&b| b == b'\n').count();
+        let expect = (m.point_range[1] - m.point_range[0]) * reps;
+        if lines != expect || !(rest.is_empty() || rest.ends_with(b"\n")) {
+            return Err(ExpError::input(format!(
+                "merge: {}: {lines} rows, expected {expect}",
+                path.display()
+            )));
+        }
+        body.extend_from_slice(rest);
+    }
+    let range = 0..plan.n_points();
+    let mut all = header.into_bytes();
+    all.extend_from_slice(&body);
+    write_atomic(&out.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
+    write_atomic(&out.join(SCENARIO_COPY), plan.base_text.as_bytes())?;
+    write_atomic(&out.join(DESIGN), plan.design_csv().as_bytes())?;
+    write_atomic(&out.join(RESULTS), &all)?;
+    write_atomic(
+        &out.join(MANIFEST),
+        Manifest::of(plan, None, &range).to_json().as_bytes(),
+    )?;
+    Ok(shards.len())
+}
+
+/// The finished results of a folder as rows of fields (header first).
+pub fn read_results(dir: &Path) -> Result<Vec<Vec<String>>> {
+    let path = dir.join(RESULTS);
+    if !path.exists() {
+        return Err(ExpError::input(format!(
+            "{}: no results.csv: the run is not finished (continue it with --resume) or this is not an experiment folder",
+            dir.display()
+        )));
+    }
+    let text = read_text(&path)?;
+    Ok(text.lines().map(split_csv_line).collect())
+}

@@ -1,0 +1,222 @@
+//! `xietong experiment run|merge|analyze`, `xietong compare` and `xietong calibrate`: the
+//! terminal side of `xietong-experiment` (arguments, progress bar, thread pool, messages). Files
+//! are written by the crate's `store` module or atomically here.
+
+use crate::error::bad_input;
+use crate::io::write_atomic;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use xietong_experiment::ExpError;
+use xietong_experiment::runner::{run_points, window_for};
+use xietong_experiment::store::{self, Start};
+
+#[derive(Subcommand)]
+pub enum ExperimentCmd {
+    /// Run an experiment file: every design point, all replications, rows in design order.
+    Run(RunArgs),
+    /// Join finished shard folders into one folder, identical to a single-machine run.
+    Merge {
+        /// Shard folders (any order).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "experiment-out")]
+        out: PathBuf,
+    },
+    /// Morris or Sobol' sensitivity indices of a finished experiment, with an HTML report.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Experiment file (TOML, see docs/experiments.md).
+    pub file: PathBuf,
+    /// Output folder.
+    #[arg(long, default_value = "experiment-out")]
+    pub out: PathBuf,
+    /// Run only slice I of N (1-based), e.g. `--shard 2/8`; join the folders with `merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Continue an interrupted run in --out, keeping every finished point.
+    #[arg(long)]
+    pub resume: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    /// A finished experiment folder (Morris or Saltelli design).
+    pub dir: PathBuf,
+    /// Where to write analysis.json, sensitivity.csv and report.html (default: DIR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Bootstrap resamples for the confidence intervals.
+    #[arg(long, default_value_t = 1000)]
+    pub resamples: usize,
+    /// Language of the report: en or zh.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+}
+
+/// Map the crate's errors to exit codes: input problems exit 2, I/O failures 1.
+pub fn to_anyhow(e: ExpError) -> anyhow::Error {
+    if e.is_input() {
+        bad_input(e)
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+pub fn run(cmd: ExperimentCmd) -> Result<()> {
+    match cmd {
+        ExperimentCmd::Run(args) => run_experiment(args),
+        ExperimentCmd::Merge { dirs, out } => {
+            let n = store::merge(&dirs, &out).map_err(to_anyhow)?;
+            eprintln!("merged {n} shards → {}/", out.display());
+            Ok(())
+        }
+        ExperimentCmd::Analyze(args) => analyze(args),
+    }
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        bad_input(format!(
+            "--shard {s}: expected I/N such as 2/8 (1 <= I <= N)"
+        ))
+    };
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let i: usize = i.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// A thread pool of the requested size (or rayon's default).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err(bad_input("--threads: expected at least 1"));
+        }
+        b = b.num_threads(t);
+    }
+    b.build().context("starting the worker threads")
+}
+
+pub fn progress(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} runs, {{elapsed}} elapsed, ETA {{eta}}"
+        ))
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn run_experiment(args: RunArgs) -> Result<()> {
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let pool = pool(args.threads)?;
+    let plan = store::load_experiment(&args.file).map_err(to_anyhow)?;
+    for w in &plan.design.warnings {
+        eprintln!("warning: {}: design: {w}", args.file.display());
+    }
+    let range = plan.shard_range(shard).map_err(to_anyhow)?;
+    let started = Instant::now();
+    // Every point is checked before the first run, so a bad combination of values never leaves
+    // a half-done folder behind.
+    pool.install(|| plan.check_points(range.clone()))
+        .map_err(to_anyhow)?;
+    let start =
+        store::start(&args.out, &plan, shard, range.clone(), args.resume).map_err(to_anyhow)?;
+    let (mut writer, todo, done) = match start {
+        Start::Complete => {
+            eprintln!(
+                "{}: already complete ({} points); nothing to do",
+                args.out.display(),
+                range.len()
+            );
+            return Ok(());
+        }
+        Start::Run { writer, todo, done } => (writer, todo, done),
+    };
+    if done > 0 {
+        eprintln!(
+            "resuming {}: {done} of {} points already done",
+            args.out.display(),
+            range.len()
+        );
+    }
+    let reps = plan.replications();
+    let bar = progress((todo.len() * reps) as u64, "simulating");
+    let threads = pool.current_num_threads();
+    let result = pool.install(|| {
+        run_points(
+            &plan,
+            todo.clone(),
+            window_for(threads),
+            &|| bar.inc(1),
+            &mut |_, rows| writer.append(rows),
+        )
+    });
+    bar.finish_and_clear();
+    result.map_err(to_anyhow)?;
+    writer.finish().map_err(to_anyhow)?;
+    let secs = started.elapsed().as_secs_f64();
+    let runs = todo.len() * reps;
+    eprintln!(
+        "{} points × {reps} replications ({runs} runs) in {secs:.1} s on {threads} threads ({:.2} ms per run) → {}/results.csv",
+        todo.len(),
+        secs * 1e3 / runs.max(1) as f64,
+        args.out.display()
+    );
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn write(path: &std::path::Path, text: &str) -> Result<()> {
+    write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<()> {
+    let lang = xietong_report::Lang::parse(&args.lang).ok_or_else(|| {
+        bad_input(format!(
+            "--lang: expected en or zh, found \"{}\"",
+            args.lang
+        ))
+    })?;
+    let (plan, _) = store::load_dir(&args.dir).map_err(to_anyhow)?;
+    let rows = store::read_results(&args.dir).map_err(to_anyhow)?;
+    let a = xietong_experiment::analyze::analyze(&plan, &rows, args.resamples, plan.spec.seed)
+        .map_err(to_anyhow)?;
+    let table = xietong_experiment::analyze::indices_table(&a);
+    let html = xietong_experiment::analyze::report(&a, lang).context("drawing the report")?;
+    let out = args.out.unwrap_or(args.dir.clone());
+    write(
+        &out.join("analysis.json"),
+        &(serde_json::to_string_pretty(&a)? + "\n"),
+    )?;
+    write(&out.join("sensitivity.csv"), &table.to_csv())?;
+    write(&out.join("sensitivity-report.html"), &html)?;
+    println!("{}", table.to_markdown());
+    for m in &a.metrics {
+        if let Some(n) = &m.note {
+            eprintln!("note: {}: {n}", m.metric);
+        }
+    }
+    eprintln!(
+        "wrote analysis.json, sensitivity.csv, sensitivity-report.html → {}/",
+        out.display()
+    );
+    Ok(())
+}
