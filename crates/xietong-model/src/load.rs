@@ -102,15 +102,42 @@ pub fn parse_with_overrides(
     if !problems.is_empty() {
         return Err(err(problems
             .into_iter()
-            .map(|p| Located {
-                line_col: None,
-                path: p.path,
-                message: p.message,
-                set: Some(attribute.clone()),
+            .map(|p| {
+                let set = responsible_set(&p.path, sets).unwrap_or_else(|| attribute.clone());
+                Located {
+                    line_col: None,
+                    path: p.path,
+                    message: p.message,
+                    set: Some(set),
+                }
             })
             .collect()));
     }
     Ok(scenario)
+}
+
+/// The one override that set the value at a validation path (`domains[4].siphon` ↔
+/// `domains.industry.siphon`, `behaviour.trust.sd` ↔ `behaviour.trust`), if exactly one matches.
+fn responsible_set(problem_path: &str, sets: &[String]) -> Option<String> {
+    let tokens: Vec<&str> = problem_path
+        .split('.')
+        .map(|t| t.split('[').next().unwrap_or(t))
+        .collect();
+    let (first, last) = (tokens[0], *tokens.last()?);
+    let field = if matches!(last, "mean" | "sd") && tokens.len() > 1 {
+        tokens[tokens.len() - 2]
+    } else {
+        last
+    };
+    let matching: Vec<&String> = sets
+        .iter()
+        .filter(|set| {
+            let path = set.split('=').next().unwrap_or("").trim();
+            let st: Vec<&str> = path.split('.').collect();
+            st[0] == first && (st.last() == Some(&last) || st.last() == Some(&field))
+        })
+        .collect();
+    (matching.len() == 1).then(|| matching[0].clone())
 }
 
 fn from_toml_error(text: &str, e: &toml::de::Error, set: Option<String>) -> Located {

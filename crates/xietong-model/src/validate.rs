@@ -63,7 +63,9 @@ impl Checker {
             Dist::Spread { mean, sd } => {
                 let mp = format!("{path}.mean");
                 let sp = format!("{path}.sd");
-                if self.finite(&mp, mean) && !(mean > 0.0 && mean < 1.0) {
+                if sd == 0.0 {
+                    self.unit(&mp, mean);
+                } else if self.finite(&mp, mean) && !(mean > 0.0 && mean < 1.0) {
                     self.fail(mp, format!("a spread value in [0, 1] needs a mean strictly between 0 and 1, found {mean}"));
                 } else if self.finite(&sp, sd) {
                     if sd < 0.0 {

@@ -233,6 +233,13 @@ fn province_shift_must_leave_a_feasible_spread() {
 
 #[test]
 fn docs_show_the_current_builtin_scenario() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scenario.md")).unwrap();
-    assert!(doc.contains(CHENGDU_CHONGQING), "docs/scenario.md must end with the built-in scenario verbatim: paste scenarios/chengdu-chongqing.toml into its last code block");
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/scenario.md"
+    ))
+    .unwrap();
+    assert!(
+        doc.contains(CHENGDU_CHONGQING),
+        "docs/scenario.md must end with the built-in scenario verbatim: paste scenarios/chengdu-chongqing.toml into its last code block"
+    );
 }
