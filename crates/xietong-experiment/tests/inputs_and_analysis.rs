@@ -1,0 +1,176 @@
+//! Bad experiment files give located messages; the analysis pipeline (per-point means, Morris
+//! trajectories in design order) reproduces an effect known exactly from the model's structure.
+
+use xietong_experiment::analyze::{Indices, analyze, point_means};
+use xietong_experiment::runner::run_points;
+use xietong_experiment::store::split_csv_line;
+use xietong_experiment::{ExpError, Plan};
+use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING};
+
+fn plan(text: &str) -> Result<Plan, ExpError> {
+    Plan::new(text, "exp.toml", CHENGDU_CHONGQING, BUILTIN_NAME)
+}
+
+fn err(text: &str) -> String {
+    let e = plan(text).expect_err("should be refused");
+    assert!(e.is_input());
+    e.to_string()
+}
+
+const OK: &str = r#"
+replications = 2
+[[factor]]
+path = "levers.flexibility"
+low = 0.1
+high = 0.9
+[design]
+method = "random"
+n = 4
+seed = 1
+"#;
+
+#[test]
+fn bad_experiment_files_are_located() {
+    plan(OK).unwrap();
+    let m = err(&OK.replace("low = 0.1", "low = 0.95"));
+    assert!(m.contains("exp.toml:5:7: factor[0].low"), "{m}");
+    assert!(m.contains("inverted range"), "{m}");
+    let m = err(&OK.replace("low = 0.1", "low = 0.9"));
+    assert!(m.contains("empty range"), "{m}");
+    let m = err(&OK.replace("levers.flexibility", "levers.flexibilty"));
+    assert!(m.contains("levers.flexibilty"), "{m}");
+    assert!(m.contains("does not make a valid scenario"), "{m}");
+    // A bound outside what the scenario accepts.
+    let m = err(&OK.replace("high = 0.9", "high = 1.5"));
+    assert!(m.contains("levers.flexibility = 1.5"), "{m}");
+    let m = err(&format!("{OK}[output]\nmetrics = [\"dilemas\"]\n"));
+    assert!(
+        m.contains("unknown metric \"dilemas\"") && m.contains("exp.toml:12:12"),
+        "{m}"
+    );
+    let m = err(&format!(
+        "{OK}[output]\nmetrics = [\"survey_cooperation.health\"]\n"
+    ));
+    assert!(m.contains("unknown domain \"health\""), "{m}");
+    let m = err(&OK.replace("replications = 2", "replications = 0"));
+    assert!(
+        m.contains("exp.toml:2:16") && m.contains("at least 1"),
+        "{m}"
+    );
+    let m = err(&OK.replace("method = \"random\"", "method = \"randm\""));
+    assert!(m.contains("exp.toml:"), "{m}");
+    let m = err(&OK.replace("n = 4", "n = 0"));
+    assert!(m.contains("no points"), "{m}");
+    let m = err("replications = 2\n[design]\nmethod = \"random\"\nn = 4\nseed = 1\n");
+    assert!(m.contains("no [[factor]]"), "{m}");
+    let m = err(&OK.replace("[base]", "").replacen(
+        "replications = 2",
+        "replications = 2\n[base]\nset = [\"levers.uniformity=2\"]",
+        1,
+    ));
+    assert!(
+        m.contains("base scenario") && m.contains("levers.uniformity"),
+        "{m}"
+    );
+    // A Saltelli N that is not a power of two is accepted with a warning.
+    let p = plan(&OK.replace(
+        "method = \"random\"\nn = 4\nseed = 1",
+        "method = \"saltelli\"\nn = 6",
+    ))
+    .unwrap();
+    assert_eq!(p.design.warnings.len(), 1);
+    assert!(p.design.warnings[0].to_string().contains("power of two"));
+}
+
+/// `demand.scale` only multiplies the reported standards demand: it changes no decision. So in a
+/// Morris experiment with common random numbers, its elementary effect on cumulative cooperation
+/// is exactly 0, and on a zone's demand it is `demand / scale × (high − low)` at the trajectory's
+/// points, which the test recomputes from the result rows themselves.
+#[test]
+fn morris_analysis_recovers_a_structurally_known_effect() {
+    let text = r#"
+seed = 3
+replications = 2
+seeds = "common"
+[base]
+set = ["calendar.periods=14"]
+[[factor]]
+path = "demand.scale"
+low = 100.0
+high = 200.0
+[[factor]]
+path = "levers.uniformity"
+low = 0.4
+high = 1.0
+[design]
+method = "morris"
+trajectories = 6
+levels = 4
+seed = 5
+[output]
+metrics = ["cumulative_cooperation", "survey_zone_demand.B3", "first_advanced_period"]
+"#;
+    let p = plan(text).unwrap();
+    let mut csv = p.header();
+    run_points(&p, 0..p.n_points(), 4, &|| {}, &mut |_, rows| {
+        csv.push_str(rows);
+        Ok(())
+    })
+    .unwrap();
+    let rows: Vec<Vec<String>> = csv.lines().map(split_csv_line).collect();
+    let means = point_means(&p, &rows).unwrap();
+    let a = analyze(&p, &rows, 50, 1).unwrap();
+    let Some(Indices::Morris(coop)) = &a.metrics[0].indices else {
+        panic!("morris indices expected")
+    };
+    assert_eq!(
+        coop.mu_star[0], 0.0,
+        "demand.scale cannot change cooperation"
+    );
+    assert!(coop.mu_star[1] > 0.0, "uniformity does change cooperation");
+    let Some(Indices::Morris(dem)) = &a.metrics[1].indices else {
+        panic!()
+    };
+    // Expected elementary effects of demand.scale from the rows: demand/scale is the same at the
+    // two points of a step (uniformity unchanged, same random streams), times the range 100.
+    let xietong_sensitivity::Method::Morris { steps, .. } = &p.design.method else {
+        panic!()
+    };
+    let mut expect = Vec::new();
+    for t in 0..6 {
+        for s in 0..2 {
+            if steps[t * 2 + s].factor == 0 {
+                let pt = t * 3 + s;
+                let scale = p.design.row(pt)[0];
+                expect.push(means[1][pt] / scale * 100.0);
+            }
+        }
+    }
+    let mu: f64 = expect.iter().sum::<f64>() / expect.len() as f64;
+    assert!((dem.mu[0] - mu).abs() < 1e-9 * mu, "{} vs {mu}", dem.mu[0]);
+    // An event metric that is missing at some point is reported, not analysed as zeros.
+    if means[2].iter().any(|v| v.is_nan()) {
+        assert!(a.metrics[2].indices.is_none());
+        assert!(
+            a.metrics[2]
+                .note
+                .as_ref()
+                .unwrap()
+                .contains("never happened")
+        );
+    }
+    // Non-Morris, non-Saltelli designs are refused with a clear message.
+    let lhs = plan(OK).unwrap();
+    let mut csv = lhs.header();
+    run_points(&lhs, 0..4, 4, &|| {}, &mut |_, r| {
+        csv.push_str(r);
+        Ok(())
+    })
+    .unwrap();
+    let rows: Vec<Vec<String>> = csv.lines().map(split_csv_line).collect();
+    let e = analyze(&lhs, &rows, 10, 1).unwrap_err();
+    assert!(e.to_string().contains("morris or saltelli"), "{e}");
+    // A truncated results table is refused.
+    let e = point_means(&lhs, &rows[..rows.len() - 1]).unwrap_err();
+    assert!(e.to_string().contains("expected 4 points"), "{e}");
+}
