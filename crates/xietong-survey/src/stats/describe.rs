@@ -29,13 +29,12 @@ pub fn describe(x: &[f64], conf: f64) -> Result<Descriptives> {
     }
     let n = x.len();
     let m = mean(x);
-    let mut sorted = x.to_vec();
-    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
-    };
+    let median = super::median(x);
+    let (min, max) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     let (sd, variance, se, lo, hi) = if n >= 2 {
         let v = ssd(x, m) / (n as f64 - 1.0);
         let sd = v.sqrt();
@@ -60,8 +59,8 @@ pub fn describe(x: &[f64], conf: f64) -> Result<Descriptives> {
         ci_low: lo,
         ci_high: hi,
         median,
-        min: sorted[0],
-        max: sorted[n - 1],
+        min,
+        max,
     })
 }
 

@@ -78,3 +78,18 @@ pub(crate) fn ssd(x: &[f64], _m: f64) -> f64 {
         d * d
     }))
 }
+
+/// Median by selection (O(n)), averaging the two middle values for even n, as numpy.
+pub(crate) fn median(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    let n = v.len();
+    let cmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
+    let (_, hi, _) = v.select_nth_unstable_by(n / 2, cmp);
+    let hi = *hi;
+    if n % 2 == 1 {
+        hi
+    } else {
+        let lo = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        0.5 * (lo + hi)
+    }
+}

@@ -44,7 +44,7 @@ pub fn normal_range_sf(w: f64, k: usize) -> f64 {
     let hi = 13.0f64.max(0.5 * w + 13.0);
     let mut breaks = vec![-13.0];
     let centre = 0.5 * w;
-    for d in [-6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0] {
+    for d in [-5.0, -2.0, 0.0, 2.0, 5.0] {
         let x = centre + d;
         if x > -13.0 && x < hi {
             breaks.push(x);
@@ -71,25 +71,33 @@ pub fn sf(q: f64, k: usize, df: f64) -> f64 {
     if df.is_infinite() || df > 1e7 {
         return normal_range_sf(q, k);
     }
-    // log density of S = sqrt(χ²_ν/ν).
-    let ln_c = 0.5 * df * df.ln() - lgamma(0.5 * df) - (0.5 * df - 1.0) * std::f64::consts::LN_2;
-    let dens = |s: f64| {
-        if s <= 0.0 {
-            return 0.0;
-        }
-        (ln_c + (df - 1.0) * s.ln() - 0.5 * df * s * s).exp()
-    };
+    let dens = density_of_s(df);
     let mode = ((df - 1.0).max(0.0) / df).sqrt();
-    let spread = (1.0 / (2.0 * df)).sqrt().max(0.05);
-    let lo = (mode - 16.0 * spread).max(0.0);
+    let spread = (1.0 / (2.0 * df)).sqrt();
+    // For large q the integrand peaks left of the density's mode: log P(R > qs) ≈ -q²s²/4, so
+    // the product peaks near s* = sqrt((ν-1)/(ν + q²/2)) with width 1/sqrt(2(ν + q²/2)).
+    let s_star = ((df - 1.0).max(0.0) / (df + 0.5 * q * q)).sqrt();
+    let spread_star = (1.0 / (2.0 * (df + 0.5 * q * q))).sqrt();
+    let lo = (mode - 16.0 * spread)
+        .min(s_star - 16.0 * spread_star)
+        .max(0.0);
     let hi = mode + 16.0 * spread.max(if df < 4.0 { 0.8 } else { 0.0 });
     let mut breaks = vec![lo];
-    for d in [-8.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 8.0] {
-        let x = mode + d * spread;
-        if x > lo && x < hi {
-            breaks.push(x);
+    // Few initial panels (each costs 21 inner integrals); the adaptive loop refines where needed.
+    let far = (s_star - mode).abs() > 3.0 * spread;
+    for d in [-6.0, -2.5, 0.0, 2.5, 6.0] {
+        let mut xs = vec![mode + d * spread];
+        if far {
+            xs.push(s_star + d * spread_star);
+        }
+        for x in xs {
+            if x > lo && x < hi {
+                breaks.push(x);
+            }
         }
     }
+    breaks.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    breaks.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
     breaks.push(hi);
     let v = integrate(
         |s| dens(s) * normal_range_sf(q * s, k),
@@ -99,6 +107,64 @@ pub fn sf(q: f64, k: usize, df: f64) -> f64 {
         400,
     );
     v.clamp(0.0, 1.0)
+}
+
+/// Density of S = sqrt(χ²_ν/ν). For ν > 2 it is written around its mode m = sqrt((ν-1)/ν) as
+/// exp(C0 + (ν-1)·g(s/m - 1)) with g(t) = ln(1+t) - t - t²/2 and C0 from Stirling's series, so that
+/// no large terms cancel: the naive form loses ~1e-10 to rounding at ν = 10⁶, which both limits the
+/// accuracy and stalls the adaptive quadrature on noise.
+fn density_of_s(df: f64) -> impl Fn(f64) -> f64 {
+    let stable = df > 2.0;
+    let m = ((df - 1.0).max(0.0) / df).sqrt();
+    let x = 0.5 * df;
+    let ln_c_naive = 0.5 * df * df.ln() - lgamma(x) - (x - 1.0) * std::f64::consts::LN_2;
+    let c0 = if stable {
+        // ε(x) = lgamma(x) - [(x - ½)ln x - x + ½ln 2π]
+        let half_ln_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
+        let eps = if x >= 10.0 {
+            let x2 = x * x;
+            (1.0 / 12.0
+                - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - 1.0 / (1188.0 * x2)) / x2) / x2)
+                    / x2)
+                / x
+        } else {
+            lgamma(x) - ((x - 0.5) * x.ln() - x + half_ln_2pi)
+        };
+        0.5 * x.ln() + std::f64::consts::LN_2 - half_ln_2pi - eps
+            + (x - 0.5) * (-1.0 / df).ln_1p()
+            + 0.5
+    } else {
+        0.0
+    };
+    move |s: f64| {
+        if s <= 0.0 {
+            return 0.0;
+        }
+        if stable {
+            let t = s / m - 1.0;
+            let g = if t.abs() < 0.2 {
+                // -t² + t³/3 - t⁴/4 + …
+                let mut sum = 0.0;
+                let mut pow = t * t * t;
+                let mut j = 3.0;
+                while j < 60.0 {
+                    let term = pow / j;
+                    sum += if (j as i64) % 2 == 1 { term } else { -term };
+                    if term.abs() < 1e-18 * (t * t) {
+                        break;
+                    }
+                    pow *= t;
+                    j += 1.0;
+                }
+                -t * t + sum
+            } else {
+                t.ln_1p() - t - 0.5 * t * t
+            };
+            (c0 + (df - 1.0) * g).exp()
+        } else {
+            (ln_c_naive + (df - 1.0) * s.ln() - 0.5 * df * s * s).exp()
+        }
+    }
 }
 
 /// Lower tail P(Q <= q).
@@ -137,6 +203,45 @@ pub fn quantile(p: f64, k: usize, df: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn density_of_s_integrates_to_one() {
+        for df in [1.0, 2.5, 3.0, 10.0, 57.3, 2404.0, 1e6] {
+            let f = density_of_s(df);
+            let sd = (0.5f64 / df).sqrt();
+            let m = ((df - 1.0f64).max(0.0) / df).sqrt();
+            let mut b = vec![0.0];
+            for d in [-12.0, -4.0, 0.0, 4.0, 12.0] {
+                let x = m + d * sd;
+                if x > 0.0 {
+                    b.push(x);
+                }
+            }
+            b.push(m + 40.0 * sd.max(0.5));
+            let v = integrate(&f, &b, 0.0, 1e-14, 500);
+            assert!((v - 1.0).abs() < 1e-12, "df={df}: {v}");
+        }
+    }
+
+    #[test]
+    fn extreme_tails_lie_within_bonferroni_bounds() {
+        // P(|T| > q/√2) ≤ P(Q > q) ≤ C(k,2)·P(|T| > q/√2).
+        for &(q, k, df) in &[
+            (12.0, 7usize, 1e6),
+            (30.0, 7, 1e6),
+            (12.0, 3, 30.0),
+            (25.0, 4, 200.0),
+        ] {
+            let p = sf(q, k, df);
+            let pt = super::super::dist::t_two_sided(q / std::f64::consts::SQRT_2, df);
+            let m = (k * (k - 1) / 2) as f64;
+            assert!(
+                p >= pt * (1.0 - 1e-9) && p <= m * pt * (1.0 + 1e-9),
+                "q={q} k={k} df={df}: {p:e} vs [{pt:e}, {:e}]",
+                m * pt
+            );
+        }
+    }
 
     #[test]
     fn two_groups_reduce_to_t() {

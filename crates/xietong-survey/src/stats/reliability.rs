@@ -3,7 +3,7 @@
 //! (minres; iterated principal-axis factoring on the correlation matrix until the communalities
 //! stop changing, which converges to the ULS solution, as `psych::omega`/`factor_analyzer` minres).
 
-use super::{Result, StatsError, ksum};
+use super::{Result, StatsError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -29,17 +29,58 @@ pub struct Reliability {
     pub warnings: Vec<String>,
 }
 
-fn cov_matrix(data: &[Vec<f64>], k: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let n = data.len() as f64;
-    let means: Vec<f64> = (0..k)
-        .map(|j| ksum(data.iter().map(|r| r[j])) / n)
-        .collect();
+/// Means and covariance matrix of columns. Rows are processed in blocks: each block is centred on
+/// the (compensated) means and its cross products summed plainly, then block sums are added with
+/// compensation — accurate and cache-friendly for a million rows.
+fn cov_matrix(cols: &[&[f64]]) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let k = cols.len();
+    let n = cols[0].len();
+    let means: Vec<f64> = cols.iter().map(|c| super::mean(c)).collect();
+    const B: usize = 512;
+    let mut acc = vec![0.0f64; k * k];
+    let mut comp = vec![0.0f64; k * k];
+    let mut blk = vec![0.0f64; B * k];
+    let mut part = vec![0.0f64; k * k];
+    let mut start = 0;
+    while start < n {
+        let m = B.min(n - start);
+        for (j, c) in cols.iter().enumerate() {
+            for r in 0..m {
+                blk[r * k + j] = c[start + r] - means[j];
+            }
+        }
+        part.iter_mut().for_each(|v| *v = 0.0);
+        for r in 0..m {
+            let row = &blk[r * k..r * k + k];
+            for a in 0..k {
+                let xa = row[a];
+                let pa = &mut part[a * k..a * k + k];
+                for b in a..k {
+                    pa[b] += xa * row[b];
+                }
+            }
+        }
+        for a in 0..k {
+            for b in a..k {
+                let i = a * k + b;
+                let x = part[i];
+                let t = acc[i] + x;
+                comp[i] += if acc[i].abs() >= x.abs() {
+                    (acc[i] - t) + x
+                } else {
+                    (x - t) + acc[i]
+                };
+                acc[i] = t;
+            }
+        }
+        start += m;
+    }
     let mut cov = vec![vec![0.0; k]; k];
     for a in 0..k {
         for b in a..k {
-            let s = ksum(data.iter().map(|r| (r[a] - means[a]) * (r[b] - means[b]))) / (n - 1.0);
-            cov[a][b] = s;
-            cov[b][a] = s;
+            let v = (acc[a * k + b] + comp[a * k + b]) / (n as f64 - 1.0);
+            cov[a][b] = v;
+            cov[b][a] = v;
         }
     }
     (means, cov)
@@ -59,6 +100,31 @@ fn alpha_from_cov(cov: &[Vec<f64>], keep: &[usize]) -> f64 {
 /// Reliability of complete cases `data[case][item]` (the caller applies listwise deletion).
 pub fn reliability(names: &[String], data: &[Vec<f64>]) -> Result<Reliability> {
     let k = names.len();
+    if data.iter().any(|r| r.len() != k) {
+        return Err(StatsError::Invalid(
+            "reliability: every case needs one value per item".into(),
+        ));
+    }
+    let cols: Vec<Vec<f64>> = (0..k)
+        .map(|j| data.iter().map(|r| r[j]).collect())
+        .collect();
+    let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
+    reliability_columns(names, &refs)
+}
+
+/// Reliability from item columns of complete cases (column-major, no copy of the data).
+pub fn reliability_columns(names: &[String], cols: &[&[f64]]) -> Result<Reliability> {
+    let k = names.len();
+    if cols.len() != k
+        || cols
+            .iter()
+            .any(|c| c.len() != cols.first().map_or(0, |c| c.len()))
+    {
+        return Err(StatsError::Invalid(
+            "reliability: one column of equal length per item".into(),
+        ));
+    }
+    let n = cols.first().map_or(0, |c| c.len());
     if k < 2 {
         return Err(StatsError::TooFew {
             what: "reliability (items)".into(),
@@ -66,14 +132,14 @@ pub fn reliability(names: &[String], data: &[Vec<f64>]) -> Result<Reliability> {
             got: k,
         });
     }
-    if data.len() < 2 {
+    if n < 2 {
         return Err(StatsError::TooFew {
             what: "reliability (complete cases)".into(),
             need: 2,
-            got: data.len(),
+            got: n,
         });
     }
-    let (means, cov) = cov_matrix(data, k);
+    let (means, cov) = cov_matrix(cols);
     if let Some(j) = (0..k).find(|&j| cov[j][j] <= 0.0) {
         return Err(StatsError::ZeroVariance {
             what: format!("reliability (item '{}')", names[j]),
@@ -147,7 +213,7 @@ pub fn reliability(names: &[String], data: &[Vec<f64>]) -> Result<Reliability> {
         });
     }
     Ok(Reliability {
-        n: data.len(),
+        n,
         k,
         alpha,
         standardized_alpha: std_alpha,
@@ -176,19 +242,19 @@ pub fn one_factor_uls(corr: &[Vec<f64>]) -> Option<Vec<f64>> {
             .collect(),
     };
     let mut load = vec![0.0; k];
+    let mut start = vec![1.0 / (k as f64).sqrt(); k];
     for _ in 0..20000 {
         let mut m = corr.to_vec();
         for i in 0..k {
             m[i][i] = h2[i];
         }
-        let (vals, vecs) = jacobi_eigen(m);
-        let top = (0..k).max_by(|&a, &b| vals[a].partial_cmp(&vals[b]).unwrap())?;
-        if vals[top] <= 0.0 {
+        let (val, vec) = top_eigen(&m, &mut start)?;
+        if val <= 0.0 {
             return None;
         }
-        let s = vals[top].sqrt();
+        let s = val.sqrt();
         for i in 0..k {
-            load[i] = vecs[i][top] * s;
+            load[i] = vec[i] * s;
         }
         let new: Vec<f64> = load.iter().map(|l| l * l).collect();
         let delta = new
@@ -238,6 +304,53 @@ fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
         }
     }
     Some(m.into_iter().map(|r| r[n..].to_vec()).collect())
+}
+
+/// Largest (algebraic) eigenpair of a symmetric matrix by power iteration on M + cI (c from
+/// Gershgorin so that the shifted matrix is positive semi-definite), warm-started from `start`;
+/// falls back to a full Jacobi decomposition if it stalls.
+fn top_eigen(m: &[Vec<f64>], start: &mut Vec<f64>) -> Option<(f64, Vec<f64>)> {
+    let k = m.len();
+    let c = (0..k)
+        .map(|i| {
+            m[i][i]
+                - (0..k)
+                    .filter(|&j| j != i)
+                    .map(|j| m[i][j].abs())
+                    .sum::<f64>()
+        })
+        .fold(f64::INFINITY, f64::min)
+        .min(0.0)
+        .abs();
+    let mut v = start.clone();
+    let mut lambda = 0.0;
+    for _ in 0..5000 {
+        let mut w: Vec<f64> = (0..k)
+            .map(|i| m[i].iter().zip(&v).map(|(a, b)| a * b).sum::<f64>() + c * v[i])
+            .collect();
+        let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm == 0.0 || !norm.is_finite() {
+            return None;
+        }
+        w.iter_mut().for_each(|x| *x /= norm);
+        let diff = w
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        v = w;
+        lambda = norm - c;
+        if diff < 1e-15 {
+            *start = v.clone();
+            return Some((lambda, v));
+        }
+    }
+    let _ = lambda;
+    let (vals, vecs) = jacobi_eigen(m.to_vec());
+    let top = (0..k).max_by(|&a, &b| vals[a].partial_cmp(&vals[b]).unwrap())?;
+    let v: Vec<f64> = (0..k).map(|i| vecs[i][top]).collect();
+    *start = v.clone();
+    Some((vals[top], v))
 }
 
 /// Cyclic Jacobi eigen-decomposition of a symmetric matrix: (eigenvalues, eigenvectors as columns).

@@ -63,18 +63,7 @@ pub fn levene(groups: &[&[f64]], median: bool) -> Result<Levene> {
     let z: Vec<Vec<f64>> = groups
         .iter()
         .map(|g| {
-            let c = if median {
-                let mut s = g.to_vec();
-                s.sort_by(|a, b| a.partial_cmp(b).unwrap());
-                let n = s.len();
-                if n % 2 == 1 {
-                    s[n / 2]
-                } else {
-                    0.5 * (s[n / 2 - 1] + s[n / 2])
-                }
-            } else {
-                mean(g)
-            };
+            let c = if median { super::median(g) } else { mean(g) };
             g.iter().map(|v| (v - c).abs()).collect()
         })
         .collect();
