@@ -14,10 +14,12 @@ const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
 #[inline]
 pub fn exp(x: f64) -> f64 {
     let x = x.clamp(-708.0, 709.0);
-    // Round to nearest by adding and subtracting 1.5·2^52 (exact IEEE arithmetic; `f64::round`
-    // is an out-of-line call on baseline x86-64).
+    // Round to nearest by adding 1.5·2^52 (exact IEEE arithmetic; `f64::round` is an out-of-line
+    // call on baseline x86-64). The integer k then sits in the low mantissa bits of `shifted`.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    let k = (x * LOG2_E + SHIFT) - SHIFT;
+    let shifted = x * LOG2_E + SHIFT;
+    let k = shifted - SHIFT;
+    let k_int = shifted.to_bits().wrapping_sub(SHIFT.to_bits()) as i64;
     let r = (x - k * LN2_HI) - k * LN2_LO; // |r| ≤ ln2/2 ≈ 0.347
     // Taylor series to r^13 (remainder < 0.347^14/14! ≈ 4e-18), evaluated in Estrin form to
     // shorten the dependency chain.
@@ -34,11 +36,8 @@ pub fn exp(x: f64) -> f64 {
     let lo = (p01 + r2 * p23) + r4 * (p45 + r2 * p67);
     let hi = (p89 + r2 * p1011) + r4 * p1213;
     let poly = lo + r8 * hi;
-    // Scale by 2^k, split in two factors so that k down to −1022 − 52 stays representable.
-    let k = k as i64;
-    let k1 = k / 2;
-    let k2 = k - k1;
-    poly * f64::from_bits(((k1 + 1023) as u64) << 52) * f64::from_bits(((k2 + 1023) as u64) << 52)
+    // Scale by 2^k: the clamp keeps k in [−1021, 1023], a normal power of two.
+    poly * f64::from_bits(((k_int + 1023) as u64) << 52)
 }
 
 #[cfg(test)]

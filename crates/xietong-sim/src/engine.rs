@@ -7,7 +7,6 @@ use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{stream, uniform};
 use crate::setup::{Agent, agents};
 use rayon::prelude::*;
-use xietong_model::fastexp;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
 use xietong_model::{Axis, Scenario, Tier, Timing};
 
