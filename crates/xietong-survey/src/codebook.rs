@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 pub struct Codebook {
     #[serde(default)]
     pub survey: SurveyMeta,
-    #[serde(default, rename = "group")]
+    #[serde(default, rename = "group", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
-    #[serde(default, rename = "item")]
+    #[serde(default, rename = "item", skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,
-    #[serde(default, rename = "scale")]
+    #[serde(default, rename = "scale", skip_serializing_if = "Vec::is_empty")]
     pub scales: Vec<Scale>,
 }
 
@@ -395,10 +395,7 @@ pub fn infer(t: &Table) -> Codebook {
                     missing: vec![],
                 }
             }
-        } else if !distinct.is_empty()
-            && distinct.len() <= 20
-            && distinct.len() * 3 <= vals.len().max(3)
-        {
+        } else if !distinct.is_empty() && distinct.len() <= 20 && distinct.len() * 2 <= vals.len() {
             Item {
                 id,
                 kind: ItemType::Single,

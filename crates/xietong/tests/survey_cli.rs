@@ -1,0 +1,334 @@
+//! `xietong survey`: JSON keys as documented in issue 4, readers (UTF-8 BOM, GBK, xlsx, xls give the
+//! same numbers), exit codes and located errors, report files, end to end.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xietong"))
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/survey")
+        .join(name)
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xietong-survey-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn json(args: &[&str], file: &str) -> Value {
+    let out = bin()
+        .arg("survey")
+        .args(args)
+        .arg(example(file))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn has(v: &Value, path: &[&str]) {
+    let mut cur = v;
+    for p in path {
+        cur = cur
+            .get(p)
+            .unwrap_or_else(|| panic!("missing key {path:?} in {v}"));
+    }
+}
+
+#[test]
+fn ttest_json_keys_and_same_result_from_every_format() {
+    let args = [
+        "ttest",
+        "--value",
+        "5、政策执行工作情况",
+        "--group",
+        "1、您所在的省份",
+        "--levels",
+        "四川,重庆",
+    ];
+    let v = json(&args, "wjx_sample.csv");
+    for k in [
+        &["student", "t"][..],
+        &["student", "df"],
+        &["student", "p"],
+        &["welch", "t"],
+        &["welch", "df"],
+        &["welch", "p"],
+        &["levene", "F"],
+        &["levene", "p"],
+        &["mean_diff"],
+        &["ci"],
+        &["cohen_d"],
+        &["hedges_g"],
+    ] {
+        has(&v, k);
+    }
+    assert_eq!(v["ci"].as_array().unwrap().len(), 2);
+    for other in ["wjx_sample_gbk.csv", "wjx_sample.xlsx", "wjx_sample.xls"] {
+        let w = json(&args, other);
+        assert_eq!(w["student"], v["student"], "{other}");
+        assert_eq!(w["welch"], v["welch"], "{other}");
+        assert_eq!(w["levene"], v["levene"], "{other}");
+    }
+    // Skip codes are missing: -3 in planning, (跳过) in research.
+    let r = json(
+        &[
+            "ttest",
+            "--value",
+            "4、政策规划工作情况",
+            "--group",
+            "1、您所在的省份",
+        ],
+        "wjx_sample.csv",
+    );
+    let n: u64 = r["n"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert!(n < 80 && n > 70, "{n}");
+}
+
+#[test]
+fn anova_chi2_alpha_multi_json_keys() {
+    let v = json(
+        &[
+            "anova",
+            "--value",
+            "5、政策执行工作情况",
+            "--group",
+            "2、您所在的区域",
+        ],
+        "wjx_sample.csv",
+    );
+    for k in ["F", "df1", "df2", "p", "eta_squared"] {
+        has(&v, &["anova", k]);
+    }
+    for k in ["F", "df1", "df2", "p"] {
+        has(&v, &["welch", k]);
+        has(&v, &["brown_forsythe", k]);
+    }
+    has(&v, &["kruskal", "H"]);
+    has(&v, &["kruskal", "p"]);
+    has(&v, &["levene", "F"]);
+    for list in ["tukey", "games_howell"] {
+        let pairs = v[list].as_array().unwrap();
+        assert_eq!(pairs.len(), 21);
+        for k in ["a", "b", "diff", "se", "t", "df", "p"] {
+            has(&pairs[0], &[k]);
+        }
+    }
+    let c = json(
+        &[
+            "chi2",
+            "--row",
+            "1、您所在的省份",
+            "--col",
+            "7、您认为应采取的协同方式",
+        ],
+        "wjx_sample.csv",
+    );
+    for k in [
+        &["pearson", "chi2"][..],
+        &["pearson", "df"],
+        &["pearson", "p"],
+        &["cramers_v"],
+        &["expected"],
+    ] {
+        has(&c, k);
+    }
+    assert!(c["yates"].is_null(), "Yates only for 2x2");
+    let levels: Vec<&str> = c["col_levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        levels.contains(&"其他"),
+        "free text 〖…〗 stripped: {levels:?}"
+    );
+    let a = json(
+        &[
+            "alpha",
+            "--items",
+            "3、政策研究工作情况,4、政策规划工作情况,5、政策执行工作情况",
+        ],
+        "wjx_sample.csv",
+    );
+    for k in ["alpha", "standardized_alpha", "omega"] {
+        has(&a, &[k]);
+    }
+    for k in ["item", "item_total_r", "alpha_if_deleted"] {
+        has(&a["items"][0], &[k]);
+    }
+    let m = json(
+        &[
+            "multi",
+            "--items",
+            "6(公共服务共建共享),6(现代基础设施网络),6(国际消费目的地)",
+        ],
+        "wjx_sample.csv",
+    );
+    assert_eq!(m["cases"].as_f64().unwrap(), 80.0);
+    for k in ["item", "count", "pct_responses", "pct_cases"] {
+        has(&m["options"][0], &[k]);
+    }
+    assert_eq!(m["options"][0]["item"], "公共服务共建共享");
+}
+
+#[test]
+fn bad_input_exits_2_with_located_message() {
+    let d = tmpdir("bad");
+    let ragged = d.join("ragged.csv");
+    std::fs::write(&ragged, "a,b\n1,2\n3\n").unwrap();
+    let out = bin()
+        .args(["survey", "ttest"])
+        .arg(&ragged)
+        .args(["--value", "a", "--group", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ragged.csv") && err.contains("row 3"), "{err}");
+    let out = bin()
+        .args(["survey", "ttest"])
+        .arg(example("wjx_sample.csv"))
+        .args(["--value", "1、您所在的省份", "--group", "2、您所在的区域"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("row 2")
+            && err.contains("1、您所在的省份")
+            && err.contains("expected a number"),
+        "{err}"
+    );
+    let out = bin()
+        .args(["survey", "anova"])
+        .arg(example("wjx_sample.csv"))
+        .args(["--value", "nope", "--group", "2、您所在的区域"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no column named 'nope'"));
+    let empty = d.join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = bin()
+        .args(["survey", "alpha"])
+        .arg(&empty)
+        .args(["--items", "a,b"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+}
+
+#[test]
+fn analyze_writes_complete_report_and_refuses_bad_codebook() {
+    let d = tmpdir("analyze");
+    let out = bin()
+        .args(["survey", "analyze"])
+        .arg(example("wjx_sample.csv"))
+        .arg("--codebook")
+        .arg(example("wjx_sample_codebook.toml"))
+        .arg("--out")
+        .arg(&d)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "report.html",
+        "report.md",
+        "results.json",
+        "charts/likert_diverging.svg",
+        "charts/means_province.svg",
+        "charts/multi_future.svg",
+    ] {
+        assert!(d.join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("Joint work rating") && html.contains("SYNTHETIC")
+    );
+    let csvs = std::fs::read_dir(d.join("tables")).unwrap().count();
+    assert!(csvs >= 6, "{csvs} tables");
+    // A codebook referring to a missing column: exit 2, nothing written.
+    let bad = d.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[item]]\nid = \"x\"\ntype = \"numeric\"\ncolumn = \"9、不存在\"\n",
+    )
+    .unwrap();
+    let out2 = d.join("out2");
+    let out = bin()
+        .args(["survey", "analyze"])
+        .arg(example("wjx_sample.csv"))
+        .arg("--codebook")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out2)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("codebook item 'x'"));
+    assert!(!out2.exists());
+}
+
+#[test]
+fn codebook_infer_drafts_a_usable_codebook() {
+    let d = tmpdir("infer");
+    let cb = d.join("cb.toml");
+    let out = bin()
+        .args(["survey", "codebook", "infer"])
+        .arg(example("wjx_sample_gbk.csv"))
+        .arg("--out")
+        .arg(&cb)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&cb).unwrap();
+    assert!(
+        text.contains("type = \"multi\"")
+            && text.contains("6(国际消费目的地)")
+            && !text.contains("提交答卷时间"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["survey", "analyze"])
+        .arg(example("wjx_sample_gbk.csv"))
+        .arg("--codebook")
+        .arg(&cb)
+        .arg("--out")
+        .arg(d.join("r"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
