@@ -39,6 +39,8 @@ enum Command {
     /// Experiments: designs over scenario paths, run in parallel, resumable, shardable; analysis.
     #[command(subcommand)]
     Experiment(experiment::ExperimentCmd),
+    /// Compare policy variants with paired runs (common random numbers) and 95% intervals.
+    Compare(experiment::CompareArgs),
 }
 
 fn main() {
@@ -49,6 +51,7 @@ fn main() {
         Command::Game(cmd) => game::run(cmd),
         Command::Survey(cmd) => survey::run(cmd),
         Command::Experiment(cmd) => experiment::run(cmd),
+        Command::Compare(args) => experiment::compare(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

@@ -1,0 +1,386 @@
+//! Policy comparison with common random numbers: both arms of a comparison run with the same
+//! seed and run indices, so run `r` of A and run `r` of B share their random streams and the
+//! per-run differences are paired (`xietong_sensitivity::paired`, a t interval checked against
+//! scipy `ttest_rel`). The paper's four recommendations are built in as named variants.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xietong_model::mechanism::Stage;
+use xietong_model::{Scenario, parse_with_overrides};
+use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
+use xietong_sensitivity::paired;
+use xietong_sim::{RunResult, simulate};
+
+use crate::error::{ExpError, Result};
+
+/// A named set of overrides.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    pub sets: Vec<String>,
+}
+
+fn v(name: &str, sets: &[&str]) -> Variant {
+    Variant {
+        name: name.into(),
+        sets: sets.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// The built-in variants: the paper's recommendations and their alternatives (MODEL.md P4-P7).
+pub fn builtin_variants() -> Vec<Variant> {
+    vec![
+        v(
+            "developmental",
+            &["levers.standardization.timing=developmental"],
+        ),
+        v("responsive", &["levers.standardization.timing=responsive"]),
+        v("basic_first", &["levers.sequencing=basic_first"]),
+        v("key_first", &["levers.sequencing=key_first"]),
+        v(
+            "uniform_flexible",
+            &["levers.uniformity=0.9", "levers.flexibility=0.9"],
+        ),
+        v(
+            "uniform_rigid",
+            &["levers.uniformity=0.9", "levers.flexibility=0.1"],
+        ),
+        v(
+            "cadre_incentives",
+            &["levers.cadre.reward=1", "levers.cadre.punishment=1"],
+        ),
+        v(
+            "no_cadre_incentives",
+            &["levers.cadre.reward=0", "levers.cadre.punishment=0"],
+        ),
+    ]
+}
+
+/// The four recommendations as (recommended, alternative) pairs, with their reading.
+pub fn builtin_pairs() -> Vec<(Variant, Variant, &'static str)> {
+    let b = builtin_variants();
+    let get = |n: &str| b.iter().find(|x| x.name == n).cloned().expect("built in");
+    vec![
+        (
+            get("developmental"),
+            get("responsive"),
+            "developmental vs responsive standardization",
+        ),
+        (
+            get("basic_first"),
+            get("key_first"),
+            "basic-first vs key-first sequencing",
+        ),
+        (
+            get("uniform_flexible"),
+            get("uniform_rigid"),
+            "unified and flexible vs unified and rigid standards",
+        ),
+        (
+            get("cadre_incentives"),
+            get("no_cadre_incentives"),
+            "cadre reward and punishment vs none",
+        ),
+    ]
+}
+
+/// `NAME:PATH=VALUE,PATH=VALUE` or the name of a built-in variant.
+pub fn parse_variant(s: &str) -> Result<Variant> {
+    let s = s.trim();
+    match s.split_once(':') {
+        None => builtin_variants()
+            .into_iter()
+            .find(|v| v.name == s)
+            .ok_or_else(|| {
+                ExpError::input(format!(
+                    "--variant {s}: not a built-in variant ({}); write NAME:PATH=VALUE,PATH=VALUE",
+                    builtin_variants()
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }),
+        Some((name, sets)) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(ExpError::input(format!(
+                    "--variant {s}: empty name before ':'"
+                )));
+            }
+            let sets: Vec<String> = sets
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect();
+            if let Some(bad) = sets.iter().find(|x| !x.contains('=')) {
+                return Err(ExpError::input(format!(
+                    "--variant {s}: \"{bad}\" is not PATH=VALUE"
+                )));
+            }
+            Ok(Variant {
+                name: name.into(),
+                sets,
+            })
+        }
+    }
+}
+
+/// What is compared, per run.
+pub const OUTCOMES: &[(&str, &str)] = &[
+    (
+        "time_to_transition",
+        "periods until the transition stage (runs that never reach it count as the horizon)",
+    ),
+    (
+        "reached_transition",
+        "share of runs reaching the transition stage",
+    ),
+    ("dilemmas", "dilemmas per run"),
+    ("retreat_share", "share of runs ending in the retreat stage"),
+    ("retreat_decisions", "retreat decisions per run"),
+    (
+        "cumulative_cooperation",
+        "sum over periods of mean cooperation",
+    ),
+    ("final_gini", "inequality of development (Gini) at the end"),
+];
+
+fn outcomes(s: &Scenario, r: &RunResult) -> [f64; 7] {
+    let m = &r.summary;
+    [
+        m.first_transition_period
+            .map_or(s.calendar.periods as f64, f64::from),
+        m.first_transition_period.is_some() as u8 as f64,
+        m.dilemmas as f64,
+        (m.final_stage == Stage::Retreat.id()) as u8 as f64,
+        m.retreats as f64,
+        m.cumulative_cooperation,
+        m.final_gini,
+    ]
+}
+
+/// The paired difference of one outcome, A − B.
+#[derive(Clone, Debug, Serialize)]
+pub struct Difference {
+    pub outcome: String,
+    pub mean_a: f64,
+    pub mean_b: f64,
+    pub difference: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Two-sided p-value of the paired t test; None when every run gave the same difference.
+    pub p_value: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub label: String,
+    pub a: Variant,
+    pub b: Variant,
+    pub runs: usize,
+    pub seed: u64,
+    pub differences: Vec<Difference>,
+}
+
+/// A scenario for `base_sets` then `variant` overrides.
+pub fn variant_scenario(
+    base_text: &str,
+    base_file: &str,
+    base_sets: &[String],
+    v: &Variant,
+) -> Result<Scenario> {
+    let mut sets = base_sets.to_vec();
+    sets.extend(v.sets.iter().cloned());
+    parse_with_overrides(base_text, base_file, &sets)
+        .map_err(|e| ExpError::input(format!("variant {}: {e}", v.name)))
+}
+
+/// Run both arms with the same seed and run indices `0..runs` and compare every outcome.
+#[allow(clippy::too_many_arguments)]
+pub fn compare(
+    label: &str,
+    a: (&Variant, &Scenario),
+    b: (&Variant, &Scenario),
+    runs: usize,
+    seed: u64,
+    on_run: &(dyn Fn() + Sync),
+) -> Result<Comparison> {
+    if runs < 2 {
+        return Err(ExpError::input(
+            "--runs: a paired interval needs at least 2 runs",
+        ));
+    }
+    let pairs: Vec<([f64; 7], [f64; 7])> = (0..runs as u64)
+        .into_par_iter()
+        .map(|r| {
+            let x = outcomes(a.1, &simulate(a.1, seed, r));
+            on_run();
+            let y = outcomes(b.1, &simulate(b.1, seed, r));
+            on_run();
+            (x, y)
+        })
+        .collect();
+    let mut differences = Vec::new();
+    for (k, (name, _)) in OUTCOMES.iter().enumerate() {
+        let xa: Vec<f64> = pairs.iter().map(|p| p.0[k]).collect();
+        let xb: Vec<f64> = pairs.iter().map(|p| p.1[k]).collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let d0 = xa[0] - xb[0];
+        let constant = xa.iter().zip(&xb).all(|(x, y)| x - y == d0);
+        let diff = if constant {
+            // Identical difference in every run (often 0): the interval collapses to a point.
+            Difference {
+                outcome: name.to_string(),
+                mean_a: mean(&xa),
+                mean_b: mean(&xb),
+                difference: d0,
+                ci_low: d0,
+                ci_high: d0,
+                p_value: None,
+            }
+        } else {
+            let m = paired(&xa, &xb, 0.95)
+                .map_err(|e| ExpError::input(format!("{label}: {name}: {e}")))?;
+            Difference {
+                outcome: name.to_string(),
+                mean_a: m.mean_a,
+                mean_b: m.mean_b,
+                difference: m.difference,
+                ci_low: m.ci_low,
+                ci_high: m.ci_high,
+                p_value: Some(m.p_value),
+            }
+        };
+        differences.push(diff);
+    }
+    Ok(Comparison {
+        label: label.into(),
+        a: a.0.clone(),
+        b: b.0.clone(),
+        runs,
+        seed,
+        differences,
+    })
+}
+
+/// p-values: three decimals, or "< 0.001".
+fn fmt_p(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn g(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// One row per comparison and outcome.
+pub fn table(cs: &[Comparison]) -> Table {
+    let mut rows = Vec::new();
+    for c in cs {
+        for d in &c.differences {
+            rows.push(vec![
+                c.label.clone(),
+                format!("{} − {}", c.a.name, c.b.name),
+                d.outcome.clone(),
+                g(d.mean_a),
+                g(d.mean_b),
+                g(d.difference),
+                format!("[{}, {}]", g(d.ci_low), g(d.ci_high)),
+                d.p_value.map_or("–".into(), fmt_p),
+            ]);
+        }
+    }
+    Table {
+        caption: "Paired differences A − B (same seeds in both arms), 95% t intervals".into(),
+        header: [
+            "comparison",
+            "A − B",
+            "outcome",
+            "mean A",
+            "mean B",
+            "difference",
+            "95% CI",
+            "p",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+        note: Some(
+            "Time to transition counts runs that never reach it as the whole horizon; reached_transition gives that share. p is '–' when every run gave the same difference."
+                .into(),
+        ),
+    }
+}
+
+/// HTML report: per outcome, a horizontal bar chart of the differences with their intervals.
+pub fn report(
+    cs: &[Comparison],
+    scenario_name: &str,
+    lang: Lang,
+) -> std::result::Result<String, xietong_report::ReportError> {
+    let mut sections = Vec::new();
+    for (k, (name, meaning)) in OUTCOMES.iter().enumerate() {
+        let d: Vec<&Difference> = cs.iter().map(|c| &c.differences[k]).collect();
+        let chart = BarChart {
+            title: format!("{name}: A − B"),
+            x_label: String::new(),
+            y_label: meaning.to_string(),
+            categories: cs
+                .iter()
+                .map(|c| format!("{} − {}", c.a.name, c.b.name))
+                .collect(),
+            groups: vec![BarGroup {
+                name: lang.pick("difference", "差值").into(),
+                values: d.iter().map(|x| x.difference).collect(),
+                err_low: Some(d.iter().map(|x| x.ci_low).collect()),
+                err_high: Some(d.iter().map(|x| x.ci_high).collect()),
+            }],
+            horizontal: true,
+            ..Default::default()
+        };
+        sections.push(Section {
+            heading: name.to_string(),
+            blocks: vec![Block::Svg(chart.to_svg()?)],
+        });
+    }
+    let mut variants = Vec::new();
+    for c in cs {
+        for v in [&c.a, &c.b] {
+            if !variants.iter().any(|x: &Vec<String>| x[0] == v.name) {
+                variants.push(vec![v.name.clone(), v.sets.join(", ")]);
+            }
+        }
+    }
+    sections.insert(
+        0,
+        Section {
+            heading: lang.pick("Results", "结果").into(),
+            blocks: vec![
+                Block::Table(table(cs)),
+                Block::Table(Table {
+                    caption: lang.pick("Variants", "方案").into(),
+                    header: vec!["variant".into(), "overrides".into()],
+                    rows: variants,
+                    note: None,
+                }),
+                Block::Note(format!(
+                    "{} runs per arm, seed {}; run r of both arms uses the same random streams (common random numbers), so the intervals are paired.",
+                    cs.first().map_or(0, |c| c.runs),
+                    cs.first().map_or(0, |c| c.seed)
+                )),
+            ],
+        },
+    );
+    Ok(HtmlReport {
+        title: lang.pick("Policy comparison", "政策比较").into(),
+        subtitle: scenario_name.into(),
+        lang,
+        sections,
+    }
+    .render())
+}
