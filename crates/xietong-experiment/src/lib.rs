@@ -11,6 +11,7 @@
 //! File format and commands: `docs/experiments.md`.
 
 pub mod analyze;
+pub mod calibrate;
 pub mod compare;
 pub mod error;
 pub mod metrics;

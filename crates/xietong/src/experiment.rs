@@ -352,3 +352,231 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     );
     Ok(())
 }
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// Calibration file (TOML, see docs/experiments.md): base scenario, [[parameter]] with
+    /// bounds, [calibration] settings.
+    pub file: PathBuf,
+    /// Output folder for calibration.json, calibrated.toml and report.html.
+    #[arg(long, default_value = "calibrate-out")]
+    pub out: PathBuf,
+    /// A targets JSON file (overrides [calibration] targets; default: the paper's survey window).
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+pub fn calibrate(args: CalibrateArgs) -> Result<()> {
+    use xietong_experiment::calibrate as cal;
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(bad_input(format!(
+            "--out {}: exists and is not a folder",
+            args.out.display()
+        )));
+    }
+    let pool = pool(args.threads)?;
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| bad_input(format!("cannot read {name}: {e}")))?;
+    let spec: cal::CalibrationSpec = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| xietong_model::load::line_col(&text, s.start));
+        bad_input(match at {
+            Some((l, c)) => format!("{name}:{l}:{c}: {}", e.message().trim()),
+            None => format!("{name}: {}", e.message().trim()),
+        })
+    })?;
+    let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
+    let (base_text, base_name) = if spec.base.scenario == "builtin" {
+        (
+            xietong_model::builtin::CHENGDU_CHONGQING.to_string(),
+            xietong_model::builtin::BUILTIN_NAME.to_string(),
+        )
+    } else {
+        let p = dir.join(&spec.base.scenario);
+        (
+            std::fs::read_to_string(&p)
+                .map_err(|e| bad_input(format!("cannot read scenario {}: {e}", p.display())))?,
+            p.display().to_string(),
+        )
+    };
+    let targets_path = args
+        .targets
+        .clone()
+        .or_else(|| spec.calibration.targets.as_ref().map(|t| dir.join(t)));
+    let (targets, targets_name) = match &targets_path {
+        None => (
+            cal::Targets::paper(),
+            "the paper's survey window".to_string(),
+        ),
+        Some(p) => {
+            let t = std::fs::read_to_string(p)
+                .map_err(|e| bad_input(format!("cannot read targets {}: {e}", p.display())))?;
+            (
+                cal::Targets::parse_json(&t, &p.display().to_string()).map_err(to_anyhow)?,
+                p.display().to_string(),
+            )
+        }
+    };
+    let c =
+        cal::Calibration::new(&text, &name, &base_text, &base_name, targets).map_err(to_anyhow)?;
+    let s = &c.settings;
+    eprintln!(
+        "calibrating {} parameter(s) to {targets_name}: {:?}, {} restarts × ≤{} iterations, {} runs per evaluation (seed {}, common random numbers)",
+        c.params.len(),
+        s.method,
+        s.restarts,
+        s.max_iters,
+        s.runs,
+        s.seed
+    );
+    let started = Instant::now();
+    let bar = ProgressBar::with_draw_target(Some(s.restarts as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} fitting [{bar:30}] {pos}/{len} restarts, {elapsed} elapsed, ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let outcome = pool
+        .install(|| cal::calibrate(&c, &|_| bar.inc(1)))
+        .map_err(to_anyhow)?;
+    bar.finish_and_clear();
+    let best = &outcome.fits[outcome.best];
+    let header = format!(
+        "# Calibrated by `xietong calibrate {name}` to {targets_name}\n# ({:?}, best of {} restarts, objective {:.6}, {} runs per evaluation, seed {}).\n# Fitted: {}\n# Based on {base_name}; comments of the base file are not kept.\n\n",
+        outcome.method,
+        outcome.fits.len(),
+        best.objective,
+        s.runs,
+        s.seed,
+        outcome
+            .names
+            .iter()
+            .zip(&best.params)
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let toml_text = cal::calibrated_toml(&c, &best.params, &header).map_err(to_anyhow)?;
+    let f = |v: f64| format!("{v:.4}");
+    let params = xietong_report::Table {
+        caption: "Fitted parameters and their spread over restarts".into(),
+        header: ["parameter", "low", "high", "best", "min", "max", "sd"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: c
+            .params
+            .iter()
+            .enumerate()
+            .map(|(j, p)| {
+                let (lo, hi, sd) = outcome.spread[j];
+                vec![
+                    p.path.clone(),
+                    f(p.low),
+                    f(p.high),
+                    f(best.params[j]),
+                    f(lo),
+                    f(hi),
+                    f(sd),
+                ]
+            })
+            .collect(),
+        note: None,
+    };
+    let mut fit_rows: Vec<Vec<String>> = outcome
+        .cooperation
+        .iter()
+        .map(|(d, v, t)| vec![format!("cooperation {d}"), f(*v), f(*t), f(v - t)])
+        .collect();
+    fit_rows.push(vec![
+        "zone demand, target order".into(),
+        outcome
+            .zone_demand
+            .iter()
+            .map(|(z, v)| format!("{z} {v:.1}"))
+            .collect::<Vec<_>>()
+            .join(" > "),
+        format!("{} adjacent pair(s) out of order", outcome.order_violations),
+        String::new(),
+    ]);
+    let fit = xietong_report::Table {
+        caption: format!(
+            "Fit at the best parameters (objective {:.6})",
+            best.objective
+        ),
+        header: ["target", "simulated", "target", "error"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: fit_rows,
+        note: None,
+    };
+    let restarts = xietong_report::Table {
+        caption: "Restarts".into(),
+        header: ["restart", "objective", "iterations", "parameters"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: outcome
+            .fits
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                vec![
+                    (i + 1).to_string(),
+                    format!("{:.6}", x.objective),
+                    x.iterations.to_string(),
+                    x.params
+                        .iter()
+                        .map(|v| f(*v))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            })
+            .collect(),
+        note: None,
+    };
+    let html = xietong_report::HtmlReport {
+        title: "Calibration".into(),
+        subtitle: format!("{name} → {targets_name}"),
+        lang: xietong_report::Lang::En,
+        sections: vec![xietong_report::Section {
+            heading: "Results".into(),
+            blocks: vec![
+                xietong_report::Block::Table(fit.clone()),
+                xietong_report::Block::Table(params.clone()),
+                xietong_report::Block::Table(restarts.clone()),
+                xietong_report::Block::Note(
+                    "A wide spread of a parameter over restarts that reach similar objectives means the targets do not pin it down (weak identifiability)."
+                        .into(),
+                ),
+            ],
+        }],
+    }
+    .render();
+    write(
+        &args.out.join("calibration.json"),
+        &(serde_json::to_string_pretty(&outcome)? + "\n"),
+    )?;
+    write(&args.out.join("calibrated.toml"), &toml_text)?;
+    write(&args.out.join("report.html"), &html)?;
+    println!(
+        "{}\n{}\n{}",
+        fit.to_markdown(),
+        params.to_markdown(),
+        restarts.to_markdown()
+    );
+    eprintln!(
+        "{:.1} s → {}/calibrated.toml, calibration.json, report.html",
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}

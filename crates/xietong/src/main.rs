@@ -41,6 +41,8 @@ enum Command {
     Experiment(experiment::ExperimentCmd),
     /// Compare policy variants with paired runs (common random numbers) and 95% intervals.
     Compare(experiment::CompareArgs),
+    /// Fit scenario parameters to targets (survey-window figures by default).
+    Calibrate(experiment::CalibrateArgs),
 }
 
 fn main() {
@@ -52,6 +54,7 @@ fn main() {
         Command::Survey(cmd) => survey::run(cmd),
         Command::Experiment(cmd) => experiment::run(cmd),
         Command::Compare(args) => experiment::compare(args),
+        Command::Calibrate(args) => experiment::calibrate(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");
