@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod fastexp;
 pub mod load;
 pub mod mechanism;
+pub mod paper;
 pub mod scenario;
 pub mod validate;
 

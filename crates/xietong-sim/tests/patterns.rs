@@ -8,6 +8,7 @@
 use xietong_model::Scenario;
 use xietong_model::builtin::chengdu_chongqing;
 use xietong_model::mechanism::Stage;
+use xietong_model::paper;
 use xietong_sim::{Aggregate, RunResult, run_many};
 
 const RUNS: u64 = 40;

@@ -3,30 +3,13 @@
 
 use anyhow::Result;
 use xietong_model::mechanism::Stage;
-use xietong_model::{Scenario, Tier};
+use xietong_model::{Scenario, Tier, paper};
 use xietong_report::{
     BarChart, BarGroup, Block, Chart, HtmlReport, Lang, LineChart, Section, Series, StageRibbon,
     Table,
 };
 use xietong_sim::output::bands;
 use xietong_sim::{Aggregate, PeriodRecord, RunResult};
-
-/// Standards-use demand by zone reported by the paper (questionnaire 1, mean summed score).
-const PAPER_DEMAND: [(&str, f64); 7] = [
-    ("A1", 164.31),
-    ("A2", 180.00),
-    ("A3", 170.29),
-    ("B1", 130.89),
-    ("B2", 159.82),
-    ("B3", 173.79),
-    ("B4", 127.73),
-];
-/// Survey-window shares of the paper's preferred future directions (figure 5).
-const PAPER_COOPERATION: [(&str, f64); 3] = [
-    ("public_services", 0.69),
-    ("infrastructure", 0.657),
-    ("consumption_destination", 0.367),
-];
 
 fn fmt(x: Option<f64>, digits: usize) -> String {
     x.map_or("—".to_string(), |v| format!("{v:.digits$}"))
@@ -212,7 +195,7 @@ pub fn render(
             .get(&d.id)
             .copied()
             .unwrap_or(f64::NAN);
-        let paper = PAPER_COOPERATION
+        let paper = paper::SURVEY_COOPERATION
             .iter()
             .find(|(id, _)| *id == d.id)
             .map_or(String::new(), |(_, v)| format!("{v:.3}"));
@@ -349,19 +332,19 @@ pub fn render(
         err_low: None,
         err_high: None,
     }];
-    let paper: Vec<f64> = zones
+    let paper_demand: Vec<f64> = zones
         .iter()
         .map(|z| {
-            PAPER_DEMAND
+            paper::ZONE_DEMAND
                 .iter()
                 .find(|(id, _)| id == z)
                 .map_or(f64::NAN, |p| p.1)
         })
         .collect();
-    if paper.iter().all(|v| !v.is_nan()) {
+    if paper_demand.iter().all(|v| !v.is_nan()) {
         groups.push(BarGroup {
             name: t("Paper (questionnaire 1)", "论文（问卷一）"),
-            values: paper,
+            values: paper_demand,
             err_low: None,
             err_high: None,
         });
