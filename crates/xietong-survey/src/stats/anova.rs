@@ -2,7 +2,7 @@
 //! (Tukey HSD / Tukey-Kramer, Games-Howell, Bonferroni) as SPSS's ONEWAY reports them.
 
 use super::ttest::between_within;
-use super::{Result, StatsError, dist, mean, ptukey, ssd};
+use super::{Result, StatsError, dist, mean, ptukey};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -51,9 +51,9 @@ pub fn group_stats(groups: &[&[f64]]) -> Vec<GroupStat> {
     groups
         .iter()
         .map(|g| {
-            let m = mean(g);
+            let (m, ss) = super::moments(g);
             let sd = if g.len() > 1 {
-                Some((ssd(g, m) / (g.len() as f64 - 1.0)).sqrt())
+                Some((ss / (g.len() as f64 - 1.0)).sqrt())
             } else {
                 None
             };

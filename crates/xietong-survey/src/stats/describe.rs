@@ -1,6 +1,6 @@
 //! Descriptive statistics and frequency tables, unweighted or with case (frequency) weights.
 
-use super::{Result, StatsError, dist, ksum, mean, ssd};
+use super::{Result, StatsError, dist, ksum};
 use serde::Serialize;
 
 /// Summary of one numeric variable. `sd`, `se` and the CI are `None` when n < 2.
@@ -28,7 +28,7 @@ pub fn describe(x: &[f64], conf: f64) -> Result<Descriptives> {
         });
     }
     let n = x.len();
-    let m = mean(x);
+    let (m, ss) = super::moments(x);
     let median = super::median(x);
     let (min, max) = x
         .iter()
@@ -36,7 +36,7 @@ pub fn describe(x: &[f64], conf: f64) -> Result<Descriptives> {
             (a.min(v), b.max(v))
         });
     let (sd, variance, se, lo, hi) = if n >= 2 {
-        let v = ssd(x, m) / (n as f64 - 1.0);
+        let v = ss / (n as f64 - 1.0);
         let sd = v.sqrt();
         let se = sd / (n as f64).sqrt();
         let tq = dist::t_quantile(0.5 + conf / 2.0, n as f64 - 1.0);

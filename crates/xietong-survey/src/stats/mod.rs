@@ -93,14 +93,14 @@ pub(crate) fn shifted_mean(x: &[f64]) -> (f64, f64) {
     (x0, m + ksum(x.iter().map(|v| (v - x0) - m)) / n)
 }
 
-/// Sum of squared deviations from the mean, computed on shifted values (the argument `_m` is
-/// kept for call-site clarity; the mean is recomputed in shifted form for accuracy).
-pub(crate) fn ssd(x: &[f64], _m: f64) -> f64 {
+/// (mean, sum of squared deviations) in three passes, on shifted values.
+pub(crate) fn moments(x: &[f64]) -> (f64, f64) {
     let (x0, md) = shifted_mean(x);
-    ksum(x.iter().map(|v| {
+    let ss = ksum(x.iter().map(|v| {
         let d = (v - x0) - md;
         d * d
-    }))
+    }));
+    (x0 + md, ss)
 }
 
 /// Median by selection (O(n)), averaging the two middle values for even n, as numpy.

@@ -39,22 +39,44 @@ const WG: [f64; 5] = [
     0.295524224714752870173892994651338,
 ];
 
-/// One Gauss-Kronrod 10/21 panel on [a, b]: (Kronrod estimate, |Kronrod - Gauss|).
+/// One Gauss-Kronrod 10/21 panel on [a, b]: (Kronrod estimate, error estimate). The error uses
+/// QUADPACK's scaling of |K - G| (QK21: resasc·min(1, (200|K-G|/resasc)^1.5), floored at
+/// 50ε·∫|f|), which tracks the true error of K far better than the raw difference.
 pub fn gk21<F: FnMut(f64) -> f64>(f: &mut F, a: f64, b: f64) -> (f64, f64) {
     let c = 0.5 * (a + b);
     let h = 0.5 * (b - a);
     let fc = f(c);
+    let mut fv1 = [0.0f64; 10];
+    let mut fv2 = [0.0f64; 10];
     let mut k = WGK[10] * fc;
+    let mut kabs = WGK[10] * fc.abs();
     let mut g = 0.0;
     for i in 0..10 {
         let dx = h * XGK[i];
-        let s = f(c - dx) + f(c + dx);
-        k += WGK[i] * s;
+        let (f1, f2) = (f(c - dx), f(c + dx));
+        fv1[i] = f1;
+        fv2[i] = f2;
+        k += WGK[i] * (f1 + f2);
+        kabs += WGK[i] * (f1.abs() + f2.abs());
         if i % 2 == 1 {
-            g += WG[i / 2] * s;
+            g += WG[i / 2] * (f1 + f2);
         }
     }
-    (k * h, ((k - g) * h).abs())
+    let mean = 0.5 * k;
+    let mut asc = WGK[10] * (fc - mean).abs();
+    for i in 0..10 {
+        asc += WGK[i] * ((fv1[i] - mean).abs() + (fv2[i] - mean).abs());
+    }
+    let hh = h.abs();
+    let (resasc, resabs) = (asc * hh, kabs * hh);
+    let mut err = ((k - g) * h).abs();
+    if resasc != 0.0 && err != 0.0 {
+        err = resasc * (200.0 * err / resasc).powf(1.5).min(1.0);
+    }
+    if resabs > f64::MIN_POSITIVE / (50.0 * f64::EPSILON) {
+        err = err.max(50.0 * f64::EPSILON * resabs);
+    }
+    (k * h, err)
 }
 
 /// Integrate `f` over the consecutive panels given by `breaks` (sorted), refining until the

@@ -1,7 +1,7 @@
 //! Independent-samples t-test as SPSS reports it: Student and Welch rows, Levene's test, the mean
 //! difference with confidence intervals, Cohen's d and Hedges' g.
 
-use super::{Result, StatsError, dist, mean, ssd};
+use super::{Result, StatsError, dist, mean};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -123,8 +123,7 @@ pub fn ttest_ind(a: &[f64], b: &[f64], conf: f64, levene_median: bool) -> Result
             got: n1 + n2,
         });
     }
-    let (m1, m2) = (mean(a), mean(b));
-    let (ss1, ss2) = (ssd(a, m1), ssd(b, m2));
+    let ((m1, ss1), (m2, ss2)) = (super::moments(a), super::moments(b));
     let v1 = if n1 > 1 {
         ss1 / (n1 as f64 - 1.0)
     } else {
