@@ -1,8 +1,12 @@
 //! Initial state of a run: jurisdictions drawn from the scenario's zones and behavioural
 //! distributions. Unit-interval values come from a Beta with the given mean and sd, positive ones
 //! from a lognormal with the given mean and sd, so draws are always in range without clamping.
+//!
+//! The samplers are written here on the portable `libm` functions (rather than taken from
+//! `rand_distr`, whose samplers call the platform's `ln` and `exp`) so that a seed gives the same
+//! jurisdictions, bit for bit, on every machine.
 
-use rand_distr::{Beta, Distribution, LogNormal};
+use crate::rng::uniform;
 use rand_pcg::Pcg64Mcg;
 use xietong_model::mechanism::fidelity;
 use xietong_model::{Dist, Scenario};
@@ -22,35 +26,63 @@ pub struct Agent {
     pub zone: u16,
 }
 
+/// Standard normal draw (Box-Muller, one of the pair).
+fn normal(rng: &mut Pcg64Mcg) -> f64 {
+    let u1 = 1.0 - uniform(rng); // in (0, 1]
+    let u2 = uniform(rng);
+    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+}
+
+/// Gamma(shape, 1) draw: Marsaglia & Tsang (2000), with the `u^{1/shape}` boost for shape < 1.
+fn gamma(shape: f64, rng: &mut Pcg64Mcg) -> f64 {
+    if shape < 1.0 {
+        let u = 1.0 - uniform(rng);
+        return gamma(shape + 1.0, rng) * libm::pow(u, 1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / libm::sqrt(9.0 * d);
+    loop {
+        let x = normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = 1.0 - uniform(rng);
+        if libm::log(u) < 0.5 * x * x + d - d * v + d * libm::log(v) {
+            return d * v;
+        }
+    }
+}
+
+/// Beta draw with mean `m` and standard deviation `sd` (requires `sd² < m(1 − m)`).
+pub fn beta_mean_sd(m: f64, sd: f64, rng: &mut Pcg64Mcg) -> f64 {
+    let k = m * (1.0 - m) / (sd * sd) - 1.0;
+    let x = gamma(m * k, rng);
+    let y = gamma((1.0 - m) * k, rng);
+    x / (x + y)
+}
+
+/// Lognormal draw with mean `mean` and standard deviation `sd` (on the original scale).
+pub fn lognormal_mean_sd(mean: f64, sd: f64, rng: &mut Pcg64Mcg) -> f64 {
+    let s2 = libm::log(1.0 + (sd / mean) * (sd / mean));
+    libm::exp(libm::log(mean) - s2 / 2.0 + libm::sqrt(s2) * normal(rng))
+}
+
 fn draw_unit(d: &Dist, shift: f64, rng: &mut Pcg64Mcg) -> f64 {
     match *d {
         Dist::Fixed(v) => v + shift,
-        Dist::Spread { mean, sd } => {
-            let m = mean + shift;
-            if sd == 0.0 {
-                return m;
-            }
-            // Validation guarantees sd² < m(1 − m) for the shifted mean, so k > 0.
-            let k = m * (1.0 - m) / (sd * sd) - 1.0;
-            Beta::new(m * k, (1.0 - m) * k)
-                .map(|b| b.sample(rng))
-                .unwrap_or(m)
-        }
+        Dist::Spread { sd, .. } if sd == 0.0 => d.mean() + shift,
+        // Validation guarantees sd² < m(1 − m) for the shifted mean.
+        Dist::Spread { mean, sd } => beta_mean_sd(mean + shift, sd, rng),
     }
 }
 
 fn draw_positive(d: &Dist, rng: &mut Pcg64Mcg) -> f64 {
     match *d {
         Dist::Fixed(v) => v,
-        Dist::Spread { mean, sd } => {
-            if sd == 0.0 {
-                return mean;
-            }
-            let s2 = (1.0 + (sd / mean).powi(2)).ln();
-            LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt())
-                .map(|l| l.sample(rng))
-                .unwrap_or(mean)
-        }
+        Dist::Spread { mean, sd } if sd == 0.0 => mean,
+        Dist::Spread { mean, sd } => lognormal_mean_sd(mean, sd, rng),
     }
 }
 
@@ -105,4 +137,52 @@ pub fn agents(s: &Scenario, rng: &mut Pcg64Mcg) -> Vec<Agent> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::stream;
+
+    fn moments(v: &[f64]) -> (f64, f64) {
+        let n = v.len() as f64;
+        let m = v.iter().sum::<f64>() / n;
+        (
+            m,
+            (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt(),
+        )
+    }
+
+    // 200,000 draws: the standard error of the mean is sd/447, of the sd about sd/632.
+    #[test]
+    fn beta_has_the_requested_mean_and_sd() {
+        for (m, sd) in [(0.5, 0.08), (0.12, 0.05), (0.9, 0.2), (0.3, 0.4)] {
+            let mut r = stream(1, 2, 3, 4);
+            let v: Vec<f64> = (0..200_000).map(|_| beta_mean_sd(m, sd, &mut r)).collect();
+            let (gm, gsd) = moments(&v);
+            assert!(v.iter().all(|x| (0.0..=1.0).contains(x)));
+            assert!((gm - m).abs() < 5.0 * sd / 447.0, "Beta mean {gm} vs {m}");
+            assert!(
+                (gsd - sd).abs() < 0.02 * sd + 5.0 * sd / 632.0,
+                "Beta sd {gsd} vs {sd}"
+            );
+        }
+    }
+
+    #[test]
+    fn lognormal_has_the_requested_mean_and_sd() {
+        for (m, sd) in [(1.0, 0.05), (0.5, 0.2), (2.0, 1.0)] {
+            let mut r = stream(5, 6, 7, 8);
+            let v: Vec<f64> = (0..200_000)
+                .map(|_| lognormal_mean_sd(m, sd, &mut r))
+                .collect();
+            let (gm, gsd) = moments(&v);
+            assert!(v.iter().all(|&x| x > 0.0));
+            assert!(
+                (gm - m).abs() < 5.0 * sd / 447.0,
+                "lognormal mean {gm} vs {m}"
+            );
+            assert!((gsd - sd).abs() < 0.05 * sd, "lognormal sd {gsd} vs {sd}");
+        }
+    }
 }
