@@ -22,5 +22,9 @@ pub fn bad_input(msg: impl fmt::Display) -> anyhow::Error {
 }
 
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(|e| e.is::<BadInput>()) { 2 } else { 1 }
+    if err.chain().any(|e| e.is::<BadInput>()) {
+        2
+    } else {
+        1
+    }
 }
