@@ -28,7 +28,8 @@ pub struct Levene {
 pub struct TTest {
     pub n: [usize; 2],
     pub mean: [f64; 2],
-    pub sd: [f64; 2],
+    /// `None` for a group of one.
+    pub sd: [Option<f64>; 2],
     pub student: TRow,
     /// `None` when a group has a single observation (its variance is unknown).
     pub welch: Option<TRow>,
@@ -190,7 +191,7 @@ pub fn ttest_ind(a: &[f64], b: &[f64], conf: f64, levene_median: bool) -> Result
     Ok(TTest {
         n: [n1, n2],
         mean: [m1, m2],
-        sd: [v1.sqrt(), v2.sqrt()],
+        sd: [(n1 > 1).then(|| v1.sqrt()), (n2 > 1).then(|| v2.sqrt())],
         student: student.clone(),
         welch,
         levene,
