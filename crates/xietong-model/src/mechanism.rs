@@ -58,6 +58,29 @@ pub struct DomainTerms {
     pub cost_relief: f64,
 }
 
+impl DomainTerms {
+    /// A domain's terms under central policy `(S, F, q)` at alignment `a`.
+    pub fn new(
+        d: &crate::scenario::Domain,
+        central: (f64, f64, f64),
+        alignment: f64,
+        cost_relief: f64,
+    ) -> DomainTerms {
+        DomainTerms {
+            value: d.value,
+            local_benefit: d.local_benefit,
+            cost: d.cost,
+            difficulty: d.difficulty,
+            risk: d.risk,
+            support: central.0,
+            penalty: central.1,
+            enforcement: central.2,
+            alignment,
+            cost_relief,
+        }
+    }
+}
+
 /// A jurisdiction's utility of cooperating rather than not (MODEL.md steps 2-4): the net benefit as
 /// perceived through local-centric thinking `λ` (collaborative gain discounted, local gain weighted
 /// up) and barriers `β` (costs and risk inflated, less so where standards are aligned), plus the

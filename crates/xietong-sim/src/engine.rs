@@ -337,18 +337,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
             .domains
             .iter()
             .enumerate()
-            .map(|(k, d)| DomainTerms {
-                value: d.value,
-                local_benefit: d.local_benefit,
-                cost: d.cost,
-                difficulty: d.difficulty,
-                risk: d.risk,
-                support: central[k].0,
-                penalty: central[k].1,
-                enforcement: central[k].2,
-                alignment: region.alignment[k],
-                cost_relief: dy.cost_relief,
-            })
+            .map(|(k, d)| DomainTerms::new(d, central[k], region.alignment[k], dy.cost_relief))
             .collect();
         let mean_alignment = mean_of(region.alignment.iter().copied());
         let observed_partner = [0, 1].map(|p| {

@@ -52,18 +52,7 @@ fn check(central_scale: &str) -> usize {
     let dy = &s.dynamics;
     let mut cooperative = 0;
     for (k, d) in s.domains.iter().enumerate() {
-        let terms = DomainTerms {
-            value: d.value,
-            local_benefit: d.local_benefit,
-            cost: d.cost,
-            difficulty: d.difficulty,
-            risk: d.risk,
-            support: central[k].0,
-            penalty: central[k].1,
-            enforcement: central[k].2,
-            alignment: 0.0,
-            cost_relief: dy.cost_relief,
-        };
+        let terms = DomainTerms::new(d, central[k], 0.0, dy.cost_relief);
         // Perceived utility of cooperating for a province's (homogeneous) jurisdictions.
         let u = |p: usize, pi_obs: f64| {
             let prov = &s.provinces[p];
