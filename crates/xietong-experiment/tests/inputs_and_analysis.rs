@@ -174,3 +174,72 @@ metrics = ["cumulative_cooperation", "survey_zone_demand.B3", "first_advanced_pe
     let e = point_means(&lhs, &rows[..rows.len() - 1]).unwrap_err();
     assert!(e.to_string().contains("expected 4 points"), "{e}");
 }
+
+/// Points are built from a parsed copy of the base scenario; that must give exactly the scenario
+/// `xietong run --set` builds from the text, and the same error when a point is invalid.
+#[test]
+fn fast_point_scenarios_equal_those_built_from_text() {
+    let text = r#"
+replications = 1
+[base]
+set = ["central.scale=1.5", "domains.industry.siphon=2"]
+[[factor]]
+path = "behaviour.local_centric"
+low = 0.3
+high = 0.8
+[[factor]]
+path = "levers.sequencing"
+values = ["basic_first", "all_at_once", "key_first"]
+[[factor]]
+path = "calendar.periods"
+levels = [24.0, 40.0]
+[[factor]]
+path = "domains.ecology.cost"
+low = 0.1
+high = 2.0
+[design]
+method = "random"
+n = 40
+seed = 8
+"#;
+    let p = plan(text).unwrap();
+    for i in 0..p.n_points() {
+        let a = serde_json::to_string(&p.scenario(i).unwrap()).unwrap();
+        let b = serde_json::to_string(&p.scenario_from_text(i).unwrap()).unwrap();
+        assert_eq!(a, b, "point {i}");
+    }
+    // A combination that the scenario refuses only at some points (a survey window ending after
+    // the last period): both ways agree on which, and give the same message.
+    let q = plan(
+        r#"
+[[factor]]
+path = "calendar.periods"
+levels = [14.0, 40.0]
+[[factor]]
+path = "calendar.survey_window"
+values = ['["2020Q2", "2020Q3"]', '["2022Q1", "2023Q4"]']
+[design]
+method = "grid"
+levels = 0
+"#,
+    )
+    .unwrap();
+    let mut refused = 0;
+    for i in 0..q.n_points() {
+        match (q.scenario(i), q.scenario_from_text(i)) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                serde_json::to_string(&b).unwrap()
+            ),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string());
+                assert!(a.to_string().contains("design point"), "{a}");
+                refused += 1;
+            }
+            _ => panic!("point {i}: the two ways disagree on validity"),
+        }
+    }
+    assert_eq!(refused, 1);
+    let e = q.check_points(0..4).unwrap_err().to_string();
+    assert!(e.contains("design point 1"), "{e}");
+}
