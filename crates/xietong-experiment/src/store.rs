@@ -476,36 +476,60 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     let plan = &shards[0].1;
     let header = plan.header();
     let reps = plan.replications();
-    let mut body = Vec::new();
-    for (d, _, m) in &shards {
-        let path = d.join(RESULTS);
-        let mut text = Vec::new();
-        File::open(&path)
-            .and_then(|mut f| f.read_to_end(&mut text))
-            .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
-        let Some(rest) = text.strip_prefix(header.as_bytes()) else {
-            return Err(ExpError::input(format!(
-                "merge: {}: header differs from the experiment's columns",
-                path.display()
-            )));
-        };
-        let lines = rest.iter().filter(|&&b| b == b'\n').count();
-        let expect = (m.point_range[1] - m.point_range[0]) * reps;
-        if lines != expect || !(rest.is_empty() || rest.ends_with(b"\n")) {
-            return Err(ExpError::input(format!(
-                "merge: {}: {lines} rows, expected {expect}",
-                path.display()
-            )));
+    // Stream the shards' rows into a temporary file (memory stays bounded however large the
+    // results), then rename it into place like every other file.
+    fs::create_dir_all(out).map_err(|e| ExpError::io(format!("creating {}", out.display()), e))?;
+    let tmp = out.join(format!(".{RESULTS}.{}.tmp", std::process::id()));
+    let result = (|| -> Result<()> {
+        let io = |e| ExpError::io(format!("writing {}", tmp.display()), e);
+        let mut w = std::io::BufWriter::new(File::create(&tmp).map_err(io)?);
+        w.write_all(header.as_bytes()).map_err(io)?;
+        for (d, _, m) in &shards {
+            let path = d.join(RESULTS);
+            let rio = |e| ExpError::io(format!("reading {}", path.display()), e);
+            let mut r = BufReader::new(File::open(&path).map_err(rio)?);
+            let mut first = Vec::new();
+            r.read_until(b'\n', &mut first).map_err(rio)?;
+            if first != header.as_bytes() {
+                return Err(ExpError::input(format!(
+                    "merge: {}: header differs from the experiment's columns",
+                    path.display()
+                )));
+            }
+            let (mut lines, mut last) = (0usize, b'\n');
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = r.read(&mut buf).map_err(rio)?;
+                if n == 0 {
+                    break;
+                }
+                lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+                last = buf[n - 1];
+                w.write_all(&buf[..n]).map_err(io)?;
+            }
+            let expect = (m.point_range[1] - m.point_range[0]) * reps;
+            if lines != expect || last != b'\n' {
+                return Err(ExpError::input(format!(
+                    "merge: {}: {lines} rows, expected {expect}",
+                    path.display()
+                )));
+            }
         }
-        body.extend_from_slice(rest);
+        let f = w.into_inner().map_err(|e| io(e.into_error()))?;
+        f.sync_all().map_err(io)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
     let range = 0..plan.n_points();
-    let mut all = header.into_bytes();
-    all.extend_from_slice(&body);
     write_atomic(&out.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
     write_atomic(&out.join(SCENARIO_COPY), plan.base_text.as_bytes())?;
     write_atomic(&out.join(DESIGN), plan.design_csv().as_bytes())?;
-    write_atomic(&out.join(RESULTS), &all)?;
+    fs::rename(&tmp, out.join(RESULTS))
+        .map_err(|e| ExpError::io(format!("writing {}", out.join(RESULTS).display()), e))?;
+    // The manifest last: a folder with a manifest is a complete merge.
     write_atomic(
         &out.join(MANIFEST),
         Manifest::of(plan, None, &range).to_json().as_bytes(),

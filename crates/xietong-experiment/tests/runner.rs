@@ -218,6 +218,24 @@ fn shards_merge_to_the_bytes_of_a_single_run() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("different experiments"), "{err}");
+    // A shard whose results lost their last row is refused; nothing is left in the output.
+    let cut = tmp("cut");
+    fs::create_dir_all(&cut).unwrap();
+    for (name, bytes) in files(&shard_dirs[1]) {
+        fs::write(cut.join(name), bytes).unwrap();
+    }
+    let text = fs::read_to_string(cut.join(store::RESULTS)).unwrap();
+    let shorter: String = text
+        .lines()
+        .skip(0)
+        .take(text.lines().count() - 1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(cut.join(store::RESULTS), shorter).unwrap();
+    let out = tmp("m4");
+    let err = store::merge(&[shard_dirs[0].clone(), cut, shard_dirs[2].clone()], &out).unwrap_err();
+    assert!(err.to_string().contains("rows, expected"), "{err}");
+    assert!(!out.join(store::MANIFEST).exists() && !out.join(store::RESULTS).exists());
     // Shard bounds.
     assert!(p.shard_range(Some((0, 3))).is_err());
     assert!(p.shard_range(Some((4, 3))).is_err());
