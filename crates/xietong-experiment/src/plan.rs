@@ -227,7 +227,7 @@ impl Plan {
             .into_par_iter()
             .find_first(|&p| self.scenario(p).is_err());
         match bad {
-            Some(p) => Err(self.scenario(p).err().expect("just failed")),
+            Some(p) => Err(self.scenario(p).expect_err("just failed")),
             None => Ok(()),
         }
     }

@@ -324,6 +324,7 @@ pub fn scan_partial(path: &Path, plan: &Plan, range: &Range<usize>) -> Result<(u
     let mut offset = buf.len() as u64;
     let mut complete_offset = offset;
     let mut rows = 0usize;
+    let mut in_point = 0usize;
     let mut line_no = 1;
     loop {
         buf.clear();
@@ -383,7 +384,9 @@ pub fn scan_partial(path: &Path, plan: &Plan, range: &Range<usize>) -> Result<(u
         }
         offset += buf.len() as u64;
         rows += 1;
-        if rows % reps == 0 {
+        in_point += 1;
+        if in_point == reps {
+            in_point = 0;
             complete_offset = offset;
         }
     }
