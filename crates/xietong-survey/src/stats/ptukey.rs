@@ -49,7 +49,7 @@ pub fn normal_range_sf(w: f64, k: usize) -> f64 {
     let lo = (centre - 10.0).max(-13.0);
     let hi = (centre + 12.0).max(13.0);
     let mut breaks = vec![lo];
-    for d in [-3.0, 0.0, 3.0] {
+    for d in [-5.0, -3.0, -1.5, 0.0, 1.5, 3.0, 5.0] {
         let x = centre + d;
         if x > lo && x < hi {
             breaks.push(x);
