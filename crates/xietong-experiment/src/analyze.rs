@@ -1,15 +1,18 @@
-//! Sensitivity indices from a finished experiment: per point, the mean of each metric over its
-//! replications; then Morris measures or Sobol' indices from `xietong-sensitivity` (whose
-//! estimators are validated against SALib and closed forms there). Tables and a report as strings.
+//! Analysis of a finished experiment: for any design, per-point summaries of each metric over
+//! its replications (`points.csv`); for Morris and Saltelli designs, Morris measures or Sobol'
+//! indices of the per-point means, from `xietong-sensitivity` (whose estimators are validated
+//! against SALib and closed forms there). Tables and a report as strings; no I/O.
 
 use serde::Serialize;
 use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
 use xietong_sensitivity::{
-    Method, MorrisIndices, MorrisOptions, SobolIndices, SobolOptions, morris_analyze, sobol_analyze,
+    Method, MorrisIndices, MorrisOptions, Replicates, SobolIndices, SobolOptions, morris_analyze,
+    sobol_analyze,
 };
 
 use crate::error::{ExpError, Result};
-use crate::plan::Plan;
+use crate::metrics::cell;
+use crate::plan::{Plan, csv_field};
 
 /// Indices of one metric.
 #[derive(Clone, Debug, Serialize)]
@@ -36,69 +39,173 @@ pub struct Analysis {
     pub metrics: Vec<MetricAnalysis>,
 }
 
-/// Per metric, the mean over replications at each point (NaN where no replication has a value,
-/// e.g. an event that never happened). `rows` is `results.csv` split into fields, header first.
-pub fn point_means(plan: &Plan, rows: &[Vec<String>]) -> Result<Vec<Vec<f64>>> {
-    let header = plan.header();
-    let want: Vec<String> = crate::store::split_csv_line(header.trim_end());
-    if rows.first() != Some(&want) {
-        return Err(ExpError::input(
-            "results.csv: the header does not match the experiment's columns",
-        ));
+/// Reads `results.csv` rows one at a time (header first) and keeps, per metric, the mean over
+/// replications at each point, and a `points.csv` line per point with each metric's n, mean, sd,
+/// p05 and p95 over its replications (`xietong_sensitivity::Replicates`). Memory: one point's
+/// values plus one number per point and metric, however many rows.
+pub struct PointAccumulator<'a> {
+    plan: &'a Plan,
+    header: Vec<String>,
+    rows: usize,
+    current: Vec<Replicates>,
+    means: Vec<Vec<f64>>,
+    points_csv: String,
+}
+
+impl<'a> PointAccumulator<'a> {
+    pub fn new(plan: &'a Plan) -> PointAccumulator<'a> {
+        let mut points_csv = String::from("point");
+        for f in &plan.factors {
+            points_csv.push(',');
+            points_csv.push_str(&csv_field(&f.name));
+        }
+        for m in &plan.metric_names {
+            for stat in ["n", "mean", "sd", "p05", "p95"] {
+                points_csv.push(',');
+                points_csv.push_str(&csv_field(&format!("{m}_{stat}")));
+            }
+        }
+        points_csv.push('\n');
+        PointAccumulator {
+            plan,
+            header: crate::store::split_csv_line(plan.header().trim_end()),
+            rows: 0,
+            current: vec![Replicates::new(); plan.metrics.len()],
+            means: vec![Vec::with_capacity(plan.n_points()); plan.metrics.len()],
+            points_csv,
+        }
     }
-    let n = plan.n_points();
-    let reps = plan.replications();
-    if rows.len() - 1 != n * reps {
-        return Err(ExpError::input(format!(
-            "results.csv: {} rows, expected {n} points × {reps} replications = {}",
-            rows.len() - 1,
-            n * reps
-        )));
-    }
-    let first_metric = 3 + plan.factors.len();
-    let mut sums = vec![vec![(0.0f64, 0usize); n]; plan.metrics.len()];
-    for (i, row) in rows[1..].iter().enumerate() {
-        let line = i + 2;
-        let p = i / reps;
-        if row.len() != want.len() || row[0] != p.to_string() {
+
+    /// One line of `results.csv` split into fields; `line` is its 1-based line number.
+    pub fn push(&mut self, line: usize, row: &[String]) -> Result<()> {
+        if line == 1 {
+            if row != self.header.as_slice() {
+                return Err(ExpError::input(
+                    "results.csv: the header does not match the experiment's columns",
+                ));
+            }
+            return Ok(());
+        }
+        let reps = self.plan.replications();
+        let p = self.rows / reps;
+        if p >= self.plan.n_points() {
             return Err(ExpError::input(format!(
-                "results.csv:{line}: expected point {p} with {} fields",
-                want.len()
+                "results.csv:{line}: more rows than {} points × {reps} replications",
+                self.plan.n_points()
             )));
         }
-        for (k, acc) in sums.iter_mut().enumerate() {
+        if row.len() != self.header.len() || row[0] != p.to_string() {
+            return Err(ExpError::input(format!(
+                "results.csv:{line}: expected point {p} with {} fields",
+                self.header.len()
+            )));
+        }
+        let first_metric = 3 + self.plan.factors.len();
+        for (k, acc) in self.current.iter_mut().enumerate() {
             let c = &row[first_metric + k];
             if c.is_empty() {
                 continue;
             }
-            let v: f64 = c.parse().map_err(|_| {
-                ExpError::input(format!(
-                    "results.csv:{line}: {} = {c:?} is not a number",
-                    plan.metric_names[k]
-                ))
-            })?;
-            acc[p].0 += v;
-            acc[p].1 += 1;
+            let v: f64 = c
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    ExpError::input(format!(
+                        "results.csv:{line}: {} = {c:?} is not a number",
+                        self.plan.metric_names[k]
+                    ))
+                })?;
+            acc.push(v).expect("finite");
         }
+        self.rows += 1;
+        if self.rows % reps == 0 {
+            self.close_point(p);
+        }
+        Ok(())
     }
-    Ok(sums
-        .into_iter()
-        .map(|m| {
-            m.into_iter()
-                .map(|(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
-                .collect()
-        })
-        .collect())
+
+    fn close_point(&mut self, p: usize) {
+        let out = &mut self.points_csv;
+        out.push_str(&p.to_string());
+        for (j, v) in self.plan.design.row(p).iter().enumerate() {
+            out.push(',');
+            out.push_str(&csv_field(&self.plan.label(j, *v)));
+        }
+        for (k, acc) in self.current.iter_mut().enumerate() {
+            let n = acc.stats().count();
+            let s = (n > 0).then(|| acc.summary());
+            let sd = s.as_ref().filter(|_| n > 1).map(|s| s.std_dev);
+            out.push_str(&format!(
+                ",{n},{},{},{},{}",
+                cell(s.as_ref().map(|s| s.mean)),
+                cell(sd),
+                cell(s.as_ref().map(|s| s.p05)),
+                cell(s.as_ref().map(|s| s.p95))
+            ));
+            self.means[k].push(s.map_or(f64::NAN, |s| s.mean));
+            *acc = Replicates::new();
+        }
+        out.push('\n');
+    }
+
+    /// Per-metric point means and the text of `points.csv`; errors if rows are missing.
+    pub fn finish(self) -> Result<(Vec<Vec<f64>>, String)> {
+        let want = self.plan.n_points() * self.plan.replications();
+        if self.rows != want {
+            return Err(ExpError::input(format!(
+                "results.csv: {} rows, expected {} points × {} replications = {want}",
+                self.rows,
+                self.plan.n_points(),
+                self.plan.replications()
+            )));
+        }
+        Ok((self.means, self.points_csv))
+    }
 }
 
-/// Analyse every metric with the method the design was made for.
+/// Per metric, the mean over replications at each point (NaN where no replication has a value,
+/// e.g. an event that never happened). `rows` is `results.csv` split into fields, header first.
+pub fn point_means(plan: &Plan, rows: &[Vec<String>]) -> Result<Vec<Vec<f64>>> {
+    if rows.is_empty() {
+        return Err(ExpError::input("results.csv is empty"));
+    }
+    let mut acc = PointAccumulator::new(plan);
+    for (i, r) in rows.iter().enumerate() {
+        acc.push(i + 1, r)?;
+    }
+    Ok(acc.finish()?.0)
+}
+
+/// Whether the design supports sensitivity indices (Morris or Saltelli).
+pub fn has_indices(plan: &Plan) -> bool {
+    matches!(
+        plan.design.method,
+        Method::Morris { .. } | Method::Saltelli { .. }
+    )
+}
+
+/// Analyse every metric with the method the design was made for, from the rows of `results.csv`.
 pub fn analyze(plan: &Plan, rows: &[Vec<String>], resamples: usize, seed: u64) -> Result<Analysis> {
+    if !has_indices(plan) {
+        return analyze_means(plan, &[], resamples, seed);
+    }
+    analyze_means(plan, &point_means(plan, rows)?, resamples, seed)
+}
+
+/// Analyse per-point means (one vector per metric, in design order).
+pub fn analyze_means(
+    plan: &Plan,
+    means: &[Vec<f64>],
+    resamples: usize,
+    seed: u64,
+) -> Result<Analysis> {
     let kind = match plan.design.method {
         Method::Morris { .. } => "morris",
         Method::Saltelli { .. } => "sobol",
         ref m => {
             return Err(ExpError::input(format!(
-                "analyze needs a morris or saltelli design; {} was made with a {} design (its results.csv is ready for regression or plotting instead)",
+                "sensitivity indices need a morris or saltelli design; {} was made with a {} design (points.csv has per-point summaries for regression or plotting)",
                 plan.experiment_file,
                 m.name()
             )));
@@ -107,7 +214,6 @@ pub fn analyze(plan: &Plan, rows: &[Vec<String>], resamples: usize, seed: u64) -
     if resamples == 0 {
         return Err(ExpError::input("--resamples: expected at least 1"));
     }
-    let means = point_means(plan, rows)?;
     let mut out = Vec::new();
     for (k, y) in means.iter().enumerate() {
         let metric = plan.metric_names[k].clone();

@@ -540,6 +540,30 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     Ok(shards.len())
 }
 
+/// Call `f(line number, fields)` for every line of a folder's finished `results.csv`, header
+/// first, reading one line at a time.
+pub fn for_each_result_row(
+    dir: &Path,
+    f: &mut dyn FnMut(usize, &[String]) -> Result<()>,
+) -> Result<()> {
+    let path = dir.join(RESULTS);
+    if !path.exists() {
+        return Err(ExpError::input(format!(
+            "{}: no results.csv: the run is not finished (continue it with --resume) or this is not an experiment folder",
+            dir.display()
+        )));
+    }
+    let file =
+        File::open(&path).map_err(|e| ExpError::io(format!("opening {}", path.display()), e))?;
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| {
+            ExpError::input(format!("{}:{}: cannot read: {e}", path.display(), i + 1))
+        })?;
+        f(i + 1, &split_csv_line(&line))?;
+    }
+    Ok(())
+}
+
 /// The finished results of a folder as rows of fields (header first).
 pub fn read_results(dir: &Path) -> Result<Vec<Vec<String>>> {
     let path = dir.join(RESULTS);

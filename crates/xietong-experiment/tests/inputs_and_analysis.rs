@@ -148,6 +148,34 @@ metrics = ["cumulative_cooperation", "survey_zone_demand.B3", "first_advanced_pe
     }
     let mu: f64 = expect.iter().sum::<f64>() / expect.len() as f64;
     assert!((dem.mu[0] - mu).abs() < 1e-9 * mu, "{} vs {mu}", dem.mu[0]);
+    // points.csv: n, mean, sd, p05, p95 of each metric over the point's two replications.
+    let mut acc = xietong_experiment::analyze::PointAccumulator::new(&p);
+    for (i, r) in rows.iter().enumerate() {
+        acc.push(i + 1, r).unwrap();
+    }
+    let (m2, points) = acc.finish().unwrap();
+    assert_eq!(m2[0], means[0]);
+    let line: Vec<String> = split_csv_line(points.lines().nth(1 + 4).unwrap());
+    let (x1, x2): (f64, f64) = (
+        rows[1 + 8][5].parse().unwrap(),
+        rows[1 + 9][5].parse().unwrap(),
+    );
+    let (lo, hi) = (x1.min(x2), x1.max(x2));
+    assert_eq!(line[0], "4");
+    assert_eq!(line[3], "2");
+    let got: Vec<f64> = line[4..8].iter().map(|x| x.parse().unwrap()).collect();
+    let want = [
+        (x1 + x2) / 2.0,
+        (x1 - x2).abs() / 2f64.sqrt(),
+        lo + 0.05 * (hi - lo),
+        lo + 0.95 * (hi - lo),
+    ];
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+            "{got:?} vs {want:?}"
+        );
+    }
     // An event metric that is missing at some point is reported, not analysed as zeros.
     if means[2].iter().any(|v| v.is_nan()) {
         assert!(a.metrics[2].indices.is_none());

@@ -189,6 +189,7 @@ fn write(path: &std::path::Path, text: &str) -> Result<()> {
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
+    use xietong_experiment::analyze as an;
     let lang = xietong_report::Lang::parse(&args.lang).ok_or_else(|| {
         bad_input(format!(
             "--lang: expected en or zh, found \"{}\"",
@@ -196,12 +197,23 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         ))
     })?;
     let (plan, _) = store::load_dir(&args.dir).map_err(to_anyhow)?;
-    let rows = store::read_results(&args.dir).map_err(to_anyhow)?;
-    let a = xietong_experiment::analyze::analyze(&plan, &rows, args.resamples, plan.spec.seed)
+    let mut acc = an::PointAccumulator::new(&plan);
+    store::for_each_result_row(&args.dir, &mut |line, row| acc.push(line, row))
         .map_err(to_anyhow)?;
-    let table = xietong_experiment::analyze::indices_table(&a);
-    let html = xietong_experiment::analyze::report(&a, lang).context("drawing the report")?;
+    let (means, points_csv) = acc.finish().map_err(to_anyhow)?;
     let out = args.out.unwrap_or(args.dir.clone());
+    write(&out.join("points.csv"), &points_csv)?;
+    if !an::has_indices(&plan) {
+        eprintln!(
+            "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications) → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
+            out.display(),
+            plan.design.method.name()
+        );
+        return Ok(());
+    }
+    let a = an::analyze_means(&plan, &means, args.resamples, plan.spec.seed).map_err(to_anyhow)?;
+    let table = an::indices_table(&a);
+    let html = an::report(&a, lang).context("drawing the report")?;
     write(
         &out.join("analysis.json"),
         &(serde_json::to_string_pretty(&a)? + "\n"),
@@ -215,7 +227,7 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         }
     }
     eprintln!(
-        "wrote analysis.json, sensitivity.csv, sensitivity-report.html → {}/",
+        "wrote points.csv, analysis.json, sensitivity.csv, sensitivity-report.html → {}/",
         out.display()
     );
     Ok(())

@@ -235,8 +235,13 @@ fn bad_experiment_input_exits_2_and_writes_nothing() {
     )
     .unwrap();
     ok(&["experiment", "run", s(&f), "--out", s(&out)]);
-    let e = bad(&["experiment", "analyze", s(&out)]);
-    assert!(e.contains("morris or saltelli"), "{e}");
+    let o = xietong(&["experiment", "analyze", s(&out)]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("need a morris or saltelli design"));
+    let points = fs::read_to_string(out.join("points.csv")).unwrap();
+    assert_eq!(points.lines().count(), 1 + 3, "{points}");
+    assert!(points.starts_with("point,levers.flexibility,levers.sequencing,dilemmas_n,dilemmas_mean,dilemmas_sd,dilemmas_p05,dilemmas_p95,"), "{points}");
+    assert!(!out.join("sensitivity.csv").exists());
     let e = bad(&["experiment", "analyze", s(&d.join("nothing"))]);
     assert!(e.contains("manifest.json"), "{e}");
 }
