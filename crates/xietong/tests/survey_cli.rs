@@ -332,3 +332,42 @@ fn codebook_infer_drafts_a_usable_codebook() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn calibrate_turns_the_demo_surveys_into_simulator_targets() {
+    let demo = example("paper-demo");
+    let out = bin()
+        .args(["survey", "calibrate", "--q1"])
+        .arg(demo.join("synthetic_q1_standards_use.csv"))
+        .arg("--q1-codebook")
+        .arg(demo.join("paper_q1_codebook.toml"))
+        .arg("--q2")
+        .arg(demo.join("synthetic_q2_collaboration.csv"))
+        .arg("--q2-codebook")
+        .arg(demo.join("paper_q2_codebook.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shares = &v["domain_cooperation_shares"];
+    for d in [
+        "public_services",
+        "infrastructure",
+        "consumption_destination",
+    ] {
+        let s = shares[d].as_f64().unwrap();
+        assert!(s > 0.0 && s < 1.0, "{d}: {s}");
+    }
+    let order: Vec<&str> = v["zone_demand_order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z.as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["A2", "B3", "A3", "A1", "B2", "B1", "B4"]);
+    assert_eq!(v["synthetic"], true);
+}
