@@ -256,6 +256,9 @@ pub fn start(
             let io = |e| ExpError::io(format!("truncating {}", partial.display()), e);
             file.set_len(offset).map_err(io)?;
             file.seek(SeekFrom::End(0)).map_err(io)?;
+            if offset == 0 {
+                file.write_all(plan.header().as_bytes()).map_err(io)?;
+            }
             return Ok(Start::Run {
                 writer: Writer {
                     file,
@@ -305,9 +308,15 @@ pub fn scan_partial(path: &Path, plan: &Plan, range: &Range<usize>) -> Result<(u
     let n = reader
         .read_until(b'\n', &mut buf)
         .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
-    if n == 0 || !buf.ends_with(b"\n") {
-        // Killed before the header was complete: start over from the header.
-        return Err(corrupt(1, "the header line is incomplete".into()));
+    if !buf.ends_with(b"\n") {
+        // Killed before the header was complete: start over from an empty file.
+        if header.as_bytes().starts_with(&buf) {
+            return Ok((0, 0));
+        }
+        return Err(corrupt(
+            1,
+            "the header line is incomplete and differs from the expected one".into(),
+        ));
     }
     if buf != header.as_bytes() {
         return Err(corrupt(

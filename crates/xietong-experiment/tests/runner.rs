@@ -273,6 +273,14 @@ fn resume_continues_an_interrupted_run_to_the_same_bytes() {
     run_dir(&p, &dir, None, true, 2, 5, None).unwrap();
     assert!(!partial.exists());
     assert_eq!(files(&dir), files(&whole));
+    // Killed while the header was being written: resume starts from scratch.
+    let early = tmp("early");
+    run_dir(&p, &early, None, false, 1, 4, Some(0)).unwrap_err();
+    let partial = early.join(store::PARTIAL);
+    let header = fs::read_to_string(&partial).unwrap();
+    fs::write(&partial, &header[..header.len() / 2]).unwrap();
+    run_dir(&p, &early, None, true, 2, 4, None).unwrap();
+    assert_eq!(files(&early), files(&whole));
     // Resuming a finished folder does nothing.
     run_dir(&p, &dir, None, true, 2, 5, None).unwrap();
     assert_eq!(files(&dir), files(&whole));
