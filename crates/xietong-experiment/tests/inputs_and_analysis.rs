@@ -271,3 +271,57 @@ levels = 0
     let e = q.check_points(0..4).unwrap_err().to_string();
     assert!(e.contains("design point 1"), "{e}");
 }
+
+/// The analysis path of an experiment (file → Saltelli design → per-point outputs → indices →
+/// report) on the Ishigami function instead of the simulator: three factors on [0, 1] mapped to
+/// [-π, π] (indices do not change under that affine map). Expected values as stated in issue 5
+/// for a = 7, b = 0.1: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
+#[test]
+fn sobol_analysis_of_an_experiment_matches_ishigami() {
+    let p = plan(
+        r#"
+[[factor]]
+path = "levers.uniformity"
+low = 0.0
+high = 1.0
+[[factor]]
+path = "levers.flexibility"
+low = 0.0
+high = 1.0
+[[factor]]
+path = "levers.standardization.effort"
+low = 0.0
+high = 1.0
+[design]
+method = "saltelli"
+n = 8192
+second_order = false
+[output]
+metrics = ["dilemmas"]
+"#,
+    )
+    .unwrap();
+    let pi = std::f64::consts::PI;
+    let y: Vec<f64> = (0..p.n_points())
+        .map(|i| {
+            let x: Vec<f64> = p.design.row(i).iter().map(|u| 2.0 * pi * u - pi).collect();
+            x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+        })
+        .collect();
+    let a = xietong_experiment::analyze::analyze_means(&p, &[y], 200, 1).unwrap();
+    let Some(Indices::Sobol(s)) = &a.metrics[0].indices else {
+        panic!("sobol indices expected")
+    };
+    for (j, (s1, st)) in [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)]
+        .into_iter()
+        .enumerate()
+    {
+        assert!((s.s1[j] - s1).abs() < 0.01, "S1[{j}] = {} vs {s1}", s.s1[j]);
+        assert!((s.st[j] - st).abs() < 0.01, "ST[{j}] = {} vs {st}", s.st[j]);
+        assert!(s.s1_conf[j] > 0.0 && s.s1_conf[j] < 0.05);
+    }
+    let html = xietong_experiment::analyze::report(&a, xietong_report::Lang::Zh).unwrap();
+    assert!(html.contains("敏感性分析") && html.contains("levers.flexibility"));
+    let t = xietong_experiment::analyze::indices_table(&a);
+    assert_eq!(t.rows.len(), 3);
+}
