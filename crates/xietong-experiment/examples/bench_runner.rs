@@ -50,7 +50,7 @@ fn main() {
         let t = Instant::now();
         let mut bytes = 0usize;
         pool.install(|| {
-            run_points(&plan, 0..points, 8, &|| {}, &mut |_, rows| {
+            run_points(&plan, 0..points, 8, &|| {}, &mut |_, rows, _| {
                 bytes += rows.len();
                 Ok(())
             })

@@ -17,6 +17,7 @@ pub mod error;
 pub mod metrics;
 pub mod plan;
 pub mod runner;
+pub mod series;
 pub mod spec;
 pub mod store;
 

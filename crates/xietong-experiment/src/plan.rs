@@ -11,6 +11,7 @@ use xietong_sim::RunResult;
 
 use crate::error::{ExpError, Problem, Result};
 use crate::metrics::{DEFAULT_METRICS, Metric, cell};
+use crate::series::Indicator;
 use crate::spec::{ExperimentSpec, Seeding};
 
 /// Version of the output layout; part of the design hash.
@@ -30,6 +31,9 @@ pub struct Plan {
     pub design: Design,
     pub metric_names: Vec<String>,
     pub metrics: Vec<Metric>,
+    /// Time-series indicators (`[output] timeseries`), empty for none.
+    pub series_names: Vec<String>,
+    pub series: Vec<Indicator>,
     /// Hex digest over everything that determines the result rows.
     pub hash: String,
     /// The base scenario's TOML table with the fixed overrides applied: each point starts from a
@@ -101,6 +105,20 @@ impl Plan {
             metrics
                 .push(Metric::parse(n, &base).map_err(|m| at(&format!("output.metrics[{i}]"), m))?);
         }
+        let series_names = spec.output.timeseries.clone();
+        let mut series = Vec::new();
+        for (i, n) in series_names.iter().enumerate() {
+            if series_names[..i].contains(n) {
+                return Err(at(
+                    &format!("output.timeseries[{i}]"),
+                    format!("{n} is listed twice"),
+                ));
+            }
+            series.push(
+                Indicator::parse(n, &base)
+                    .map_err(|m| at(&format!("output.timeseries[{i}]"), m))?,
+            );
+        }
         let mut base_table: toml::Table = toml::from_str(base_text)
             .map_err(|e| ExpError::input(format!("{base_file}: {}", e.message())))?;
         for set in &spec.base.set {
@@ -118,6 +136,8 @@ impl Plan {
             design,
             metric_names: names,
             metrics,
+            series_names,
+            series,
             hash: String::new(),
             base_table,
         };
@@ -273,6 +293,39 @@ impl Plan {
         cols.join(",") + "\n"
     }
 
+    pub fn has_series(&self) -> bool {
+        !self.series.is_empty()
+    }
+
+    /// Header line of `timeseries.csv`.
+    pub fn series_header(&self) -> String {
+        let mut cols = vec![
+            "point".to_string(),
+            "replication".into(),
+            "period".into(),
+            "quarter".into(),
+        ];
+        cols.extend(self.series_names.iter().map(|m| csv_field(m)));
+        cols.join(",") + "\n"
+    }
+
+    /// One `timeseries.csv` row per period of a run (empty without time series).
+    pub fn series_rows(&self, p: usize, r: usize, s: &Scenario, result: &RunResult) -> String {
+        let mut out = String::new();
+        if self.series.is_empty() {
+            return out;
+        }
+        for (t, rec) in result.periods.iter().enumerate() {
+            out.push_str(&format!("{p},{r},{t},{}", s.period_label(t)));
+            for ind in &self.series {
+                out.push(',');
+                out.push_str(&ind.cell(rec));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// `design.csv`: the point index and the factor values of every point.
     pub fn design_csv(&self) -> String {
         let mut out = String::from("point");
@@ -317,6 +370,12 @@ impl Plan {
         }
         for m in &self.metric_names {
             h.str(m);
+        }
+        if !self.series_names.is_empty() {
+            h.str("timeseries");
+            for m in &self.series_names {
+                h.str(m);
+            }
         }
         h.hex()
     }

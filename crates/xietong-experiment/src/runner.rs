@@ -16,39 +16,42 @@ pub fn window_for(threads: usize) -> usize {
     (threads * 8).clamp(8, 256)
 }
 
-/// Run the points in `points` (all replications each) and call `emit(point, rows)` in design
-/// order with the point's CSV rows. `on_run` is called after each simulation (progress).
+/// Run the points in `points` (all replications each) and call `emit(point, rows, series)` in
+/// design order with the point's `results.csv` rows and `timeseries.csv` rows (empty without
+/// time series). `on_run` is called after each simulation (progress).
 /// Stops at the first error: a point whose scenario is invalid, or an error from `emit`.
 pub fn run_points(
     plan: &Plan,
     points: Range<usize>,
     window: usize,
     on_run: &(dyn Fn() + Sync),
-    emit: &mut dyn FnMut(usize, &str) -> Result<()>,
+    emit: &mut dyn FnMut(usize, &str, &str) -> Result<()>,
 ) -> Result<()> {
     let reps = plan.replications();
     let window = window.max(1);
     let mut start = points.start;
     while start < points.end {
         let end = (start + window).min(points.end);
-        let blocks: Vec<Result<String>> = (start..end)
+        let blocks: Vec<Result<(String, String)>> = (start..end)
             .into_par_iter()
             .map(|p| {
                 let s = plan.scenario(p)?;
                 let seed = plan.seed(p);
-                let rows: Vec<String> = (0..reps)
+                let rows: Vec<(String, String)> = (0..reps)
                     .into_par_iter()
                     .map(|r| {
                         let result = simulate(&s, seed, r as u64);
                         on_run();
-                        plan.row(p, r, &result)
+                        (plan.row(p, r, &result), plan.series_rows(p, r, &s, &result))
                     })
                     .collect();
-                Ok(rows.concat())
+                let (a, b): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
+                Ok((a.concat(), b.concat()))
             })
             .collect();
         for (i, block) in blocks.into_iter().enumerate() {
-            emit(start + i, &block?)?;
+            let (rows, series) = block?;
+            emit(start + i, &rows, &series)?;
         }
         start = end;
     }

@@ -81,6 +81,9 @@ pub struct OutputSpec {
     /// Per-run metrics, by name (see `metrics::catalogue`); empty means the default set.
     #[serde(default)]
     pub metrics: Vec<String>,
+    /// Per-period indicators to keep as time series (`timeseries.csv`), by name; none by default.
+    #[serde(default)]
+    pub timeseries: Vec<String>,
 }
 
 fn one() -> u64 {

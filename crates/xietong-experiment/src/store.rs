@@ -20,6 +20,8 @@ use crate::plan::{FORMAT, Plan};
 pub const MANIFEST: &str = "manifest.json";
 pub const RESULTS: &str = "results.csv";
 pub const PARTIAL: &str = "results.csv.partial";
+pub const SERIES: &str = "timeseries.csv";
+pub const SERIES_PARTIAL: &str = "timeseries.csv.partial";
 pub const EXPERIMENT_COPY: &str = "experiment.toml";
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const DESIGN: &str = "design.csv";
@@ -36,6 +38,8 @@ pub struct Manifest {
     pub replications: usize,
     pub factors: Vec<String>,
     pub metrics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeseries: Vec<String>,
     /// `[index, count]` (1-based) for a shard, absent for a whole run or a merge.
     pub shard: Option<[usize; 2]>,
     /// Points of this folder: `start..end`.
@@ -53,6 +57,7 @@ impl Manifest {
             replications: plan.replications(),
             factors: plan.factors.iter().map(|f| f.name.clone()).collect(),
             metrics: plan.metric_names.clone(),
+            timeseries: plan.series_names.clone(),
             shard: shard.map(|(i, n)| [i, n]),
             point_range: [range.start, range.end],
         }
@@ -160,27 +165,87 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     Ok(m)
 }
 
-/// An open results file receiving rows in design order.
-pub struct Writer {
+/// One output file being appended to, renamed from `partial` to `done` at the end.
+struct Out {
     file: File,
     partial: PathBuf,
-    done_path: PathBuf,
+    done: PathBuf,
+}
+
+impl Out {
+    fn write(&mut self, text: &str) -> Result<()> {
+        self.file
+            .write_all(text.as_bytes())
+            .map_err(|e| ExpError::io(format!("writing {}", self.partial.display()), e))
+    }
+
+    /// Open `partial` for appending after truncating it to `offset` (writing `header` if 0).
+    fn reopen(partial: PathBuf, done: PathBuf, offset: u64, header: &str) -> Result<Out> {
+        let io = |e| ExpError::io(format!("reopening {}", partial.display()), e);
+        let mut file = OpenOptions::new().write(true).open(&partial).map_err(io)?;
+        file.set_len(offset).map_err(io)?;
+        file.seek(SeekFrom::End(0)).map_err(io)?;
+        if offset == 0 {
+            file.write_all(header.as_bytes()).map_err(io)?;
+        }
+        Ok(Out {
+            file,
+            partial,
+            done,
+        })
+    }
+
+    fn create(partial: PathBuf, done: PathBuf, header: &str) -> Result<Out> {
+        let io = |e| ExpError::io(format!("creating {}", partial.display()), e);
+        let mut file = File::create(&partial).map_err(io)?;
+        file.write_all(header.as_bytes()).map_err(io)?;
+        Ok(Out {
+            file,
+            partial,
+            done,
+        })
+    }
+
+    fn sync(&self) -> Result<()> {
+        self.file
+            .sync_all()
+            .map_err(|e| ExpError::io(format!("finishing {}", self.partial.display()), e))
+    }
+
+    fn rename(&self) -> Result<()> {
+        fs::rename(&self.partial, &self.done)
+            .map_err(|e| ExpError::io(format!("finishing {}", self.partial.display()), e))
+    }
+}
+
+/// The open results (and time-series) files receiving rows in design order.
+pub struct Writer {
+    results: Out,
+    series: Option<Out>,
 }
 
 impl Writer {
     /// Append one point's rows; they reach the operating system before the next point is
-    /// written, so killing the process loses at most the points still in memory.
-    pub fn append(&mut self, rows: &str) -> Result<()> {
-        self.file
-            .write_all(rows.as_bytes())
-            .map_err(|e| ExpError::io(format!("writing {}", self.partial.display()), e))
+    /// written, so killing the process loses at most the points still in memory. The time
+    /// series goes first, so every point complete in the results is complete in the series.
+    pub fn append(&mut self, rows: &str, series: &str) -> Result<()> {
+        if let Some(s) = &mut self.series {
+            s.write(series)?;
+        }
+        self.results.write(rows)
     }
 
-    /// Sync and rename `results.csv.partial` to `results.csv`.
+    /// Sync both files, then rename the time series and last the results: a `results.csv`
+    /// means the folder is complete.
     pub fn finish(self) -> Result<()> {
-        let io = |e| ExpError::io(format!("finishing {}", self.partial.display()), e);
-        self.file.sync_all().map_err(io)?;
-        fs::rename(&self.partial, &self.done_path).map_err(io)
+        if let Some(s) = &self.series {
+            s.sync()?;
+        }
+        self.results.sync()?;
+        if let Some(s) = &self.series {
+            s.rename()?;
+        }
+        self.results.rename()
     }
 }
 
@@ -244,27 +309,56 @@ pub fn start(
                 show(manifest.shard)
             )));
         }
+        let (series_partial, series_done) = (dir.join(SERIES_PARTIAL), dir.join(SERIES));
         if done_path.exists() {
+            // Killed between the two renames: the time series is complete as well.
+            if plan.has_series() && series_partial.exists() && !series_done.exists() {
+                fs::rename(&series_partial, &series_done).map_err(|e| {
+                    ExpError::io(format!("renaming {}", series_partial.display()), e)
+                })?;
+            }
             return Ok(Start::Complete);
         }
         if partial.exists() {
             let (done, offset) = scan_partial(&partial, plan, &range)?;
-            let mut file = OpenOptions::new()
-                .write(true)
-                .open(&partial)
-                .map_err(|e| ExpError::io(format!("opening {}", partial.display()), e))?;
-            let io = |e| ExpError::io(format!("truncating {}", partial.display()), e);
-            file.set_len(offset).map_err(io)?;
-            file.seek(SeekFrom::End(0)).map_err(io)?;
-            if offset == 0 {
-                file.write_all(plan.header().as_bytes()).map_err(io)?;
-            }
+            let series_offset = if plan.has_series() {
+                if series_done.exists() && !series_partial.exists() {
+                    // Killed after renaming the series but before the results.
+                    fs::rename(&series_done, &series_partial).map_err(|e| {
+                        ExpError::io(format!("renaming {}", series_done.display()), e)
+                    })?;
+                }
+                if series_partial.exists() {
+                    Some(scan_series(&series_partial, plan, range.start, done)?)
+                } else if done == 0 {
+                    None
+                } else {
+                    return Err(ExpError::input(format!(
+                        "--resume: {} is missing although {done} points are finished; the folder is damaged, so nothing was changed",
+                        series_partial.display()
+                    )));
+                }
+            } else {
+                None
+            };
+            // Both files were checked before either is truncated.
+            let series = match series_offset {
+                Some(off) => Some(Out::reopen(
+                    series_partial,
+                    series_done,
+                    off,
+                    &plan.series_header(),
+                )?),
+                None if plan.has_series() => Some(Out::create(
+                    series_partial,
+                    series_done,
+                    &plan.series_header(),
+                )?),
+                None => None,
+            };
+            let results = Out::reopen(partial, done_path, offset, &plan.header())?;
             return Ok(Start::Run {
-                writer: Writer {
-                    file,
-                    partial,
-                    done_path,
-                },
+                writer: Writer { results, series },
                 todo: range.start + done..range.end,
                 done,
             });
@@ -275,19 +369,92 @@ pub fn start(
         write_atomic(&dir.join(DESIGN), plan.design_csv().as_bytes())?;
         write_atomic(&dir.join(MANIFEST), manifest.to_json().as_bytes())?;
     }
-    let mut file = File::create(&partial)
-        .map_err(|e| ExpError::io(format!("creating {}", partial.display()), e))?;
-    file.write_all(plan.header().as_bytes())
-        .map_err(|e| ExpError::io(format!("writing {}", partial.display()), e))?;
+    let series = if plan.has_series() {
+        Some(Out::create(
+            dir.join(SERIES_PARTIAL),
+            dir.join(SERIES),
+            &plan.series_header(),
+        )?)
+    } else {
+        None
+    };
+    let results = Out::create(partial, done_path, &plan.header())?;
     Ok(Start::Run {
-        writer: Writer {
-            file,
-            partial,
-            done_path,
-        },
+        writer: Writer { results, series },
         todo: range,
         done: 0,
     })
+}
+
+/// Check an interrupted time series against the `done` complete points from `start` on: every
+/// (point, replication, period) in order. Returns the byte length they occupy; rows after them
+/// (an unfinished point) are dropped by the caller.
+pub fn scan_series(path: &Path, plan: &Plan, start: usize, done: usize) -> Result<u64> {
+    let f = File::open(path).map_err(|e| ExpError::io(format!("opening {}", path.display()), e))?;
+    let mut reader = BufReader::new(f);
+    let corrupt = |line: usize, what: String| {
+        ExpError::input(format!(
+            "--resume: {}:{line}: {what}; the file is corrupted, so nothing was changed. Move the folder away to start the experiment over",
+            path.display()
+        ))
+    };
+    let header = plan.series_header();
+    let mut buf = Vec::new();
+    let read = |reader: &mut BufReader<File>, buf: &mut Vec<u8>| -> Result<()> {
+        buf.clear();
+        reader
+            .read_until(b'\n', buf)
+            .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
+        Ok(())
+    };
+    read(&mut reader, &mut buf)?;
+    if !buf.ends_with(b"\n") {
+        if done == 0 && header.as_bytes().starts_with(&buf) {
+            return Ok(0);
+        }
+        return Err(corrupt(1, "the header line is incomplete".into()));
+    }
+    if buf != header.as_bytes() {
+        return Err(corrupt(
+            1,
+            "the header differs from the experiment's columns".into(),
+        ));
+    }
+    let ncols = 4 + plan.series.len();
+    let mut offset = buf.len() as u64;
+    let mut line = 1;
+    for p in start..start + done {
+        let periods = plan.scenario(p)?.calendar.periods as usize;
+        for r in 0..plan.replications() {
+            for t in 0..periods {
+                read(&mut reader, &mut buf)?;
+                line += 1;
+                if !buf.ends_with(b"\n") {
+                    return Err(corrupt(
+                        line,
+                        format!("ends before point {p} (finished in results.csv) is complete"),
+                    ));
+                }
+                let text = std::str::from_utf8(&buf)
+                    .map_err(|_| corrupt(line, "not UTF-8 text".into()))?;
+                let f = split_csv_line(text.trim_end_matches(['\n', '\r']));
+                if f.len() != ncols
+                    || f[0] != p.to_string()
+                    || f[1] != r.to_string()
+                    || f[2] != t.to_string()
+                {
+                    return Err(corrupt(
+                        line,
+                        format!(
+                            "expected point {p} replication {r} period {t} with {ncols} fields"
+                        ),
+                    ));
+                }
+                offset += buf.len() as u64;
+            }
+        }
+    }
+    Ok(offset)
 }
 
 /// Check an interrupted results file row by row against the plan. Returns the number of complete
@@ -305,7 +472,7 @@ pub fn scan_partial(path: &Path, plan: &Plan, range: &Range<usize>) -> Result<(u
     };
     let mut buf = Vec::new();
     let header = plan.header();
-    let n = reader
+    reader
         .read_until(b'\n', &mut buf)
         .map_err(|e| ExpError::io(format!("reading {}", path.display()), e))?;
     if !buf.ends_with(b"\n") {
@@ -488,52 +655,46 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     let plan = &shards[0].1;
     let header = plan.header();
     let reps = plan.replications();
-    // Stream the shards' rows into a temporary file (memory stays bounded however large the
-    // results), then rename it into place like every other file.
+    // Stream the shards' rows into temporary files (memory stays bounded however large the
+    // results), then rename them into place like every other file.
     fs::create_dir_all(out).map_err(|e| ExpError::io(format!("creating {}", out.display()), e))?;
     let tmp = out.join(format!(".{RESULTS}.{}.tmp", std::process::id()));
+    let series_tmp = out.join(format!(".{SERIES}.{}.tmp", std::process::id()));
     let result = (|| -> Result<()> {
-        let io = |e| ExpError::io(format!("writing {}", tmp.display()), e);
-        let mut w = std::io::BufWriter::new(File::create(&tmp).map_err(io)?);
-        w.write_all(header.as_bytes()).map_err(io)?;
-        for (d, _, m) in &shards {
-            let path = d.join(RESULTS);
-            let rio = |e| ExpError::io(format!("reading {}", path.display()), e);
-            let mut r = BufReader::new(File::open(&path).map_err(rio)?);
-            let mut first = Vec::new();
-            r.read_until(b'\n', &mut first).map_err(rio)?;
-            if first != header.as_bytes() {
-                return Err(ExpError::input(format!(
-                    "merge: {}: header differs from the experiment's columns",
-                    path.display()
-                )));
-            }
-            let (mut lines, mut last) = (0usize, b'\n');
-            let mut buf = vec![0u8; 1 << 16];
-            loop {
-                let n = r.read(&mut buf).map_err(rio)?;
-                if n == 0 {
-                    break;
+        concat_bodies(
+            &tmp,
+            &header,
+            shards
+                .iter()
+                .map(|(d, _, m)| {
+                    (
+                        d.join(RESULTS),
+                        (m.point_range[1] - m.point_range[0]) * reps,
+                    )
+                })
+                .collect(),
+        )?;
+        if plan.has_series() {
+            let mut parts = Vec::new();
+            for (d, _, m) in &shards {
+                let mut lines = 0;
+                for p in m.point_range[0]..m.point_range[1] {
+                    lines += reps * plan.scenario(p)?.calendar.periods as usize;
                 }
-                lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
-                last = buf[n - 1];
-                w.write_all(&buf[..n]).map_err(io)?;
+                parts.push((d.join(SERIES), lines));
             }
-            let expect = (m.point_range[1] - m.point_range[0]) * reps;
-            if lines != expect || last != b'\n' {
-                return Err(ExpError::input(format!(
-                    "merge: {}: {lines} rows, expected {expect}",
-                    path.display()
-                )));
-            }
+            concat_bodies(&series_tmp, &plan.series_header(), parts)?;
         }
-        let f = w.into_inner().map_err(|e| io(e.into_error()))?;
-        f.sync_all().map_err(io)?;
         Ok(())
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(&series_tmp);
         return Err(e);
+    }
+    if plan.has_series() {
+        fs::rename(&series_tmp, out.join(SERIES))
+            .map_err(|e| ExpError::io(format!("writing {}", out.join(SERIES).display()), e))?;
     }
     let range = 0..plan.n_points();
     write_atomic(&out.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
@@ -571,6 +732,45 @@ pub fn for_each_result_row(
         f(i + 1, &split_csv_line(&line))?;
     }
     Ok(())
+}
+
+/// Write `header` and then the body (all but the header line) of each file to `dest`, checking
+/// each file's header and its number of lines.
+fn concat_bodies(dest: &Path, header: &str, parts: Vec<(PathBuf, usize)>) -> Result<()> {
+    let io = |e| ExpError::io(format!("writing {}", dest.display()), e);
+    let mut w = std::io::BufWriter::new(File::create(dest).map_err(io)?);
+    w.write_all(header.as_bytes()).map_err(io)?;
+    for (path, expect) in parts {
+        let rio = |e| ExpError::io(format!("reading {}", path.display()), e);
+        let mut r = BufReader::new(File::open(&path).map_err(rio)?);
+        let mut first = Vec::new();
+        r.read_until(b'\n', &mut first).map_err(rio)?;
+        if first != header.as_bytes() {
+            return Err(ExpError::input(format!(
+                "merge: {}: header differs from the experiment's columns",
+                path.display()
+            )));
+        }
+        let (mut lines, mut last) = (0usize, b'\n');
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = r.read(&mut buf).map_err(rio)?;
+            if n == 0 {
+                break;
+            }
+            lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+            last = buf[n - 1];
+            w.write_all(&buf[..n]).map_err(io)?;
+        }
+        if lines != expect || last != b'\n' {
+            return Err(ExpError::input(format!(
+                "merge: {}: {lines} rows, expected {expect}",
+                path.display()
+            )));
+        }
+    }
+    let f = w.into_inner().map_err(|e| io(e.into_error()))?;
+    f.sync_all().map_err(io)
 }
 
 /// The finished results of a folder as rows of fields (header first).

@@ -52,6 +52,16 @@ fn bad_experiment_files_are_located() {
         "{OK}[output]\nmetrics = [\"survey_cooperation.health\"]\n"
     ));
     assert!(m.contains("unknown domain \"health\""), "{m}");
+    let m = err(&format!(
+        "{OK}[output]\ntimeseries = [\"trust\", \"trusst\"]\n"
+    ));
+    assert!(
+        m.contains("output.timeseries[1]")
+            && m.contains("unknown time-series indicator \"trusst\""),
+        "{m}"
+    );
+    let m = err(&format!("{OK}[output]\ntimeseries = [\"coop.health\"]\n"));
+    assert!(m.contains("unknown domain \"health\""), "{m}");
     let m = err(&OK.replace("replications = 2", "replications = 0"));
     assert!(
         m.contains("exp.toml:2:16") && m.contains("at least 1"),
@@ -112,7 +122,7 @@ metrics = ["cumulative_cooperation", "survey_zone_demand.B3", "first_advanced_pe
 "#;
     let p = plan(text).unwrap();
     let mut csv = p.header();
-    run_points(&p, 0..p.n_points(), 4, &|| {}, &mut |_, rows| {
+    run_points(&p, 0..p.n_points(), 4, &|| {}, &mut |_, rows, _| {
         csv.push_str(rows);
         Ok(())
     })
@@ -190,7 +200,7 @@ metrics = ["cumulative_cooperation", "survey_zone_demand.B3", "first_advanced_pe
     // Non-Morris, non-Saltelli designs are refused with a clear message.
     let lhs = plan(OK).unwrap();
     let mut csv = lhs.header();
-    run_points(&lhs, 0..4, 4, &|| {}, &mut |_, r| {
+    run_points(&lhs, 0..4, 4, &|| {}, &mut |_, r, _| {
         csv.push_str(r);
         Ok(())
     })

@@ -40,6 +40,7 @@ seed = 9
 
 [output]
 metrics = ["first_transition_period", "dilemmas", "cumulative_cooperation", "survey_zone_demand.A2"]
+timeseries = ["cooperation", "stage", "coop.public_services"]
 "#;
 
 fn plan(text: &str) -> Plan {
@@ -84,12 +85,12 @@ fn run_dir(
         } => {
             let mut n = 0;
             let r = in_pool(threads, || {
-                run_points(plan, todo, window, &|| {}, &mut |_, rows| {
+                run_points(plan, todo, window, &|| {}, &mut |_, rows, series| {
                     if stop_after == Some(n) {
                         return Err(ExpError::input("interrupted"));
                     }
                     n += 1;
-                    writer.append(rows)
+                    writer.append(rows, series)
                 })
             });
             match r {
@@ -119,11 +120,17 @@ fn collect(plan: &Plan, threads: usize, window: usize) -> String {
     let mut out = String::new();
     let mut order = Vec::new();
     in_pool(threads, || {
-        run_points(plan, 0..plan.n_points(), window, &|| {}, &mut |p, rows| {
-            order.push(p);
-            out.push_str(rows);
-            Ok(())
-        })
+        run_points(
+            plan,
+            0..plan.n_points(),
+            window,
+            &|| {},
+            &mut |p, rows, _| {
+                order.push(p);
+                out.push_str(rows);
+                Ok(())
+            },
+        )
     })
     .unwrap();
     assert_eq!(order, (0..plan.n_points()).collect::<Vec<_>>());
@@ -246,6 +253,22 @@ fn resume_continues_an_interrupted_run_to_the_same_bytes() {
     let p = plan(EXPERIMENT);
     let whole = tmp("ref");
     run_dir(&p, &whole, None, false, 2, 4, None).unwrap();
+    // The time series holds every period of every run, as the simulator recorded it.
+    let ts = fs::read_to_string(whole.join(store::SERIES)).unwrap();
+    assert_eq!(
+        ts.lines().next().unwrap(),
+        "point,replication,period,quarter,cooperation,stage,coop.public_services"
+    );
+    assert_eq!(ts.lines().count(), 1 + 14 * 3 * 16);
+    let s5 = p.scenario(5).unwrap();
+    let run = xietong_sim::simulate(&s5, p.seed(5), 1);
+    let k = s5.domain_index("public_services").unwrap();
+    let line = ts.lines().nth(1 + (5 * 3 + 1) * 16 + 3).unwrap();
+    let f = store::split_csv_line(line);
+    assert_eq!(&f[..4], ["5", "1", "3", "2020Q4"]);
+    assert_eq!(f[4].parse::<f64>().unwrap(), run.periods[3].cooperation);
+    assert_eq!(f[5], run.periods[3].stage.id());
+    assert_eq!(f[6].parse::<f64>().unwrap(), run.periods[3].coop_domain[k]);
     let dir = tmp("resume");
     let err = run_dir(&p, &dir, None, false, 2, 4, Some(5)).unwrap_err();
     assert!(err.to_string().contains("interrupted"));
@@ -281,6 +304,10 @@ fn resume_continues_an_interrupted_run_to_the_same_bytes() {
     fs::write(&partial, &header[..header.len() / 2]).unwrap();
     run_dir(&p, &early, None, true, 2, 4, None).unwrap();
     assert_eq!(files(&early), files(&whole));
+    // Killed between renaming the time series and the results: resume completes the folder.
+    fs::rename(dir.join(store::RESULTS), dir.join(store::PARTIAL)).unwrap();
+    run_dir(&p, &dir, None, true, 2, 5, None).unwrap();
+    assert_eq!(files(&dir), files(&whole));
     // Resuming a finished folder does nothing.
     run_dir(&p, &dir, None, true, 2, 5, None).unwrap();
     assert_eq!(files(&dir), files(&whole));
@@ -331,6 +358,21 @@ fn resume_refuses_a_changed_design_or_a_corrupted_file() {
             l.join("\n") + "\n"
         },
     ];
+    // A damaged time series (a middle row's period changed) is corruption too; neither file changes.
+    let series = dir.join(store::SERIES_PARTIAL);
+    let series_before = fs::read_to_string(&series).unwrap();
+    let mut sl: Vec<String> = series_before.lines().map(String::from).collect();
+    sl[5] = sl[5].replacen(",4,", ",5,", 1);
+    let damaged = sl.join("\n") + "\n";
+    fs::write(&series, &damaged).unwrap();
+    let err = run_dir(&p, &dir, None, true, 1, 4, None).unwrap_err();
+    assert!(
+        err.to_string().contains("timeseries.csv.partial:6"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&series).unwrap(), damaged);
+    assert_eq!(fs::read(&partial).unwrap(), before);
+    fs::write(&series, &series_before).unwrap();
     for bad in cases {
         fs::write(&partial, &bad).unwrap();
         let err = run_dir(&p, &dir, None, true, 1, 4, None).unwrap_err();

@@ -166,7 +166,7 @@ fn run_experiment(args: RunArgs) -> Result<()> {
             todo.clone(),
             window_for(threads),
             &|| bar.inc(1),
-            &mut |_, rows| writer.append(rows),
+            &mut |_, rows, series| writer.append(rows, series),
         )
     });
     bar.finish_and_clear();
