@@ -119,7 +119,7 @@ impl<'a> PointAccumulator<'a> {
             acc.push(v).expect("finite");
         }
         self.rows += 1;
-        if self.rows % reps == 0 {
+        if self.rows == (p + 1) * reps {
             self.close_point(p);
         }
         Ok(())
