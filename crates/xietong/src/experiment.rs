@@ -246,6 +246,7 @@ pub struct CompareArgs {
     /// Runs per arm (the same seeds in both arms).
     #[arg(long, default_value_t = 50)]
     pub runs: usize,
+    /// Seed of the random streams, shared by both arms of every comparison.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Overrides applied to both arms before the variants'.
@@ -254,8 +255,10 @@ pub struct CompareArgs {
     /// Output folder for compare.csv, compare.json and report.html.
     #[arg(long, default_value = "compare-out")]
     pub out: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
     pub lang: String,
 }
@@ -376,6 +379,7 @@ pub struct CalibrateArgs {
     /// A targets JSON file (overrides [calibration] targets; default: the paper's survey window).
     #[arg(long)]
     pub targets: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
 }
