@@ -197,7 +197,6 @@ pub fn variant_scenario(
 }
 
 /// Run both arms with the same seed and run indices `0..runs` and compare every outcome.
-#[allow(clippy::too_many_arguments)]
 pub fn compare(
     label: &str,
     a: (&Variant, &Scenario),

@@ -183,7 +183,7 @@ fn run_experiment(args: RunArgs) -> Result<()> {
     Ok(())
 }
 
-#[allow(dead_code)]
+/// Write a report file atomically, naming it in any error.
 fn write(path: &std::path::Path, text: &str) -> Result<()> {
     write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
