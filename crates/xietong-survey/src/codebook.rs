@@ -297,6 +297,25 @@ pub fn infer(t: &Table) -> Codebook {
             j += 1;
             continue;
         }
+        // Multiple-response sets declared in the file (SPSS) come first.
+        if let Some((label, cols)) = t.mr_sets.iter().find(|(_, c)| c.first() == Some(h)) {
+            let n_set = cols.len();
+            cb.items.push(Item {
+                id: format!("mr{}", cb.items.len() + 1),
+                kind: ItemType::Multi,
+                column: None,
+                columns: cols.clone(),
+                label: label.clone(),
+                label_en: String::new(),
+                points: None,
+                labels: cols.clone(),
+                labels_en: vec![],
+                reverse: false,
+                missing: vec![],
+            });
+            j += n_set;
+            continue;
+        }
         if let Some((q, _)) = parse_option_header(h) {
             let mut cols = vec![h.clone()];
             let mut opts = vec![parse_option_header(h).unwrap().1];
@@ -365,8 +384,35 @@ pub fn infer(t: &Table) -> Codebook {
             let ints = numeric.iter().all(|v| v.fract() == 0.0);
             let max = numeric.iter().cloned().fold(f64::MIN, f64::max);
             let min = numeric.iter().cloned().fold(f64::MAX, f64::min);
-            if ints && min >= 1.0 && (max <= 7.0 || max == 10.0) && max >= 3.0 {
-                let points = if max <= 5.0 { 5 } else { max as u32 };
+            // Value labels from the file (SPSS) fix the number of points when they label 1..=p.
+            // Labels on codes 1, 2, 3, … (a prefix: labels on missing codes such as 9 are ignored).
+            let vl: Vec<String> = t
+                .value_labels
+                .iter()
+                .find(|(c, _)| c == h)
+                .map(|(_, l)| {
+                    l.iter()
+                        .enumerate()
+                        .take_while(|(i, (c, _))| *c == (i + 1).to_string())
+                        .map(|(_, (_, x))| x.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let labelled_points = (vl.len() >= 2).then_some(vl.len() as u32);
+            if ints
+                && min >= 1.0
+                && (max <= 7.0 || max == 10.0 || labelled_points.is_some_and(|p| p as f64 >= max))
+                && max >= 2.0
+                && (max >= 3.0 || labelled_points.is_some())
+            {
+                let points = labelled_points
+                    .filter(|p| *p as f64 >= max)
+                    .unwrap_or(if max <= 5.0 { 5 } else { max as u32 });
+                let labels: Vec<String> = if vl.len() == points as usize {
+                    vl.clone()
+                } else {
+                    Vec::new()
+                };
                 Item {
                     id,
                     kind: ItemType::Likert,
@@ -375,7 +421,7 @@ pub fn infer(t: &Table) -> Codebook {
                     label,
                     label_en: String::new(),
                     points: Some(points),
-                    labels: vec![],
+                    labels,
                     labels_en: vec![],
                     reverse: false,
                     missing: vec![],

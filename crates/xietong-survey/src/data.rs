@@ -41,6 +41,10 @@ pub struct Table {
     pub flavor: Flavor,
     /// Encoding the text was decoded from (CSV) or the container format (Excel).
     pub encoding: String,
+    /// Value labels of coded columns (SPSS): column → (code, label), codes in order.
+    pub value_labels: Vec<(String, Vec<(String, String)>)>,
+    /// Multiple-response sets declared in the file (SPSS): (label, 0/1 columns).
+    pub mr_sets: Vec<(String, Vec<String>)>,
 }
 
 /// The Wenjuanxing metadata columns (not questions).
@@ -116,6 +120,8 @@ impl Table {
             columns,
             flavor,
             encoding: encoding.into(),
+            value_labels: Vec::new(),
+            mr_sets: Vec::new(),
         })
     }
 

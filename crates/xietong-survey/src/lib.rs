@@ -8,5 +8,7 @@ pub mod data;
 pub mod paper;
 pub mod quick;
 pub mod read;
+#[cfg(feature = "spss")]
+pub mod spss;
 pub mod stats;
 pub mod text;

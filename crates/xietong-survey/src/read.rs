@@ -24,9 +24,12 @@ pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<Table, DataError> {
         .to_ascii_lowercase();
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_excel(path, opts),
+        #[cfg(feature = "spss")]
+        "sav" | "zsav" => crate::spss::read_sav(path),
+        #[cfg(not(feature = "spss"))]
         "sav" | "zsav" => Err(DataError::File {
             file: name,
-            msg: "SPSS .sav files are not supported in this build; in SPSS use File > Export > CSV (values, with labels as a codebook) or save as Excel".into(),
+            msg: "SPSS .sav files need xietong built with the `spss` feature (cargo build --release --features spss); otherwise export from SPSS to CSV or Excel".into(),
         }),
         _ => {
             let bytes = std::fs::read(path).map_err(|e| DataError::File { file: name.clone(), msg: format!("cannot read: {e}") })?;
