@@ -86,38 +86,144 @@ struct Context<'a> {
     n_zones: usize,
 }
 
+/// Columns of a chunk's decision-relevant state: province is the second, β, τ, λ, ω, 1/μ,
+/// `ln(d̄_partner/d)`, `|d/d̄ − 1|`.
+type Columns<'a> = (
+    &'a [bool],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+);
+
+/// Probabilities of cooperating (and siphon shares) in one domain for a chunk. Out of line, with
+/// every input a parameter, so the compiler knows the outputs alias nothing and vectorizes it.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn domain_probabilities(
+    t: &DomainTerms,
+    sigma: f64,
+    obs_of_first: f64,
+    obs_of_second: f64,
+    distrust_floor: f64,
+    rigid: f64,
+    cols: Columns,
+    prob: &mut [f64],
+    share: &mut [f64],
+) {
+    // The σ = 0 test is taken out of the loop: a branch inside it would stop vectorization.
+    if sigma == 0.0 {
+        fill_probabilities(
+            t,
+            (obs_of_first, obs_of_second),
+            distrust_floor,
+            rigid,
+            cols,
+            prob,
+            share,
+            |_| 0.5,
+        );
+    } else {
+        fill_probabilities(
+            t,
+            (obs_of_first, obs_of_second),
+            distrust_floor,
+            rigid,
+            cols,
+            prob,
+            share,
+            |lr| m::siphon_share_from_log_ratio(lr, sigma),
+        );
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fill_probabilities(
+    t: &DomainTerms,
+    (obs_of_first, obs_of_second): (f64, f64),
+    distrust_floor: f64,
+    rigid: f64,
+    cols: Columns,
+    prob: &mut [f64],
+    share: &mut [f64],
+    share_of: impl Fn(f64) -> f64,
+) {
+    let n = prob.len();
+    let share = &mut share[..n];
+    let (second, barrier, trust, lambda, omega, inv_mu, ln_ratio, rel_gap) = cols;
+    let (second, barrier, trust, lambda) = (&second[..n], &barrier[..n], &trust[..n], &lambda[..n]);
+    let (omega, inv_mu, ln_ratio, rel_gap) =
+        (&omega[..n], &inv_mu[..n], &ln_ratio[..n], &rel_gap[..n]);
+    for i in 0..n {
+        let pi_obs = if second[i] {
+            obs_of_second
+        } else {
+            obs_of_first
+        };
+        let pi = m::belief(pi_obs, barrier[i], t.alignment, trust[i], distrust_floor);
+        let s = share_of(ln_ratio[i]);
+        let adapt = rigid * rel_gap[i] * t.alignment;
+        let u = m::perceived_utility(t, pi, s, lambda[i], barrier[i], omega[i], adapt);
+        prob[i] = m::choice_probability(u, inv_mu[i]);
+        share[i] = s;
+    }
+}
+
 fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg) -> Acc {
     let s = ctx.s;
     let k_n = ctx.terms.len();
     let dy = &s.dynamics;
     let lv = &s.levers;
     let rigid = lv.uniformity * (1.0 - lv.flexibility) * dy.adaptation;
-    // Shares depend on σ only through a few distinct exponents: compute each once per jurisdiction.
-    let mut exponents: Vec<f64> = Vec::new();
-    let sigma_slot: Vec<usize> = ctx
-        .sigma
-        .iter()
-        .map(|&sg| match exponents.iter().position(|&e| e == sg) {
-            Some(i) => i,
-            None => {
-                exponents.push(sg);
-                exponents.len() - 1
-            }
-        })
-        .collect();
-    let mut shares = vec![0.5; exponents.len()];
     let active: Vec<usize> = (0..k_n).filter(|&k| ctx.active[k]).collect();
     let n_active = active.len();
+    let n = chunk.len();
+    // Pass 1, domain by domain over a structure-of-arrays copy of the chunk: probabilities and
+    // siphon shares, in a loop without random numbers that the compiler vectorizes.
+    let second: Vec<bool> = chunk.iter().map(|a| a.province == 1).collect();
+    let col = |f: fn(&Agent) -> f64| chunk.iter().map(f).collect::<Vec<f64>>();
+    let (barrier, trust) = (col(|a| a.barrier), col(|a| a.trust));
+    let (lambda, omega, inv_mu) = (
+        col(|a| a.local_centric),
+        col(|a| a.orientation),
+        col(|a| a.inv_temperature),
+    );
+    let ln_ratio: Vec<f64> = chunk
+        .iter()
+        .map(|a| libm::log(ctx.dev_province[1 - a.province as usize] / a.development))
+        .collect();
+    let rel_gap: Vec<f64> = chunk
+        .iter()
+        .map(|a| (a.development / ctx.dev_mean - 1.0).abs())
+        .collect();
+    let mut probs = vec![0.0; n_active * n];
+    let mut shares = vec![0.0; n_active * n];
+    for (ai, &k) in active.iter().enumerate() {
+        // Partners of province 0 are province 1 and vice versa.
+        domain_probabilities(
+            &ctx.terms[k],
+            ctx.sigma[k],
+            ctx.obs[k_n + k],
+            ctx.obs[k],
+            dy.distrust_floor,
+            rigid,
+            (
+                &second, &barrier, &trust, &lambda, &omega, &inv_mu, &ln_ratio, &rel_gap,
+            ),
+            &mut probs[ai * n..(ai + 1) * n],
+            &mut shares[ai * n..(ai + 1) * n],
+        );
+    }
+    // Pass 2, jurisdiction by jurisdiction in a fixed order: draws, execution, gains, updates.
     let mut acc = Acc::new(k_n, ctx.n_zones);
-    for a in chunk.iter_mut() {
+    for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
         let q = 1 - p;
         let d_partner = ctx.dev_province[q];
-        let ln_ratio = libm::log(d_partner / a.development);
-        for (sh, &sg) in shares.iter_mut().zip(&exponents) {
-            *sh = m::siphon_share_from_log_ratio(ln_ratio, sg);
-        }
-        let rel_gap = (a.development / ctx.dev_mean - 1.0).abs();
         let obs_partner = &ctx.obs[q * k_n..(q + 1) * k_n];
         let (sum_p, decided, executed) = (
             &mut acc.sum_p[p * k_n..(p + 1) * k_n],
@@ -125,22 +231,11 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             &mut acc.executed[p * k_n..(p + 1) * k_n],
         );
         let (mut sp, mut sp2, mut gain, mut joint_total) = (0.0, 0.0, 0.0, 0.0);
-        for &k in &active {
+        for (ai, &k) in active.iter().enumerate() {
             let t = &ctx.terms[k];
             let pi_obs = obs_partner[k];
-            let pi = m::belief(pi_obs, a.barrier, t.alignment, a.trust, dy.distrust_floor);
-            let share = shares[sigma_slot[k]];
-            let adapt = rigid * rel_gap * t.alignment;
-            let u = m::perceived_utility(
-                t,
-                pi,
-                share,
-                a.local_centric,
-                a.barrier,
-                a.orientation,
-                adapt,
-            );
-            let prob = m::choice_probability(u, a.inv_temperature);
+            let prob = probs[ai * n + i];
+            let share = shares[ai * n + i];
             let x = uniform(&mut rng);
             sum_p[k] += prob;
             sp += prob;
@@ -327,6 +422,9 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
 
     let mut records = Vec::with_capacity(s.calendar.periods as usize);
     let mut scratch = Vec::with_capacity(n);
+    // Jurisdictions ordered by development, kept from period to period: development changes
+    // slowly, so re-sorting the previous order is nearly linear (the sort is adaptive).
+    let mut by_development: Vec<(f64, u32)> = (0..n as u32).map(|i| (0.0, i)).collect();
     let mut dev_province = province_means(&people, n_prov);
     for t in 0..s.calendar.periods as usize {
         if Some(t) == start_period {
@@ -428,13 +526,12 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         let province_beta = [0, 1].map(|p| acc.barrier[p] / np[p]);
         dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
         let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
+        by_development
+            .iter_mut()
+            .for_each(|(d, i)| *d = people[*i as usize].development);
+        by_development.sort_by(|a, b| a.0.total_cmp(&b.0));
         scratch.clear();
-        scratch.extend(people.iter().map(|a| a.development));
-        if n > CHUNK {
-            scratch.par_sort_unstable_by(f64::total_cmp);
-        } else {
-            scratch.sort_unstable_by(f64::total_cmp);
-        }
+        scratch.extend(by_development.iter().map(|&(d, _)| d));
         let gini = m::gini_sorted(&scratch);
         let theil = m::theil(&scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)
