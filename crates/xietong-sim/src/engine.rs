@@ -99,72 +99,49 @@ type Columns<'a> = (
     &'a [f64],
 );
 
-/// Probabilities of cooperating (and siphon shares) in one domain for a chunk. Out of line, with
-/// every input a parameter, so the compiler knows the outputs alias nothing and vectorizes it.
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn domain_probabilities(
-    t: &DomainTerms,
+/// What one domain's decisions share within a chunk.
+struct DomainInputs<'a> {
+    terms: &'a DomainTerms,
     sigma: f64,
-    obs_of_first: f64,
-    obs_of_second: f64,
+    /// Partner cooperation seen by jurisdictions of the first and of the second province.
+    obs_seen: (f64, f64),
     distrust_floor: f64,
     rigid: f64,
-    cols: Columns,
-    prob: &mut [f64],
-    share: &mut [f64],
-) {
-    // The σ = 0 test is taken out of the loop: a branch inside it would stop vectorization.
-    if sigma == 0.0 {
-        fill_probabilities(
-            t,
-            (obs_of_first, obs_of_second),
-            distrust_floor,
-            rigid,
-            cols,
-            prob,
-            share,
-            |_| 0.5,
-        );
+    cols: Columns<'a>,
+}
+
+/// Probabilities of cooperating (and siphon shares) in one domain for a chunk. Out of line, with
+/// every input a parameter, so the compiler knows the outputs alias nothing and vectorizes; the
+/// σ = 0 test is taken out of the loop, as a branch inside it would stop vectorization.
+#[inline(never)]
+fn domain_probabilities(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
+    if d.sigma == 0.0 {
+        fill_probabilities(d, prob, share, |_| 0.5);
     } else {
-        fill_probabilities(
-            t,
-            (obs_of_first, obs_of_second),
-            distrust_floor,
-            rigid,
-            cols,
-            prob,
-            share,
-            |lr| m::siphon_share_from_log_ratio(lr, sigma),
-        );
+        let sigma = d.sigma;
+        fill_probabilities(d, prob, share, |lr| {
+            m::siphon_share_from_log_ratio(lr, sigma)
+        });
     }
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn fill_probabilities(
-    t: &DomainTerms,
-    (obs_of_first, obs_of_second): (f64, f64),
-    distrust_floor: f64,
-    rigid: f64,
-    cols: Columns,
+    d: &DomainInputs,
     prob: &mut [f64],
     share: &mut [f64],
     share_of: impl Fn(f64) -> f64,
 ) {
     let n = prob.len();
     let share = &mut share[..n];
-    let (second, barrier, trust, lambda, omega, inv_mu, ln_ratio, rel_gap) = cols;
+    let (second, barrier, trust, lambda, omega, inv_mu, ln_ratio, rel_gap) = d.cols;
     let (second, barrier, trust, lambda) = (&second[..n], &barrier[..n], &trust[..n], &lambda[..n]);
     let (omega, inv_mu, ln_ratio, rel_gap) =
         (&omega[..n], &inv_mu[..n], &ln_ratio[..n], &rel_gap[..n]);
+    let (t, (obs_first, obs_second), c, rigid) = (d.terms, d.obs_seen, d.distrust_floor, d.rigid);
     for i in 0..n {
-        let pi_obs = if second[i] {
-            obs_of_second
-        } else {
-            obs_of_first
-        };
-        let pi = m::belief(pi_obs, barrier[i], t.alignment, trust[i], distrust_floor);
+        let pi_obs = if second[i] { obs_second } else { obs_first };
+        let pi = m::belief(pi_obs, barrier[i], t.alignment, trust[i], c);
         let s = share_of(ln_ratio[i]);
         let adapt = rigid * rel_gap[i] * t.alignment;
         let u = m::perceived_utility(t, pi, s, lambda[i], barrier[i], omega[i], adapt);
@@ -204,16 +181,18 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let mut shares = vec![0.0; n_active * n];
     for (ai, &k) in active.iter().enumerate() {
         // Partners of province 0 are province 1 and vice versa.
-        domain_probabilities(
-            &ctx.terms[k],
-            ctx.sigma[k],
-            ctx.obs[k_n + k],
-            ctx.obs[k],
-            dy.distrust_floor,
+        let inputs = DomainInputs {
+            terms: &ctx.terms[k],
+            sigma: ctx.sigma[k],
+            obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+            distrust_floor: dy.distrust_floor,
             rigid,
-            (
+            cols: (
                 &second, &barrier, &trust, &lambda, &omega, &inv_mu, &ln_ratio, &rel_gap,
             ),
+        };
+        domain_probabilities(
+            &inputs,
             &mut probs[ai * n..(ai + 1) * n],
             &mut shares[ai * n..(ai + 1) * n],
         );

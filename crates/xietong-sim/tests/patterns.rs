@@ -286,21 +286,11 @@ fn p7_cadre_incentives() {
 
 #[test]
 fn p8_siphon_then_common_prosperity() {
-    let ids = [
-        "admin_standardization",
-        "public_services",
-        "infrastructure",
-        "ecology",
-        "industry",
-        "innovation",
-        "reform_opening",
-        "consumption_destination",
-        "culture_tourism",
-        "urban_rural",
-    ];
-    let sets: Vec<String> = ids
+    // σ = 3 in every domain of the built-in scenario.
+    let sets: Vec<String> = scenario(&[])
+        .domains
         .iter()
-        .map(|id| format!("domains.{id}.siphon=3"))
+        .map(|d| format!("domains.{}.siphon=3", d.id))
         .chain(["calendar.periods=120".to_string()])
         .collect();
     let s = chengdu_chongqing(&sets).unwrap();
@@ -473,17 +463,11 @@ fn calibration_survey_window() {
         "survey-window stage is initial or transition: {:?}",
         sp.stage_shares
     );
-    let paper = [
-        ("A1", 164.31),
-        ("A2", 180.00),
-        ("A3", 170.29),
-        ("B1", 130.89),
-        ("B2", 159.82),
-        ("B3", 173.79),
-        ("B4", 127.73),
-    ];
-    let sim: Vec<f64> = paper.iter().map(|(z, _)| sp.zone_demand[*z]).collect();
-    let rho = spearman(&sim, &paper.map(|p| p.1));
+    let sim: Vec<f64> = paper::ZONE_DEMAND
+        .iter()
+        .map(|(z, _)| sp.zone_demand[*z])
+        .collect();
+    let rho = spearman(&sim, &paper::ZONE_DEMAND.map(|p| p.1));
     eprintln!("calibration zone demand Spearman ρ = {rho:.3}");
     assert!(rho >= 0.75);
 }
