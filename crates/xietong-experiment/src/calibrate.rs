@@ -95,18 +95,15 @@ impl Targets {
     /// zone demand A2 > B3 > A3 > A1 > B2 > B1 > B4.
     pub fn paper() -> Targets {
         Targets {
-            domain_cooperation_shares: [
-                ("public_services", 0.69),
-                ("infrastructure", 0.657),
-                ("consumption_destination", 0.367),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-            zone_demand_order: ["A2", "B3", "A3", "A1", "B2", "B1", "B4"]
-                .iter()
-                .map(|s| s.to_string())
+            domain_cooperation_shares: xietong_model::paper::SURVEY_COOPERATION
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            zone_demand_order: {
+                let mut zones = xietong_model::paper::ZONE_DEMAND;
+                zones.sort_by(|a, b| b.1.total_cmp(&a.1));
+                zones.iter().map(|(z, _)| z.to_string()).collect()
+            },
         }
     }
 

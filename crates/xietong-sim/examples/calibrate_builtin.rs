@@ -7,11 +7,7 @@
 use xietong_model::builtin::chengdu_chongqing;
 use xietong_sim::{Aggregate, run_many};
 
-const TARGETS: [(&str, f64); 3] = [
-    ("public_services", 0.69),
-    ("infrastructure", 0.657),
-    ("consumption_destination", 0.367),
-];
+use xietong_model::paper::SURVEY_COOPERATION as TARGETS;
 
 fn survey_coop(b: &[f64; 3], domain: &str) -> f64 {
     let sets: Vec<String> = TARGETS

@@ -448,14 +448,11 @@ fn calibration_survey_window() {
     let res = runs(&s);
     let agg = Aggregate::of(&s, &res);
     let sp = &agg.survey_period;
-    for (id, target) in [
-        ("public_services", 0.69),
-        ("infrastructure", 0.657),
-        ("consumption_destination", 0.367),
-    ] {
+    for (id, target) in paper::SURVEY_COOPERATION {
         let got = sp.cooperation_by_domain[id];
-        eprintln!("calibration {id}: {got:.4} (target {target} ± 0.05)");
-        assert!((got - target).abs() <= 0.05, "{id}: {got}");
+        let tol = paper::SURVEY_TOLERANCE;
+        eprintln!("calibration {id}: {got:.4} (target {target} ± {tol})");
+        assert!((got - target).abs() <= tol, "{id}: {got}");
     }
     let early = sp.stage_shares["initial"] + sp.stage_shares["transition"];
     assert!(
