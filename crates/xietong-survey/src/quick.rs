@@ -1,6 +1,7 @@
 //! One analysis at a time on a [`Table`], by column name: the engine behind `xietong survey
 //! ttest|anova|chi2|alpha|multi`. Missing values are dropped per analysis (a case is used when the
-//! variables of that analysis are present), except α, which is listwise over its items.
+//! variables of that analysis are present), except α, which is listwise over its items unless
+//! pairwise deletion is asked for ([`MissingPolicy`]).
 
 use crate::data::{DataError, Table, split_choices};
 use crate::stats::{StatsError, anova, chi2, nonpar, reliability, ttest};
@@ -259,10 +260,38 @@ pub fn chi2_report(
     })
 }
 
+/// How α treats cases with some items missing: listwise (SPSS's only choice, the default) or
+/// pairwise-complete covariances.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    #[default]
+    Listwise,
+    Pairwise,
+}
+
+impl std::str::FromStr for MissingPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "listwise" => Ok(Self::Listwise),
+            "pairwise" => Ok(Self::Pairwise),
+            _ => Err(format!(
+                "unknown missing-data policy '{s}': expected listwise or pairwise"
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct AlphaReport {
+    pub missing_policy: MissingPolicy,
+    /// Cases answering every item, and the others (under either policy).
     pub n_complete: usize,
     pub n_excluded: usize,
+    /// Range of cases behind the pairwise covariances (pairwise policy only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairwise: Option<reliability::PairwiseCounts>,
     #[serde(flatten)]
     pub rel: reliability::Reliability,
 }
@@ -271,6 +300,7 @@ pub fn alpha_report(
     t: &Table,
     items: &[String],
     missing: &[String],
+    policy: MissingPolicy,
 ) -> Result<AlphaReport, QuickError> {
     let cols: Vec<Vec<Option<f64>>> = items
         .iter()
@@ -285,10 +315,25 @@ pub fn alpha_report(
         }
     }
     let excluded = n - data.len();
-    let rel = st(reliability::reliability(items, &data), "reliability")?;
+    let (rel, pairwise) = match policy {
+        MissingPolicy::Listwise => (
+            st(reliability::reliability(items, &data), "reliability")?,
+            None,
+        ),
+        MissingPolicy::Pairwise => {
+            let refs: Vec<&[Option<f64>]> = cols.iter().map(|c| c.as_slice()).collect();
+            let (rel, counts) = st(
+                reliability::reliability_pairwise(items, &refs),
+                "reliability (pairwise)",
+            )?;
+            (rel, Some(counts))
+        }
+    };
     Ok(AlphaReport {
+        missing_policy: policy,
         n_complete: data.len(),
         n_excluded: excluded,
+        pairwise,
         rel,
     })
 }

@@ -97,6 +97,10 @@ pub enum SurveyCmd {
         /// Item columns, comma separated.
         #[arg(long, value_delimiter = ',', required = true)]
         items: Vec<String>,
+        /// Cases with some items missing: listwise (as SPSS) or pairwise-complete covariances.
+        #[arg(long, value_name = "listwise|pairwise", default_value = "listwise",
+              value_parser = |s: &str| s.parse::<quick::MissingPolicy>())]
+        missing_policy: quick::MissingPolicy,
     },
     /// Codebooks: draft one from a data file.
     #[command(subcommand)]
@@ -324,9 +328,14 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             let r = quick::chi2_report(&t, &row, &col, &input.missing).map_err(bad_input)?;
             emit(input.json, &r, || chi2_text(&r))
         }
-        SurveyCmd::Alpha { input, items } => {
+        SurveyCmd::Alpha {
+            input,
+            items,
+            missing_policy,
+        } => {
             let t = input.load()?;
-            let r = quick::alpha_report(&t, &items, &input.missing).map_err(bad_input)?;
+            let r = quick::alpha_report(&t, &items, &input.missing, missing_policy)
+                .map_err(bad_input)?;
             emit(input.json, &r, || alpha_text(&r))
         }
         SurveyCmd::Multi {
@@ -644,11 +653,19 @@ fn chi2_text(r: &quick::Chi2Report) -> String {
 
 fn alpha_text(r: &quick::AlphaReport) -> String {
     let rel = &r.rel;
+    let basis = match r.pairwise {
+        Some(p) => format!(
+            "pairwise deletion: {}–{} cases per covariance ({} cases answered every item)",
+            p.n_min, p.n_max, r.n_complete
+        ),
+        None => format!(
+            "{} complete cases ({} excluded listwise)",
+            r.n_complete, r.n_excluded
+        ),
+    };
     let mut out = format!(
-        "Reliability: {} items, {} complete cases ({} excluded listwise)\nCronbach's α = {:.3}   standardized α = {:.3}   McDonald's ω = {}\n\n",
+        "Reliability: {} items, {basis}\nCronbach's α = {:.3}   standardized α = {:.3}   McDonald's ω = {}\n\n",
         rel.k,
-        r.n_complete,
-        r.n_excluded,
         rel.alpha,
         rel.standardized_alpha,
         num(rel.omega, 3)

@@ -371,3 +371,75 @@ fn calibrate_turns_the_demo_surveys_into_simulator_targets() {
     assert_eq!(order, ["A2", "B3", "A3", "A1", "B2", "B1", "B4"]);
     assert_eq!(v["synthetic"], true);
 }
+
+#[test]
+fn alpha_missing_policy_pairwise_matches_pingouin_and_refuses_unknown() {
+    let fx: Value = serde_json::from_str(include_str!(
+        "../../xietong-survey/tests/fixtures/pairwise.json"
+    ))
+    .unwrap();
+    let c = &fx["cases"][1];
+    let rows = c["data"].as_array().unwrap();
+    let k = rows[0].as_array().unwrap().len();
+    let mut csv = (1..=k)
+        .map(|i| format!("i{i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
+    for r in rows {
+        let cells: Vec<String> = r
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().map_or(String::new(), |x| x.to_string()))
+            .collect();
+        csv += &(cells.join(",") + "\n");
+    }
+    let d = tmpdir("pairwise");
+    let file = d.join("items.csv");
+    std::fs::write(&file, csv).unwrap();
+    let items = (1..=k)
+        .map(|i| format!("i{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let run = |policy: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args(["survey", "alpha"])
+            .arg(&file)
+            .args(["--items", &items, "--json"]);
+        if let Some(p) = policy {
+            cmd.args(["--missing-policy", p]);
+        }
+        cmd.output().unwrap()
+    };
+    let parse = |o: std::process::Output| -> Value {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let rel = |a: f64, b: &Value| (a - b.as_f64().unwrap()).abs() / b.as_f64().unwrap().abs();
+    let p = parse(run(Some("pairwise")));
+    assert_eq!(p["missing_policy"], "pairwise");
+    assert!(rel(p["alpha"].as_f64().unwrap(), &c["alpha"]) < 1e-9);
+    assert_eq!(p["pairwise"]["n_min"], c["n_min"]);
+    assert!(p["omega"].is_null());
+    let l = parse(run(None));
+    assert_eq!(l["missing_policy"], "listwise");
+    assert!(l.get("pairwise").is_none());
+    assert_eq!(l["n"], c["n_complete"]);
+    assert!(rel(l["alpha"].as_f64().unwrap(), &c["alpha_listwise"]) < 1e-9);
+    let out = run(Some("casewise"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("casewise") && err.contains("listwise or pairwise"),
+        "{err}"
+    );
+    let text = bin()
+        .args(["survey", "alpha"])
+        .arg(&file)
+        .args(["--items", &items, "--missing-policy", "pairwise"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("pairwise deletion"), "{text}");
+}

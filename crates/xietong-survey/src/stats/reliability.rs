@@ -140,13 +140,26 @@ pub fn reliability_columns(names: &[String], cols: &[&[f64]]) -> Result<Reliabil
         });
     }
     let (means, cov) = cov_matrix(cols);
+    from_cov(names, n, &means, &cov, true)
+}
+
+/// Everything except the data pass: α and item statistics from means and a covariance matrix
+/// (listwise or pairwise-complete); ω only when `with_omega`.
+fn from_cov(
+    names: &[String],
+    n: usize,
+    means: &[f64],
+    cov: &[Vec<f64>],
+    with_omega: bool,
+) -> Result<Reliability> {
+    let k = names.len();
     if let Some(j) = (0..k).find(|&j| cov[j][j] <= 0.0) {
         return Err(StatsError::ZeroVariance {
             what: format!("reliability (item '{}')", names[j]),
         });
     }
     let all: Vec<usize> = (0..k).collect();
-    let alpha = alpha_from_cov(&cov, &all);
+    let alpha = alpha_from_cov(cov, &all);
     let corr: Vec<Vec<f64>> = (0..k)
         .map(|a| {
             (0..k)
@@ -164,7 +177,13 @@ pub fn reliability_columns(names: &[String], cols: &[&[f64]]) -> Result<Reliabil
     let kf = k as f64;
     let std_alpha = kf * rbar / (1.0 + (kf - 1.0) * rbar);
     let mut warnings = Vec::new();
-    let (omega, loadings) = if k >= 3 {
+    let (omega, loadings) = if !with_omega {
+        warnings.push(
+            "omega is reported with listwise deletion only (a factor fit needs one set of cases)"
+                .into(),
+        );
+        (None, None)
+    } else if k >= 3 {
         match one_factor_uls(&corr) {
             Some(l) => {
                 if l.iter().any(|v| *v < 0.0) {
@@ -199,7 +218,7 @@ pub fn reliability_columns(names: &[String], cols: &[&[f64]]) -> Result<Reliabil
         let cov_j_rest: f64 = others.iter().map(|&b| cov[j][b]).sum();
         let r = cov_j_rest / (cov[j][j] * var_rest).sqrt();
         let aid = if k >= 3 {
-            Some(alpha_from_cov(&cov, &others))
+            Some(alpha_from_cov(cov, &others))
         } else {
             None
         };
@@ -222,6 +241,89 @@ pub fn reliability_columns(names: &[String], cols: &[&[f64]]) -> Result<Reliabil
         items,
         warnings,
     })
+}
+
+/// Smallest and largest number of cases behind one entry of a pairwise covariance matrix.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct PairwiseCounts {
+    pub n_min: usize,
+    pub n_max: usize,
+}
+
+/// Reliability under pairwise deletion: every covariance from the cases answering both items,
+/// centred on those cases' means with n_ij - 1 (as pandas `DataFrame.cov`, psych
+/// `use = "pairwise"`, pingouin `nan_policy = "pairwise"`); item means and SDs from each item's
+/// available cases. ω is not reported (see `from_cov`). `Reliability::n` is the smallest pairwise
+/// count, so that a reader sees the weakest basis of the matrix.
+pub fn reliability_pairwise(
+    names: &[String],
+    cols: &[&[Option<f64>]],
+) -> Result<(Reliability, PairwiseCounts)> {
+    let k = names.len();
+    let n = cols.first().map_or(0, |c| c.len());
+    if cols.len() != k || cols.iter().any(|c| c.len() != n) {
+        return Err(StatsError::Invalid(
+            "reliability: one column of equal length per item".into(),
+        ));
+    }
+    if k < 2 {
+        return Err(StatsError::TooFew {
+            what: "reliability (items)".into(),
+            need: 2,
+            got: k,
+        });
+    }
+    let mut cov = vec![vec![0.0; k]; k];
+    let mut means = vec![0.0; k];
+    let mut counts = PairwiseCounts {
+        n_min: usize::MAX,
+        n_max: 0,
+    };
+    let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for a in 0..k {
+        for b in a..k {
+            xs.clear();
+            ys.clear();
+            for (x, y) in cols[a].iter().zip(cols[b].iter()) {
+                if let (Some(x), Some(y)) = (x, y) {
+                    xs.push(*x);
+                    ys.push(*y);
+                }
+            }
+            let m = xs.len();
+            if m < 2 {
+                return Err(StatsError::TooFew {
+                    what: format!(
+                        "reliability (cases answering both '{}' and '{}')",
+                        names[a], names[b]
+                    ),
+                    need: 2,
+                    got: m,
+                });
+            }
+            counts.n_min = counts.n_min.min(m);
+            counts.n_max = counts.n_max.max(m);
+            let (mx, my) = (super::mean(&xs), super::mean(&ys));
+            if a == b {
+                means[a] = mx;
+            }
+            let v = super::ksum(xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)))
+                / (m as f64 - 1.0);
+            cov[a][b] = v;
+            cov[b][a] = v;
+        }
+    }
+    let mut rel = from_cov(names, counts.n_min, &means, &cov, false)?;
+    // A pairwise matrix need not be positive semi-definite; then α and the item statistics can
+    // leave their usual ranges, which the reader should know.
+    let (vals, _) = jacobi_eigen(cov.clone());
+    let scale = (0..k).map(|i| cov[i][i]).fold(0.0, f64::max);
+    if vals.iter().any(|&v| v < -1e-12 * scale) {
+        rel.warnings.push(
+            "the pairwise covariance matrix is not positive semi-definite: results may be out of range; prefer listwise".into(),
+        );
+    }
+    Ok((rel, counts))
 }
 
 /// One-factor ULS loadings of a correlation matrix by iterated principal axes, starting from the
