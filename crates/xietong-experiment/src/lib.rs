@@ -4,7 +4,8 @@
 //! * [`spec`]: the experiment file (TOML); [`plan`]: an experiment resolved against its base
 //!   scenario (points as overrides, seeds, columns, design hash); [`metrics`]: per-run metrics.
 //! * [`runner`]: parallel runs handed back in design order, one bounded window at a time.
-//! * [`store`]: the only module with file I/O: output folders, resume, merge.
+//! * [`store`]: output folders, resume, merge; with feature `parquet`, `parquet_out` writes
+//!   `results.parquet` from a finished `results.csv`. These two are the only modules with file I/O.
 //! * [`analyze`], [`compare`], [`calibrate`]: sensitivity indices from finished results, paired
 //!   policy comparisons, and fitting parameters to targets.
 //!
@@ -15,6 +16,8 @@ pub mod calibrate;
 pub mod compare;
 pub mod error;
 pub mod metrics;
+#[cfg(feature = "parquet")]
+pub mod parquet_out;
 pub mod plan;
 pub mod runner;
 pub mod series;

@@ -4,7 +4,8 @@
 //! `manifest.json` (design hash, shard, columns) and the results: `results.csv.partial` while
 //! running, renamed to `results.csv` when every point is done. Rows are appended point by point
 //! in design order, so an interrupted run leaves a prefix of the final file; `--resume` keeps the
-//! complete points of that prefix and continues after them.
+//! complete points of that prefix and continues after them. With feature `parquet`,
+//! [`write_parquet`] adds `results.parquet`, a typed copy of the finished `results.csv`.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -19,6 +20,8 @@ use crate::plan::{FORMAT, Plan};
 
 pub const MANIFEST: &str = "manifest.json";
 pub const RESULTS: &str = "results.csv";
+/// Written only with feature `parquet`, from the finished `results.csv`.
+pub const RESULTS_PARQUET: &str = "results.parquet";
 pub const PARTIAL: &str = "results.csv.partial";
 pub const SERIES: &str = "timeseries.csv";
 pub const SERIES_PARTIAL: &str = "timeseries.csv.partial";
@@ -708,6 +711,26 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
         Manifest::of(plan, None, &range).to_json().as_bytes(),
     )?;
     Ok(shards.len())
+}
+
+/// Whether this build writes `results.parquet` (cargo feature `parquet`).
+pub const PARQUET: bool = cfg!(feature = "parquet");
+
+/// The message for `--format parquet|both` in a build without the feature.
+pub const NO_PARQUET: &str = "--format parquet: this xietong was built without Parquet support; rebuild with `--features parquet` (e.g. `cargo build --release -p xietong --features parquet`), or use --format csv";
+
+/// Write `dir/results.parquet` from the folder's finished `results.csv` (atomically, in row
+/// groups); an input error naming the feature in a build without `parquet`.
+pub fn write_parquet(dir: &Path, plan: &Plan) -> Result<usize> {
+    #[cfg(feature = "parquet")]
+    {
+        crate::parquet_out::write_results_parquet(dir, plan, crate::parquet_out::ROW_GROUP)
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (dir, plan);
+        Err(ExpError::input(NO_PARQUET))
+    }
 }
 
 /// Call `f(line number, fields)` for every line of a folder's finished `results.csv`, header

@@ -5,7 +5,7 @@
 use crate::error::bad_input;
 use crate::io::write_atomic;
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -25,6 +25,9 @@ pub enum ExperimentCmd {
         /// Output folder.
         #[arg(long, default_value = "experiment-out")]
         out: PathBuf,
+        /// Result files, as for `run`.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
     },
     /// Morris or Sobol' sensitivity indices of a finished experiment, with an HTML report.
     Analyze(AnalyzeArgs),
@@ -46,6 +49,31 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Result files: csv, or parquet/both to add results.parquet (needs a build with
+    /// `--features parquet`). results.csv is always kept: resume, merge and analyze read it.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+}
+
+/// Which result files a run or merge leaves. `results.csv` is the record in every case (resume,
+/// shards, merge and analyze read it); `parquet` and `both` add `results.parquet` made from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Parquet,
+    Both,
+}
+
+impl Format {
+    /// Whether results.parquet is wanted; refuses it (exit 2) in a build without the feature,
+    /// before anything is run or written.
+    fn parquet(self) -> Result<bool> {
+        let want = self != Format::Csv;
+        if want && !store::PARQUET {
+            return Err(bad_input(store::NO_PARQUET));
+        }
+        Ok(want)
+    }
 }
 
 #[derive(Args)]
@@ -75,9 +103,13 @@ pub fn to_anyhow(e: ExpError) -> anyhow::Error {
 pub fn run(cmd: ExperimentCmd) -> Result<()> {
     match cmd {
         ExperimentCmd::Run(args) => run_experiment(args),
-        ExperimentCmd::Merge { dirs, out } => {
+        ExperimentCmd::Merge { dirs, out, format } => {
+            let parquet = format.parquet()?;
             let n = store::merge(&dirs, &out).map_err(to_anyhow)?;
             eprintln!("merged {n} shards → {}/", out.display());
+            if parquet {
+                write_parquet(&out)?;
+            }
             Ok(())
         }
         ExperimentCmd::Analyze(args) => analyze(args),
@@ -124,7 +156,16 @@ pub fn progress(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// results.parquet from the finished results.csv of `dir`.
+fn write_parquet(dir: &std::path::Path) -> Result<()> {
+    let (plan, _) = store::load_dir(dir).map_err(to_anyhow)?;
+    let rows = store::write_parquet(dir, &plan).map_err(to_anyhow)?;
+    eprintln!("{rows} rows → {}/results.parquet", dir.display());
+    Ok(())
+}
+
 fn run_experiment(args: RunArgs) -> Result<()> {
+    let parquet = args.format.parquet()?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let pool = pool(args.threads)?;
     let plan = store::load_experiment(&args.file).map_err(to_anyhow)?;
@@ -146,6 +187,11 @@ fn run_experiment(args: RunArgs) -> Result<()> {
                 args.out.display(),
                 range.len()
             );
+            // Killed between finishing results.csv and writing results.parquet, or asked for
+            // Parquet after a CSV-only run.
+            if parquet && !args.out.join(store::RESULTS_PARQUET).exists() {
+                write_parquet(&args.out)?;
+            }
             return Ok(());
         }
         Start::Run { writer, todo, done } => (writer, todo, done),
@@ -180,6 +226,9 @@ fn run_experiment(args: RunArgs) -> Result<()> {
         secs * 1e3 / runs.max(1) as f64,
         args.out.display()
     );
+    if parquet {
+        write_parquet(&args.out)?;
+    }
     Ok(())
 }
 
