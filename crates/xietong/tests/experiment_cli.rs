@@ -2,23 +2,11 @@
 //! identical files for any thread count and sharding, exit code 2 with a located message on bad
 //! input, and finished results left untouched.
 
+mod common;
+use common::{tmpdir, xietong};
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn xietong(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xietong"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xietong-exp-cli-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 fn ok(args: &[&str]) -> String {
     let o = xietong(args);

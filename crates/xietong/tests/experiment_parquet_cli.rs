@@ -2,23 +2,11 @@
 //! naming the feature before anything is written; with it, run, resume of a finished CSV-only
 //! folder and merge each leave a `results.parquet` next to an unchanged `results.csv`.
 
+mod common;
+use common::{tmpdir, xietong};
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn xietong(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xietong"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xietong-pq-cli-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

@@ -1,30 +1,13 @@
 //! `xietong game`: exit codes, located errors, JSON shape and result files, end to end.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xietong"))
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/games")
-        .join(name)
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xietong-game-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, example, tmpdir};
 
 #[test]
 fn analyze_json_has_the_documented_shape() {
     let out = bin()
         .args(["game", "analyze"])
-        .arg(example("stag_hunt.toml"))
+        .arg(example("games", "stag_hunt.toml"))
         .arg("--json")
         .output()
         .unwrap();
@@ -63,7 +46,7 @@ fn set_changes_the_stable_set() {
     // With S below H the joint project never pays: only (local, local) is stable.
     let out = bin()
         .args(["game", "analyze"])
-        .arg(example("stag_hunt.toml"))
+        .arg(example("games", "stag_hunt.toml"))
         .args(["--json", "--set", "S=2.5"])
         .output()
         .unwrap();
@@ -86,7 +69,7 @@ fn set_changes_the_stable_set() {
 fn bad_input_exits_2_with_file_line_column() {
     let dir = tmpdir("bad");
     let f = dir.join("bad.toml");
-    let text = std::fs::read_to_string(example("stag_hunt.toml"))
+    let text = std::fs::read_to_string(example("games", "stag_hunt.toml"))
         .unwrap()
         .replace("values = [\"G\", \"H\"]", "values = [\"G\", \"H + X\"]");
     std::fs::write(&f, &text).unwrap();
@@ -101,7 +84,7 @@ fn bad_input_exits_2_with_file_line_column() {
 
     let out = bin()
         .args(["game", "analyze"])
-        .arg(example("stag_hunt.toml"))
+        .arg(example("games", "stag_hunt.toml"))
         .args(["--set", "Q=1"])
         .output()
         .unwrap();
@@ -114,7 +97,7 @@ fn bad_input_exits_2_with_file_line_column() {
     assert_eq!(out.status.code(), Some(2));
     let out = bin()
         .args(["game", "simulate"])
-        .arg(example("stag_hunt.toml"))
+        .arg(example("games", "stag_hunt.toml"))
         .args(["--from", "0.5"])
         .output()
         .unwrap();
@@ -126,7 +109,7 @@ fn simulate_writes_csv_and_figures_and_warns_on_vertices() {
     let dir = tmpdir("sim");
     let out = bin()
         .args(["game", "simulate"])
-        .arg(example("stag_hunt.toml"))
+        .arg(example("games", "stag_hunt.toml"))
         .args([
             "--from", "1,0", "--from", "0.9,0.9", "--t-end", "10", "--points", "11", "--out",
         ])
@@ -162,7 +145,7 @@ fn sweep_reports_the_change_of_the_stable_set() {
     let dir = tmpdir("sweep");
     let out = bin()
         .args(["game", "sweep"])
-        .arg(example("chengdu_chongqing.toml"))
+        .arg(example("games", "chengdu_chongqing.toml"))
         .args(["--param", "a", "--range", "0:1:3", "--json", "--out"])
         .arg(&dir)
         .output()

@@ -1,19 +1,10 @@
 //! `xietong run` and `xietong scenario`: exit codes, output files and their shape, bit-identical
 //! results across thread counts, and nothing written on bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::{bin, tmpdir};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xietong"))
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xietong-run-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 fn run_ok(args: &[&str], out: &Path) {
     let o = bin()

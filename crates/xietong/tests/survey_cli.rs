@@ -1,32 +1,16 @@
 //! `xietong survey`: JSON keys as documented in issue 4, readers (UTF-8 BOM, GBK, xlsx, xls give the
 //! same numbers), exit codes and located errors, report files, end to end.
 
+mod common;
+use common::{bin, example, tmpdir};
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xietong"))
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/survey")
-        .join(name)
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xietong-survey-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn json(args: &[&str], file: &str) -> Value {
     let out = bin()
         .arg("survey")
         .args(args)
-        .arg(example(file))
+        .arg(example("survey", file))
         .arg("--json")
         .output()
         .unwrap();
@@ -206,7 +190,7 @@ fn bad_input_exits_2_with_located_message() {
     assert!(err.contains("ragged.csv") && err.contains("row 3"), "{err}");
     let out = bin()
         .args(["survey", "ttest"])
-        .arg(example("wjx_sample.csv"))
+        .arg(example("survey", "wjx_sample.csv"))
         .args(["--value", "1、您所在的省份", "--group", "2、您所在的区域"])
         .output()
         .unwrap();
@@ -220,7 +204,7 @@ fn bad_input_exits_2_with_located_message() {
     );
     let out = bin()
         .args(["survey", "anova"])
-        .arg(example("wjx_sample.csv"))
+        .arg(example("survey", "wjx_sample.csv"))
         .args(["--value", "nope", "--group", "2、您所在的区域"])
         .output()
         .unwrap();
@@ -243,9 +227,9 @@ fn analyze_writes_complete_report_and_refuses_bad_codebook() {
     let d = tmpdir("analyze");
     let out = bin()
         .args(["survey", "analyze"])
-        .arg(example("wjx_sample.csv"))
+        .arg(example("survey", "wjx_sample.csv"))
         .arg("--codebook")
-        .arg(example("wjx_sample_codebook.toml"))
+        .arg(example("survey", "wjx_sample_codebook.toml"))
         .arg("--out")
         .arg(&d)
         .args(["--lang", "en"])
@@ -282,7 +266,7 @@ fn analyze_writes_complete_report_and_refuses_bad_codebook() {
     let out2 = d.join("out2");
     let out = bin()
         .args(["survey", "analyze"])
-        .arg(example("wjx_sample.csv"))
+        .arg(example("survey", "wjx_sample.csv"))
         .arg("--codebook")
         .arg(&bad)
         .arg("--out")
@@ -300,7 +284,7 @@ fn codebook_infer_drafts_a_usable_codebook() {
     let cb = d.join("cb.toml");
     let out = bin()
         .args(["survey", "codebook", "infer"])
-        .arg(example("wjx_sample_gbk.csv"))
+        .arg(example("survey", "wjx_sample_gbk.csv"))
         .arg("--out")
         .arg(&cb)
         .output()
@@ -319,7 +303,7 @@ fn codebook_infer_drafts_a_usable_codebook() {
     );
     let out = bin()
         .args(["survey", "analyze"])
-        .arg(example("wjx_sample_gbk.csv"))
+        .arg(example("survey", "wjx_sample_gbk.csv"))
         .arg("--codebook")
         .arg(&cb)
         .arg("--out")
@@ -335,7 +319,7 @@ fn codebook_infer_drafts_a_usable_codebook() {
 
 #[test]
 fn calibrate_turns_the_demo_surveys_into_simulator_targets() {
-    let demo = example("paper-demo");
+    let demo = example("survey", "paper-demo");
     let out = bin()
         .args(["survey", "calibrate", "--q1"])
         .arg(demo.join("synthetic_q1_standards_use.csv"))
