@@ -76,7 +76,7 @@ fn parquet_without_the_feature_exits_2_and_writes_nothing() {
         "--format",
         "csv",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::assert_ok(&o);
     assert!(d.join("csv/results.csv").exists());
     assert!(!d.join("csv/results.parquet").exists());
     fs::remove_dir_all(&d).unwrap();

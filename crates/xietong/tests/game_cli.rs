@@ -1,7 +1,7 @@
 //! `xietong game`: exit codes, located errors, JSON shape and result files, end to end.
 
 mod common;
-use common::{bin, example, tmpdir};
+use common::{assert_ok, bin, example, tmpdir};
 
 #[test]
 fn analyze_json_has_the_documented_shape() {
@@ -11,11 +11,7 @@ fn analyze_json_has_the_documented_shape() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rps = v["rest_points"].as_array().unwrap();
     assert_eq!(rps.len(), 5);
@@ -116,11 +112,7 @@ fn simulate_writes_csv_and_figures_and_warns_on_vertices() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("start 1 lies on a vertex"));
     let csv = std::fs::read_to_string(dir.join("trajectories.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -150,11 +142,7 @@ fn sweep_reports_the_change_of_the_stable_set() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let pts = v["points"].as_array().unwrap();
     assert_eq!(pts.len(), 3);

@@ -2,7 +2,7 @@
 //! results across thread counts, and nothing written on bad input.
 
 mod common;
-use common::{bin, tmpdir};
+use common::{assert_ok, bin, tmpdir};
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ fn run_ok(args: &[&str], out: &Path) {
         .arg(out)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_ok(&o);
 }
 
 #[test]

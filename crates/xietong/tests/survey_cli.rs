@@ -2,7 +2,7 @@
 //! same numbers), exit codes and located errors, report files, end to end.
 
 mod common;
-use common::{bin, example, tmpdir};
+use common::{assert_ok, bin, example, tmpdir};
 
 use serde_json::Value;
 
@@ -14,11 +14,7 @@ fn json(args: &[&str], file: &str) -> Value {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -235,11 +231,7 @@ fn analyze_writes_complete_report_and_refuses_bad_codebook() {
         .args(["--lang", "en"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     for f in [
         "report.html",
         "report.md",
@@ -289,11 +281,7 @@ fn codebook_infer_drafts_a_usable_codebook() {
         .arg(&cb)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let text = std::fs::read_to_string(&cb).unwrap();
     assert!(
         text.contains("type = \"multi\"")
@@ -310,11 +298,7 @@ fn codebook_infer_drafts_a_usable_codebook() {
         .arg(d.join("r"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
 }
 
 #[test]
@@ -331,11 +315,7 @@ fn calibrate_turns_the_demo_surveys_into_simulator_targets() {
         .arg(demo.join("paper_q2_codebook.toml"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let shares = &v["domain_cooperation_shares"];
     for d in [
@@ -397,7 +377,7 @@ fn alpha_missing_policy_pairwise_matches_pingouin_and_refuses_unknown() {
         cmd.output().unwrap()
     };
     let parse = |o: std::process::Output| -> Value {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_ok(&o);
         serde_json::from_slice(&o.stdout).unwrap()
     };
     let rel = |a: f64, b: &Value| (a - b.as_f64().unwrap()).abs() / b.as_f64().unwrap().abs();

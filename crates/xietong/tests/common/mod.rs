@@ -14,6 +14,15 @@ pub fn xietong(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
 
+/// Fail the test with the command's standard error unless it exited successfully.
+pub fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A fresh, empty scratch folder, unique to this test binary (process id) and `tag`.
 pub fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("xietong-cli-{tag}-{}", std::process::id()));
