@@ -110,11 +110,44 @@ struct DomainInputs<'a> {
     cols: Columns<'a>,
 }
 
-/// Probabilities of cooperating (and siphon shares) in one domain for a chunk. Out of line, with
-/// every input a parameter, so the compiler knows the outputs alias nothing and vectorizes; the
-/// σ = 0 test is taken out of the loop, as a branch inside it would stop vectorization.
-#[inline(never)]
+/// Probabilities of cooperating (and siphon shares) in one domain for a chunk, on the widest
+/// vectors the processor offers. Every lane does the same IEEE-754 operations in the same order
+/// (no fused multiply-add is enabled, and Rust never contracts `a * b + c`), so the results are
+/// bit-identical whichever copy runs.
 fn domain_probabilities(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor has just been found to support AVX-512F.
+            return unsafe { domain_probabilities_avx512(d, prob, share) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has just been found to support AVX2.
+            return unsafe { domain_probabilities_avx2(d, prob, share) };
+        }
+    }
+    domain_probabilities_baseline(d, prob, share);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline(never)]
+fn domain_probabilities_avx512(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
+    domain_probabilities_baseline(d, prob, share);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn domain_probabilities_avx2(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
+    domain_probabilities_baseline(d, prob, share);
+}
+
+/// Out of line in the portable build, with every input a parameter, so the compiler knows the
+/// outputs alias nothing and vectorizes; the σ = 0 test is taken out of the loop, as a branch
+/// inside it would stop vectorization.
+#[inline(always)]
+fn domain_probabilities_baseline(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
     if d.sigma == 0.0 {
         fill_probabilities(d, prob, share, |_| 0.5);
     } else {
@@ -833,5 +866,102 @@ fn summarize(
             .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
             .collect(),
         survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{stream, uniform};
+
+    /// The wide-vector copies of the probability pass must give the same bits as the portable one
+    /// (and as the rules applied one jurisdiction at a time), or results would depend on the
+    /// processor. Odd lengths exercise the vector loops' tails.
+    #[test]
+    fn probability_pass_is_bit_identical_on_every_vector_width() {
+        let mut rng = stream(7, 0, 0, 0);
+        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * uniform(&mut rng);
+        for (n, sigma) in [
+            (1usize, 0.0),
+            (7, 0.8),
+            (1003, 0.0),
+            (4096, 1.3),
+            (333, 2.5),
+        ] {
+            let terms = DomainTerms {
+                value: u(0.5, 3.0),
+                local_benefit: u(0.0, 1.0),
+                cost: u(0.2, 1.5),
+                difficulty: u(0.0, 1.0),
+                risk: u(0.0, 1.0),
+                support: u(0.0, 0.5),
+                penalty: u(0.0, 0.5),
+                enforcement: u(0.0, 1.0),
+                alignment: u(0.0, 1.0),
+                cost_relief: u(0.0, 1.0),
+            };
+            let second: Vec<bool> = (0..n).map(|_| u(0.0, 1.0) < 0.5).collect();
+            let mut col = |lo, hi| (0..n).map(|_| u(lo, hi)).collect::<Vec<f64>>();
+            let (barrier, trust, lambda, omega) =
+                (col(0.0, 1.0), col(0.0, 1.0), col(0.0, 1.0), col(0.0, 1.0));
+            // Inverse temperatures up to 1e3 drive the exponential into saturation.
+            let (inv_mu, ln_ratio, rel_gap) = (col(0.1, 1e3), col(-3.0, 3.0), col(0.0, 2.0));
+            let d = DomainInputs {
+                terms: &terms,
+                sigma,
+                obs_seen: (0.3, 0.8),
+                distrust_floor: 0.2,
+                rigid: 0.35,
+                cols: (
+                    &second, &barrier, &trust, &lambda, &omega, &inv_mu, &ln_ratio, &rel_gap,
+                ),
+            };
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+            let (mut p0, mut s0) = (vec![0.0; n], vec![0.0; n]);
+            domain_probabilities_baseline(&d, &mut p0, &mut s0);
+            for i in 0..n {
+                let pi_obs = if second[i] { 0.8 } else { 0.3 };
+                let pi = m::belief(pi_obs, barrier[i], terms.alignment, trust[i], 0.2);
+                let s = m::siphon_share_from_log_ratio(ln_ratio[i], sigma);
+                let adapt = 0.35 * rel_gap[i] * terms.alignment;
+                let ut =
+                    m::perceived_utility(&terms, pi, s, lambda[i], barrier[i], omega[i], adapt);
+                assert_eq!(
+                    p0[i].to_bits(),
+                    m::choice_probability(ut, inv_mu[i]).to_bits()
+                );
+                assert_eq!(s0[i].to_bits(), s.to_bits());
+            }
+            let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
+            domain_probabilities(&d, &mut p1, &mut s1);
+            assert_eq!(
+                (bits(&p0), bits(&s0)),
+                (bits(&p1), bits(&s1)),
+                "dispatched, n = {n}"
+            );
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    let (mut p2, mut s2) = (vec![0.0; n], vec![0.0; n]);
+                    // SAFETY: AVX2 support was just detected.
+                    unsafe { domain_probabilities_avx2(&d, &mut p2, &mut s2) };
+                    assert_eq!(
+                        (bits(&p0), bits(&s0)),
+                        (bits(&p2), bits(&s2)),
+                        "AVX2, n = {n}"
+                    );
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    let (mut p3, mut s3) = (vec![0.0; n], vec![0.0; n]);
+                    // SAFETY: AVX-512F support was just detected.
+                    unsafe { domain_probabilities_avx512(&d, &mut p3, &mut s3) };
+                    assert_eq!(
+                        (bits(&p0), bits(&s0)),
+                        (bits(&p3), bits(&s3)),
+                        "AVX-512, n = {n}"
+                    );
+                }
+            }
+        }
     }
 }
