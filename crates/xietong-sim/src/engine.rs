@@ -3,6 +3,7 @@
 //! its own random stream and partial sums that are added in chunk order, so a run gives the same
 //! bits whether its chunks run on one thread or many.
 
+use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{stream, uniform};
 use crate::setup::{Agent, agents};
@@ -86,103 +87,6 @@ struct Context<'a> {
     n_zones: usize,
 }
 
-/// Columns of a chunk's decision-relevant state: province is the second, β, τ, λ, ω, 1/μ,
-/// `ln(d̄_partner/d)`, `|d/d̄ − 1|`.
-type Columns<'a> = (
-    &'a [bool],
-    &'a [f64],
-    &'a [f64],
-    &'a [f64],
-    &'a [f64],
-    &'a [f64],
-    &'a [f64],
-    &'a [f64],
-);
-
-/// What one domain's decisions share within a chunk.
-struct DomainInputs<'a> {
-    terms: &'a DomainTerms,
-    sigma: f64,
-    /// Partner cooperation seen by jurisdictions of the first and of the second province.
-    obs_seen: (f64, f64),
-    distrust_floor: f64,
-    rigid: f64,
-    cols: Columns<'a>,
-}
-
-/// Probabilities of cooperating (and siphon shares) in one domain for a chunk, on the widest
-/// vectors the processor offers. Every lane does the same IEEE-754 operations in the same order
-/// (no fused multiply-add is enabled, and Rust never contracts `a * b + c`), so the results are
-/// bit-identical whichever copy runs.
-fn domain_probabilities(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has just been found to support AVX-512F.
-            return unsafe { domain_probabilities_avx512(d, prob, share) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has just been found to support AVX2.
-            return unsafe { domain_probabilities_avx2(d, prob, share) };
-        }
-    }
-    domain_probabilities_baseline(d, prob, share);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[inline(never)]
-fn domain_probabilities_avx512(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
-    domain_probabilities_baseline(d, prob, share);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline(never)]
-fn domain_probabilities_avx2(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
-    domain_probabilities_baseline(d, prob, share);
-}
-
-/// Out of line in the portable build, with every input a parameter, so the compiler knows the
-/// outputs alias nothing and vectorizes; the σ = 0 test is taken out of the loop, as a branch
-/// inside it would stop vectorization.
-#[inline(always)]
-fn domain_probabilities_baseline(d: &DomainInputs, prob: &mut [f64], share: &mut [f64]) {
-    if d.sigma == 0.0 {
-        fill_probabilities(d, prob, share, |_| 0.5);
-    } else {
-        let sigma = d.sigma;
-        fill_probabilities(d, prob, share, |lr| {
-            m::siphon_share_from_log_ratio(lr, sigma)
-        });
-    }
-}
-
-#[inline(always)]
-fn fill_probabilities(
-    d: &DomainInputs,
-    prob: &mut [f64],
-    share: &mut [f64],
-    share_of: impl Fn(f64) -> f64,
-) {
-    let n = prob.len();
-    let share = &mut share[..n];
-    let (second, barrier, trust, lambda, omega, inv_mu, ln_ratio, rel_gap) = d.cols;
-    let (second, barrier, trust, lambda) = (&second[..n], &barrier[..n], &trust[..n], &lambda[..n]);
-    let (omega, inv_mu, ln_ratio, rel_gap) =
-        (&omega[..n], &inv_mu[..n], &ln_ratio[..n], &rel_gap[..n]);
-    let (t, (obs_first, obs_second), c, rigid) = (d.terms, d.obs_seen, d.distrust_floor, d.rigid);
-    for i in 0..n {
-        let pi_obs = if second[i] { obs_second } else { obs_first };
-        let pi = m::belief(pi_obs, barrier[i], t.alignment, trust[i], c);
-        let s = share_of(ln_ratio[i]);
-        let adapt = rigid * rel_gap[i] * t.alignment;
-        let u = m::perceived_utility(t, pi, s, lambda[i], barrier[i], omega[i], adapt);
-        prob[i] = m::choice_probability(u, inv_mu[i]);
-        share[i] = s;
-    }
-}
-
 fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg) -> Acc {
     let s = ctx.s;
     let k_n = ctx.terms.len();
@@ -210,6 +114,17 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
         .iter()
         .map(|a| (a.development / ctx.dev_mean - 1.0).abs())
         .collect();
+    let cols = Columns {
+        second: &second,
+        barrier: &barrier,
+        trust: &trust,
+        lambda: &lambda,
+        omega: &omega,
+        inv_mu: &inv_mu,
+        ln_ratio: &ln_ratio,
+        rel_gap: &rel_gap,
+    };
+    let width = kernel::widest();
     let mut probs = vec![0.0; n_active * n];
     let mut shares = vec![0.0; n_active * n];
     for (ai, &k) in active.iter().enumerate() {
@@ -220,51 +135,67 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
             distrust_floor: dy.distrust_floor,
             rigid,
-            cols: (
-                &second, &barrier, &trust, &lambda, &omega, &inv_mu, &ln_ratio, &rel_gap,
-            ),
         };
-        domain_probabilities(
+        kernel::domain_probabilities(
+            width,
             &inputs,
+            &cols,
             &mut probs[ai * n..(ai + 1) * n],
             &mut shares[ai * n..(ai + 1) * n],
         );
     }
-    // Pass 2, jurisdiction by jurisdiction in a fixed order: draws, execution, gains, updates.
+    // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
+    // active domains in order), stored domain by domain for the next pass.
+    let mut draws = vec![0.0; n_active * n];
+    for i in 0..n {
+        for ai in 0..n_active {
+            draws[ai * n + i] = uniform(&mut rng);
+        }
+    }
+    // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction sums
+    // that each receive their domains in the same order as a jurisdiction-by-jurisdiction loop.
+    let fidelity = col(|a| a.fidelity);
+    let development = col(|a| a.development);
+    let dev_pair: Vec<f64> = chunk
+        .iter()
+        .map(|a| a.development + ctx.dev_province[1 - a.province as usize])
+        .collect();
+    let (mut sum_p, mut sum_p2) = (vec![0.0; n], vec![0.0; n]);
+    let (mut joint, mut gain) = (vec![0.0; n], vec![0.0; n]);
     let mut acc = Acc::new(k_n, ctx.n_zones);
+    for (ai, &k) in active.iter().enumerate() {
+        let inputs = OutcomeInputs {
+            terms: &ctx.terms[k],
+            obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+            second: &second,
+            prob: &probs[ai * n..(ai + 1) * n],
+            share: &shares[ai * n..(ai + 1) * n],
+            draws: &draws[ai * n..(ai + 1) * n],
+            fidelity: &fidelity,
+            omega: &omega,
+            development: &development,
+            dev_pair: &dev_pair,
+        };
+        let mut sums = AgentSums {
+            sum_p: &mut sum_p,
+            sum_p2: &mut sum_p2,
+            joint: &mut joint,
+            gain: &mut gain,
+        };
+        let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
+        for p in 0..2 {
+            acc.decided[p * k_n + k] += counts.decided[p] as f64;
+            acc.executed[p * k_n + k] += counts.executed[p] as f64;
+        }
+    }
+    // Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, state updates.
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
-        let q = 1 - p;
-        let d_partner = ctx.dev_province[q];
-        let obs_partner = &ctx.obs[q * k_n..(q + 1) * k_n];
-        let (sum_p, decided, executed) = (
-            &mut acc.sum_p[p * k_n..(p + 1) * k_n],
-            &mut acc.decided[p * k_n..(p + 1) * k_n],
-            &mut acc.executed[p * k_n..(p + 1) * k_n],
-        );
-        let (mut sp, mut sp2, mut gain, mut joint_total) = (0.0, 0.0, 0.0, 0.0);
+        let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
         for (ai, &k) in active.iter().enumerate() {
-            let t = &ctx.terms[k];
-            let pi_obs = obs_partner[k];
-            let prob = probs[ai * n + i];
-            let share = shares[ai * n + i];
-            let x = uniform(&mut rng);
-            sum_p[k] += prob;
-            sp += prob;
-            sp2 += prob * prob;
-            // Branch-free: one uniform decides both (executed ⊂ decided, P(executed) = prob · f).
-            let dec = (x < prob) as u8 as f64;
-            let exe = (x < prob * a.fidelity) as u8 as f64;
-            decided[k] += dec;
-            executed[k] += exe;
-            let joint = exe
-                * t.value
-                * pi_obs
-                * m::realized_share(share, a.orientation)
-                * (a.development + d_partner);
-            joint_total += joint;
-            gain += joint + exe * t.local_benefit * a.development;
+            prov_sum_p[k] += probs[ai * n + i];
         }
+        let (sp, sp2, joint_total, gain) = (sum_p[i], sum_p2[i], joint[i], gain[i]);
         if n_active > 0 {
             let mean = sp / n_active as f64;
             acc.selective += (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
@@ -863,102 +794,5 @@ fn summarize(
             .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
             .collect(),
         survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rng::{stream, uniform};
-
-    /// The wide-vector copies of the probability pass must give the same bits as the portable one
-    /// (and as the rules applied one jurisdiction at a time), or results would depend on the
-    /// processor. Odd lengths exercise the vector loops' tails.
-    #[test]
-    fn probability_pass_is_bit_identical_on_every_vector_width() {
-        let mut rng = stream(7, 0, 0, 0);
-        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * uniform(&mut rng);
-        for (n, sigma) in [
-            (1usize, 0.0),
-            (7, 0.8),
-            (1003, 0.0),
-            (4096, 1.3),
-            (333, 2.5),
-        ] {
-            let terms = DomainTerms {
-                value: u(0.5, 3.0),
-                local_benefit: u(0.0, 1.0),
-                cost: u(0.2, 1.5),
-                difficulty: u(0.0, 1.0),
-                risk: u(0.0, 1.0),
-                support: u(0.0, 0.5),
-                penalty: u(0.0, 0.5),
-                enforcement: u(0.0, 1.0),
-                alignment: u(0.0, 1.0),
-                cost_relief: u(0.0, 1.0),
-            };
-            let second: Vec<bool> = (0..n).map(|_| u(0.0, 1.0) < 0.5).collect();
-            let mut col = |lo, hi| (0..n).map(|_| u(lo, hi)).collect::<Vec<f64>>();
-            let (barrier, trust, lambda, omega) =
-                (col(0.0, 1.0), col(0.0, 1.0), col(0.0, 1.0), col(0.0, 1.0));
-            // Inverse temperatures up to 1e3 drive the exponential into saturation.
-            let (inv_mu, ln_ratio, rel_gap) = (col(0.1, 1e3), col(-3.0, 3.0), col(0.0, 2.0));
-            let d = DomainInputs {
-                terms: &terms,
-                sigma,
-                obs_seen: (0.3, 0.8),
-                distrust_floor: 0.2,
-                rigid: 0.35,
-                cols: (
-                    &second, &barrier, &trust, &lambda, &omega, &inv_mu, &ln_ratio, &rel_gap,
-                ),
-            };
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
-            let (mut p0, mut s0) = (vec![0.0; n], vec![0.0; n]);
-            domain_probabilities_baseline(&d, &mut p0, &mut s0);
-            for i in 0..n {
-                let pi_obs = if second[i] { 0.8 } else { 0.3 };
-                let pi = m::belief(pi_obs, barrier[i], terms.alignment, trust[i], 0.2);
-                let s = m::siphon_share_from_log_ratio(ln_ratio[i], sigma);
-                let adapt = 0.35 * rel_gap[i] * terms.alignment;
-                let ut =
-                    m::perceived_utility(&terms, pi, s, lambda[i], barrier[i], omega[i], adapt);
-                assert_eq!(
-                    p0[i].to_bits(),
-                    m::choice_probability(ut, inv_mu[i]).to_bits()
-                );
-                assert_eq!(s0[i].to_bits(), s.to_bits());
-            }
-            let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
-            domain_probabilities(&d, &mut p1, &mut s1);
-            assert_eq!(
-                (bits(&p0), bits(&s0)),
-                (bits(&p1), bits(&s1)),
-                "dispatched, n = {n}"
-            );
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    let (mut p2, mut s2) = (vec![0.0; n], vec![0.0; n]);
-                    // SAFETY: AVX2 support was just detected.
-                    unsafe { domain_probabilities_avx2(&d, &mut p2, &mut s2) };
-                    assert_eq!(
-                        (bits(&p0), bits(&s0)),
-                        (bits(&p2), bits(&s2)),
-                        "AVX2, n = {n}"
-                    );
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    let (mut p3, mut s3) = (vec![0.0; n], vec![0.0; n]);
-                    // SAFETY: AVX-512F support was just detected.
-                    unsafe { domain_probabilities_avx512(&d, &mut p3, &mut s3) };
-                    assert_eq!(
-                        (bits(&p0), bits(&s0)),
-                        (bits(&p3), bits(&s3)),
-                        "AVX-512, n = {n}"
-                    );
-                }
-            }
-        }
     }
 }

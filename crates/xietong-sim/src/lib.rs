@@ -3,6 +3,7 @@
 //! to strings and the CLI writes them.
 
 pub mod engine;
+mod kernel;
 pub mod output;
 pub mod record;
 pub mod rng;
