@@ -7,6 +7,7 @@ use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{stream, uniform};
 use crate::setup::{Agent, agents};
+use crate::sort::Sorter;
 use rayon::prelude::*;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
 use xietong_model::{Axis, Scenario, Tier, Timing};
@@ -365,6 +366,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
 
     let mut records = Vec::with_capacity(s.calendar.periods as usize);
     let mut scratch = Vec::with_capacity(n);
+    let mut sorter = Sorter::default();
     let mut dev_province = province_means(&people, n_prov);
     for t in 0..s.calendar.periods as usize {
         if Some(t) == start_period {
@@ -468,10 +470,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
         scratch.clear();
         scratch.extend(people.iter().map(|a| a.development));
-        // Only the sorted values matter (equal values are interchangeable), so the unstable
-        // sort gives the same sequence as any other; it measured faster than re-sorting the
-        // previous period's order, which development growth reshuffles too much to be adaptive.
-        scratch.sort_unstable_by(f64::total_cmp);
+        sorter.sort(&mut scratch);
         let gini = m::gini_sorted(&scratch);
         let theil = m::theil(&scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)

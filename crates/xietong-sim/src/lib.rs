@@ -9,6 +9,7 @@ pub mod record;
 pub mod rng;
 pub mod runset;
 pub mod setup;
+mod sort;
 
 pub use engine::simulate;
 pub use record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
