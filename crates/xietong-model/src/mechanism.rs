@@ -226,10 +226,17 @@ pub fn theil(values: &[f64]) -> f64 {
     if values.len() < 2 || mean <= 0.0 {
         return 0.0;
     }
+    // The logarithms first, in one loop that vectorizes; then the terms of positive values,
+    // added in order.
+    let ratios: Vec<f64> = values.iter().map(|&x| x / mean).collect();
+    let mut logs = vec![0.0; values.len()];
+    crate::fastlog::ln_into(&ratios, &mut logs);
     values
         .iter()
-        .filter(|&&x| x > 0.0)
-        .map(|&x| (x / mean) * libm::log(x / mean))
+        .zip(&ratios)
+        .zip(&logs)
+        .filter(|((x, _), _)| **x > 0.0)
+        .map(|((_, r), l)| r * l)
         .sum::<f64>()
         / n
 }

@@ -107,10 +107,12 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
         col(|a| a.orientation),
         col(|a| a.inv_temperature),
     );
-    let ln_ratio: Vec<f64> = chunk
+    let ratio: Vec<f64> = chunk
         .iter()
-        .map(|a| libm::log(ctx.dev_province[1 - a.province as usize] / a.development))
+        .map(|a| ctx.dev_province[1 - a.province as usize] / a.development)
         .collect();
+    let mut ln_ratio = vec![0.0; n];
+    kernel::ln_column(kernel::widest(), &ratio, &mut ln_ratio);
     let rel_gap: Vec<f64> = chunk
         .iter()
         .map(|a| (a.development / ctx.dev_mean - 1.0).abs())

@@ -161,6 +161,16 @@ fn fill_probabilities(
     }
 }
 
+multiversion! {
+    /// `out[i] = ln(xs[i])`, bit-identical to `libm::log`.
+    pub(crate) fn ln_column(xs: &[f64], out: &mut [f64]) => ln_body
+}
+
+#[inline(always)]
+fn ln_body(xs: &[f64], out: &mut [f64]) {
+    xietong_model::fastlog::ln_into(xs, out);
+}
+
 /// One domain's decisions in a chunk, after the probabilities: the random draws and the columns
 /// the gains need (ω and development before this period's updates; development plus the partner
 /// province's mean development).
