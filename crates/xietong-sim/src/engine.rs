@@ -5,7 +5,7 @@
 
 use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
-use crate::rng::{stream, uniform};
+use crate::rng::{fill_uniform, stream};
 use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
@@ -88,6 +88,87 @@ struct Context<'a> {
     n_zones: usize,
 }
 
+/// A worker thread's buffers for one chunk: the structure-of-arrays columns and the per-domain
+/// arrays. Kept from chunk to chunk, as allocating them afresh (a few hundred KiB per chunk and
+/// period) cost page faults and zeroing that measured as much as a kernel.
+#[derive(Default)]
+struct Scratch {
+    second: Vec<bool>,
+    barrier: Vec<f64>,
+    trust: Vec<f64>,
+    lambda: Vec<f64>,
+    omega: Vec<f64>,
+    inv_mu: Vec<f64>,
+    ratio: Vec<f64>,
+    ln_ratio: Vec<f64>,
+    rel_gap: Vec<f64>,
+    fidelity: Vec<f64>,
+    development: Vec<f64>,
+    dev_pair: Vec<f64>,
+    /// `[active domain * n + jurisdiction]`
+    probs: Vec<f64>,
+    shares: Vec<f64>,
+    draws: Vec<f64>,
+    /// The draws in the order taken, `[jurisdiction * active domains + active domain]`.
+    in_order: Vec<f64>,
+    /// Per jurisdiction: sums over its domains of p, p², joint gain and total gain.
+    sum_p: Vec<f64>,
+    sum_p2: Vec<f64>,
+    joint: Vec<f64>,
+    gain: Vec<f64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+impl Scratch {
+    /// Copies the chunk's state into columns and sizes every buffer; the per-domain arrays are
+    /// left as they are (every element is written before it is read), the sums are zeroed.
+    fn fill(&mut self, ctx: &Context, chunk: &[Agent], n_active: usize) -> &mut Scratch {
+        fn col(v: &mut Vec<f64>, chunk: &[Agent], f: impl Fn(&Agent) -> f64) {
+            v.clear();
+            v.extend(chunk.iter().map(f));
+        }
+        let n = chunk.len();
+        let partner = |a: &Agent| ctx.dev_province[1 - a.province as usize];
+        self.second.clear();
+        self.second.extend(chunk.iter().map(|a| a.province == 1));
+        col(&mut self.barrier, chunk, |a| a.barrier);
+        col(&mut self.trust, chunk, |a| a.trust);
+        col(&mut self.lambda, chunk, |a| a.local_centric);
+        col(&mut self.omega, chunk, |a| a.orientation);
+        col(&mut self.inv_mu, chunk, |a| a.inv_temperature);
+        col(&mut self.ratio, chunk, |a| partner(a) / a.development);
+        self.ln_ratio.resize(n, 0.0);
+        kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
+        col(&mut self.rel_gap, chunk, |a| {
+            (a.development / ctx.dev_mean - 1.0).abs()
+        });
+        col(&mut self.fidelity, chunk, |a| a.fidelity);
+        col(&mut self.development, chunk, |a| a.development);
+        col(&mut self.dev_pair, chunk, |a| a.development + partner(a));
+        for v in [
+            &mut self.probs,
+            &mut self.shares,
+            &mut self.draws,
+            &mut self.in_order,
+        ] {
+            v.resize(n_active * n, 0.0);
+        }
+        for v in [
+            &mut self.sum_p,
+            &mut self.sum_p2,
+            &mut self.joint,
+            &mut self.gain,
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+        self
+    }
+}
+
 fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg) -> Acc {
     let s = ctx.s;
     let k_n = ctx.terms.len();
@@ -97,101 +178,91 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let active: Vec<usize> = (0..k_n).filter(|&k| ctx.active[k]).collect();
     let n_active = active.len();
     let n = chunk.len();
-    // Pass 1, domain by domain over a structure-of-arrays copy of the chunk: probabilities and
-    // siphon shares, in a loop without random numbers that the compiler vectorizes.
-    let second: Vec<bool> = chunk.iter().map(|a| a.province == 1).collect();
-    let col = |f: fn(&Agent) -> f64| chunk.iter().map(f).collect::<Vec<f64>>();
-    let (barrier, trust) = (col(|a| a.barrier), col(|a| a.trust));
-    let (lambda, omega, inv_mu) = (
-        col(|a| a.local_centric),
-        col(|a| a.orientation),
-        col(|a| a.inv_temperature),
-    );
-    let ratio: Vec<f64> = chunk
-        .iter()
-        .map(|a| ctx.dev_province[1 - a.province as usize] / a.development)
-        .collect();
-    let mut ln_ratio = vec![0.0; n];
-    kernel::ln_column(kernel::widest(), &ratio, &mut ln_ratio);
-    let rel_gap: Vec<f64> = chunk
-        .iter()
-        .map(|a| (a.development / ctx.dev_mean - 1.0).abs())
-        .collect();
-    let cols = Columns {
-        second: &second,
-        barrier: &barrier,
-        trust: &trust,
-        lambda: &lambda,
-        omega: &omega,
-        inv_mu: &inv_mu,
-        ln_ratio: &ln_ratio,
-        rel_gap: &rel_gap,
-    };
-    let width = kernel::widest();
-    let mut probs = vec![0.0; n_active * n];
-    let mut shares = vec![0.0; n_active * n];
-    for (ai, &k) in active.iter().enumerate() {
-        // Partners of province 0 are province 1 and vice versa.
-        let inputs = DomainInputs {
-            terms: &ctx.terms[k],
-            sigma: ctx.sigma[k],
-            obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-            distrust_floor: dy.distrust_floor,
-            rigid,
+    SCRATCH.with_borrow_mut(|w| {
+        let cols = w.fill(ctx, chunk, n_active);
+        let (probs, shares, draws) = (&mut cols.probs, &mut cols.shares, &mut cols.draws);
+        let width = kernel::widest();
+        // Pass 1, domain by domain over a structure-of-arrays copy of the chunk: probabilities and
+        // siphon shares, in a loop without random numbers that the compiler vectorizes.
+        let columns = Columns {
+            second: &cols.second,
+            barrier: &cols.barrier,
+            trust: &cols.trust,
+            lambda: &cols.lambda,
+            omega: &cols.omega,
+            inv_mu: &cols.inv_mu,
+            ln_ratio: &cols.ln_ratio,
+            rel_gap: &cols.rel_gap,
         };
-        kernel::domain_probabilities(
-            width,
-            &inputs,
-            &cols,
-            &mut probs[ai * n..(ai + 1) * n],
-            &mut shares[ai * n..(ai + 1) * n],
-        );
-    }
-    // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
-    // active domains in order), stored domain by domain for the next pass.
-    let mut draws = vec![0.0; n_active * n];
-    for i in 0..n {
-        for ai in 0..n_active {
-            draws[ai * n + i] = uniform(&mut rng);
+        for (ai, &k) in active.iter().enumerate() {
+            // Partners of province 0 are province 1 and vice versa.
+            let inputs = DomainInputs {
+                terms: &ctx.terms[k],
+                sigma: ctx.sigma[k],
+                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+                distrust_floor: dy.distrust_floor,
+                rigid,
+            };
+            kernel::domain_probabilities(
+                width,
+                &inputs,
+                &columns,
+                &mut probs[ai * n..(ai + 1) * n],
+                &mut shares[ai * n..(ai + 1) * n],
+            );
         }
-    }
-    // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction sums
-    // that each receive their domains in the same order as a jurisdiction-by-jurisdiction loop.
-    let fidelity = col(|a| a.fidelity);
-    let development = col(|a| a.development);
-    let dev_pair: Vec<f64> = chunk
-        .iter()
-        .map(|a| a.development + ctx.dev_province[1 - a.province as usize])
-        .collect();
-    let (mut sum_p, mut sum_p2) = (vec![0.0; n], vec![0.0; n]);
-    let (mut joint, mut gain) = (vec![0.0; n], vec![0.0; n]);
-    let mut acc = Acc::new(k_n, ctx.n_zones);
-    for (ai, &k) in active.iter().enumerate() {
-        let inputs = OutcomeInputs {
-            terms: &ctx.terms[k],
-            obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-            second: &second,
-            prob: &probs[ai * n..(ai + 1) * n],
-            share: &shares[ai * n..(ai + 1) * n],
-            draws: &draws[ai * n..(ai + 1) * n],
-            fidelity: &fidelity,
-            omega: &omega,
-            development: &development,
-            dev_pair: &dev_pair,
-        };
-        let mut sums = AgentSums {
-            sum_p: &mut sum_p,
-            sum_p2: &mut sum_p2,
-            joint: &mut joint,
-            gain: &mut gain,
-        };
-        let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
-        for p in 0..2 {
-            acc.decided[p * k_n + k] += counts.decided[p] as f64;
-            acc.executed[p * k_n + k] += counts.executed[p] as f64;
+        // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
+        // active domains in order), stored domain by domain for the next pass.
+        fill_uniform(&mut rng, &mut cols.in_order);
+        for (i, row) in cols.in_order.chunks_exact(n_active.max(1)).enumerate() {
+            for (ai, &x) in row.iter().enumerate() {
+                draws[ai * n + i] = x;
+            }
         }
-    }
-    // Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, state updates.
+        // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
+        // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
+        // loop.
+        let mut acc = Acc::new(k_n, ctx.n_zones);
+        for (ai, &k) in active.iter().enumerate() {
+            let inputs = OutcomeInputs {
+                terms: &ctx.terms[k],
+                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+                second: &cols.second,
+                prob: &probs[ai * n..(ai + 1) * n],
+                share: &shares[ai * n..(ai + 1) * n],
+                draws: &draws[ai * n..(ai + 1) * n],
+                fidelity: &cols.fidelity,
+                omega: &cols.omega,
+                development: &cols.development,
+                dev_pair: &cols.dev_pair,
+            };
+            let mut sums = AgentSums {
+                sum_p: &mut cols.sum_p,
+                sum_p2: &mut cols.sum_p2,
+                joint: &mut cols.joint,
+                gain: &mut cols.gain,
+            };
+            let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
+            for p in 0..2 {
+                acc.decided[p * k_n + k] += counts.decided[p] as f64;
+                acc.executed[p * k_n + k] += counts.executed[p] as f64;
+            }
+        }
+        finish_chunk(ctx, chunk, &active, cols, acc)
+    })
+}
+
+/// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, state updates.
+fn finish_chunk(
+    ctx: &Context,
+    chunk: &mut [Agent],
+    active: &[usize],
+    w: &Scratch,
+    mut acc: Acc,
+) -> Acc {
+    let dy = &ctx.s.dynamics;
+    let (k_n, n_active, n) = (ctx.terms.len(), active.len(), chunk.len());
+    let (probs, sum_p, sum_p2, joint, gain) = (&w.probs, &w.sum_p, &w.sum_p2, &w.joint, &w.gain);
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
         let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
