@@ -5,7 +5,7 @@
 
 use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
-use crate::rng::{fill_uniform, stream};
+use crate::rng::{fill_uniform_by_column, stream};
 use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
@@ -105,12 +105,12 @@ struct Scratch {
     fidelity: Vec<f64>,
     development: Vec<f64>,
     dev_pair: Vec<f64>,
-    /// `[active domain * n + jurisdiction]`
+    /// `[active domain * stride + jurisdiction]`; the stride is padded so that the rows of one
+    /// jurisdiction do not all fall in the same cache set (a power-of-two stride made them).
     probs: Vec<f64>,
     shares: Vec<f64>,
     draws: Vec<f64>,
-    /// The draws in the order taken, `[jurisdiction * active domains + active domain]`.
-    in_order: Vec<f64>,
+    stride: usize,
     /// Per jurisdiction: sums over its domains of p, p², joint gain and total gain.
     sum_p: Vec<f64>,
     sum_p2: Vec<f64>,
@@ -148,13 +148,9 @@ impl Scratch {
         col(&mut self.fidelity, chunk, |a| a.fidelity);
         col(&mut self.development, chunk, |a| a.development);
         col(&mut self.dev_pair, chunk, |a| a.development + partner(a));
-        for v in [
-            &mut self.probs,
-            &mut self.shares,
-            &mut self.draws,
-            &mut self.in_order,
-        ] {
-            v.resize(n_active * n, 0.0);
+        self.stride = n.next_multiple_of(8) + 8;
+        for v in [&mut self.probs, &mut self.shares, &mut self.draws] {
+            v.resize(n_active * self.stride, 0.0);
         }
         for v in [
             &mut self.sum_p,
@@ -181,7 +177,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     SCRATCH.with_borrow_mut(|w| {
         let cols = w.fill(ctx, chunk, n_active);
         let (probs, shares, draws) = (&mut cols.probs, &mut cols.shares, &mut cols.draws);
-        let width = kernel::widest();
+        let (width, stride) = (kernel::widest(), cols.stride);
         // Pass 1, domain by domain over a structure-of-arrays copy of the chunk: probabilities and
         // siphon shares, in a loop without random numbers that the compiler vectorizes.
         let columns = Columns {
@@ -207,18 +203,13 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 width,
                 &inputs,
                 &columns,
-                &mut probs[ai * n..(ai + 1) * n],
-                &mut shares[ai * n..(ai + 1) * n],
+                &mut probs[ai * stride..ai * stride + n],
+                &mut shares[ai * stride..ai * stride + n],
             );
         }
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
         // active domains in order), stored domain by domain for the next pass.
-        fill_uniform(&mut rng, &mut cols.in_order);
-        for (i, row) in cols.in_order.chunks_exact(n_active.max(1)).enumerate() {
-            for (ai, &x) in row.iter().enumerate() {
-                draws[ai * n + i] = x;
-            }
-        }
+        fill_uniform_by_column(&mut rng, n, n_active, stride, draws);
         // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
         // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
         // loop.
@@ -228,9 +219,9 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 terms: &ctx.terms[k],
                 obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
                 second: &cols.second,
-                prob: &probs[ai * n..(ai + 1) * n],
-                share: &shares[ai * n..(ai + 1) * n],
-                draws: &draws[ai * n..(ai + 1) * n],
+                prob: &probs[ai * stride..ai * stride + n],
+                share: &shares[ai * stride..ai * stride + n],
+                draws: &draws[ai * stride..ai * stride + n],
                 fidelity: &cols.fidelity,
                 omega: &cols.omega,
                 development: &cols.development,
@@ -261,13 +252,13 @@ fn finish_chunk(
     mut acc: Acc,
 ) -> Acc {
     let dy = &ctx.s.dynamics;
-    let (k_n, n_active, n) = (ctx.terms.len(), active.len(), chunk.len());
+    let (k_n, n_active) = (ctx.terms.len(), active.len());
     let (probs, sum_p, sum_p2, joint, gain) = (&w.probs, &w.sum_p, &w.sum_p2, &w.joint, &w.gain);
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
         let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
         for (ai, &k) in active.iter().enumerate() {
-            prov_sum_p[k] += probs[ai * n + i];
+            prov_sum_p[k] += probs[ai * w.stride + i];
         }
         let (sp, sp2, joint_total, gain) = (sum_p[i], sum_p2[i], joint[i], gain[i]);
         if n_active > 0 {

@@ -40,34 +40,60 @@ fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Fills `out` with the stream's next `out.len()` uniforms: the same numbers in the same order as
-/// that many calls of [`uniform`], and leaves the stream where those calls would. Each draw
-/// multiplies the 128-bit state once, a chain whose latency bounds a one-at-a-time loop; here four
-/// chains, offset by one step and each advancing four steps at a time (`M⁴`), run side by side.
-pub fn fill_uniform(rng: &mut Pcg64Mcg, out: &mut [f64]) {
-    if out.is_empty() {
+/// `M^k` modulo 2¹²⁸: the multiplier that advances the stream by `k` draws at once.
+fn multiplier_pow(mut k: u64) -> u128 {
+    let (mut base, mut acc) = (MULTIPLIER, 1u128);
+    while k > 0 {
+        if k & 1 == 1 {
+            acc = acc.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        k >>= 1;
+    }
+    acc
+}
+
+/// Takes the stream's next `rows × cols` uniforms in row-major order (row by row, each row's
+/// columns in order) and stores them column by column: draw `r * cols + c` goes to
+/// `out[c * stride + r]`. The same numbers as that many calls of [`uniform`], and the stream is
+/// left where those calls would leave it. Each column is an arithmetic progression of the stream
+/// (step `cols`), reached by jumping ahead with `M^cols`, so no transposition is needed; four
+/// chains per column hide the latency of the 128-bit multiplication.
+pub fn fill_uniform_by_column(
+    rng: &mut Pcg64Mcg,
+    rows: usize,
+    cols: usize,
+    stride: usize,
+    out: &mut [f64],
+) {
+    if rows == 0 || cols == 0 {
         return;
     }
-    let m1 = MULTIPLIER;
-    let m2 = m1.wrapping_mul(m1);
-    let m4 = m2.wrapping_mul(m2);
+    assert!(stride >= rows && out.len() >= (cols - 1) * stride + rows);
     let s = rng.state();
-    let mut chains = [m1, m2, m2.wrapping_mul(m1), m4].map(|m| s.wrapping_mul(m));
-    let mut last = s;
-    let mut groups = out.chunks_exact_mut(4);
-    for g in &mut groups {
-        for (o, c) in g.iter_mut().zip(chains.iter_mut()) {
-            *o = unit(output(*c));
-            last = *c;
-            *c = c.wrapping_mul(m4);
+    let step = multiplier_pow(cols as u64);
+    let step4 = multiplier_pow(4 * cols as u64);
+    let mut first = s.wrapping_mul(MULTIPLIER); // the state of draw 0
+    for c in 0..cols {
+        let column = &mut out[c * stride..c * stride + rows];
+        let mut chains = [first; 4];
+        for l in 1..4 {
+            chains[l] = chains[l - 1].wrapping_mul(step);
         }
+        let mut groups = column.chunks_exact_mut(4);
+        for g in &mut groups {
+            for (o, ch) in g.iter_mut().zip(chains.iter_mut()) {
+                *o = unit(output(*ch));
+                *ch = ch.wrapping_mul(step4);
+            }
+        }
+        for (o, &ch) in groups.into_remainder().iter_mut().zip(&chains) {
+            *o = unit(output(ch));
+        }
+        first = first.wrapping_mul(MULTIPLIER);
     }
-    for (o, &c) in groups.into_remainder().iter_mut().zip(&chains) {
-        *o = unit(output(c));
-        last = c;
-    }
-    // States of this generator are always odd, which `new` keeps.
-    *rng = Pcg64Mcg::new(last);
+    // The last draw is number rows · cols − 1, whose state is s · M^(rows · cols).
+    *rng = Pcg64Mcg::new(s.wrapping_mul(multiplier_pow((rows * cols) as u64)));
 }
 
 #[cfg(test)]
@@ -94,15 +120,26 @@ mod tests {
     }
 
     #[test]
-    fn fill_uniform_is_the_same_stream_as_single_draws() {
-        for len in (0..13).chain([1000, 40_963]) {
-            let (mut one, mut many) = (stream(5, 1, 2, 3), stream(5, 1, 2, 3));
-            let want: Vec<f64> = (0..len).map(|_| uniform(&mut one)).collect();
-            let mut got = vec![0.0; len];
-            fill_uniform(&mut many, &mut got);
+    fn fill_by_column_is_the_same_stream_as_single_draws() {
+        for (rows, cols, stride) in [
+            (0, 3, 0),
+            (5, 0, 5),
+            (1, 1, 1),
+            (7, 3, 9),
+            (4096, 10, 4104),
+            (13, 1, 13),
+        ] {
+            let (mut one, mut many) = (stream(8, 0, 1, 2), stream(8, 0, 1, 2));
+            let mut want = vec![f64::NAN; cols * stride];
+            for r in 0..rows {
+                for c in 0..cols {
+                    want[c * stride + r] = uniform(&mut one);
+                }
+            }
+            let mut got = vec![f64::NAN; cols * stride];
+            fill_uniform_by_column(&mut many, rows, cols, stride, &mut got);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
-            assert_eq!(bits(&got), bits(&want), "len = {len}");
-            // Both streams continue from the same place.
+            assert_eq!(bits(&got), bits(&want), "{rows} x {cols}");
             assert_eq!(uniform(&mut one).to_bits(), uniform(&mut many).to_bits());
         }
     }
