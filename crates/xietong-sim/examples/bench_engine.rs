@@ -63,8 +63,9 @@ fn main() {
         let periods = 40u64;
         sets.push(format!("calendar.periods={periods}"));
         let s = chengdu_chongqing(&sets).expect("valid scenario");
+        // Enough runs for every size to take seconds, so that start-up does not dominate.
         let runs = (400_000 / n)
-            .clamp(1, 400)
+            .clamp(1, 4000)
             .max(if n >= 1_000_000 { 1 } else { 2 });
         for threads in [1, cores] {
             let pool = rayon::ThreadPoolBuilder::new()
