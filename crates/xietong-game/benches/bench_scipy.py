@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""scipy side of the integration benchmark (see examples/bench.rs): solve_ivp RK45 on the same
+"""scipy side of the integration benchmark (see examples/bench_game.rs): solve_ivp RK45 on the same
 replicator system (chengdu_chongqing_central.toml at a = 1), 27 starts {0.1,0.5,0.9}^3 to t = 50.
 
     python3 crates/xietong-game/benches/bench_scipy.py

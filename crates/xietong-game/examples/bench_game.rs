@@ -1,7 +1,7 @@
 //! Benchmark: analysis time of a 2x2x2 game and trajectory integration speed, to be compared
 //! side by side with `benches/bench_scipy.py` (scipy solve_ivp on the same system).
 //!
-//!     cargo run --release -p xietong-game --example bench
+//!     cargo run --release -p xietong-game --example bench_game
 //!
 //! The game is examples/games/chengdu_chongqing_central.toml at a = 1 (nine rest points, one
 //! of them on a face). Integration: the 27 starts {0.1, 0.5, 0.9}^3 to t = 50, at scipy's

@@ -2,7 +2,7 @@
 //! t-tests with Levene (2 provinces), one-way ANOVA with Welch, Brown-Forsythe, Levene and Tukey
 //! HSD (7 zones), and Cronbach's α / ω over all 50 items.
 //!
-//!     cargo run --release -p xietong-survey --example bench -- [respondents] [items]
+//!     cargo run --release -p xietong-survey --example bench_survey -- [respondents] [items]
 //!
 //! Items are analysed in parallel (rayon, results in item order). Data generation is not timed.
 

@@ -1,5 +1,5 @@
 //! Render timing for typical charts (median of repeated runs, release build):
-//! `cargo run --release -p xietong-report --example bench [-- ITERATIONS]`.
+//! `cargo run --release -p xietong-report --example bench_report [-- ITERATIONS]`.
 //! Results are recorded in docs/performance/report.md.
 
 use std::time::Instant;
