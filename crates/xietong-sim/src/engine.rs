@@ -74,8 +74,9 @@ impl Acc {
 struct Context<'a> {
     s: &'a Scenario,
     terms: Vec<DomainTerms>,
-    sigma: Vec<f64>,
-    active: Vec<bool>,
+    sigma: &'a [f64],
+    /// Indices of the domains open to decisions this period, in order.
+    active: Vec<usize>,
     /// `obs[p * K + k]`: cooperation carried out last period by province p in domain k.
     obs: Vec<f64>,
     /// Province mean development at the start of the period.
@@ -111,6 +112,8 @@ struct Scratch {
     shares: Vec<f64>,
     draws: Vec<f64>,
     stride: usize,
+    /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
+    padded: usize,
     /// Per jurisdiction: sums over its domains of p, p², joint gain and total gain.
     sum_p: Vec<f64>,
     sum_p2: Vec<f64>,
@@ -125,32 +128,45 @@ thread_local! {
 impl Scratch {
     /// Copies the chunk's state into columns and sizes every buffer; the per-domain arrays are
     /// left as they are (every element is written before it is read), the sums are zeroed.
+    /// Columns run to `padded` (a whole number of the widest vectors) so that the kernels have
+    /// no scalar remainder loop, which cost as much as the vector loop for a chunk of 100; the
+    /// padding holds harmless values, is never drawn for (its draws are 1, so nothing is decided
+    /// there) and is never read back.
     fn fill(&mut self, ctx: &Context, chunk: &[Agent], n_active: usize) -> &mut Scratch {
-        fn col(v: &mut Vec<f64>, chunk: &[Agent], f: impl Fn(&Agent) -> f64) {
+        let n = chunk.len();
+        let padded = n.next_multiple_of(kernel::LANES);
+        let col = |v: &mut Vec<f64>, f: &dyn Fn(&Agent) -> f64, pad: f64| {
             v.clear();
             v.extend(chunk.iter().map(f));
-        }
-        let n = chunk.len();
+            v.resize(padded, pad);
+        };
         let partner = |a: &Agent| ctx.dev_province[1 - a.province as usize];
         self.second.clear();
         self.second.extend(chunk.iter().map(|a| a.province == 1));
-        col(&mut self.barrier, chunk, |a| a.barrier);
-        col(&mut self.trust, chunk, |a| a.trust);
-        col(&mut self.lambda, chunk, |a| a.local_centric);
-        col(&mut self.omega, chunk, |a| a.orientation);
-        col(&mut self.inv_mu, chunk, |a| a.inv_temperature);
-        col(&mut self.ratio, chunk, |a| partner(a) / a.development);
-        self.ln_ratio.resize(n, 0.0);
+        self.second.resize(padded, false);
+        col(&mut self.barrier, &|a| a.barrier, 0.0);
+        col(&mut self.trust, &|a| a.trust, 0.0);
+        col(&mut self.lambda, &|a| a.local_centric, 0.0);
+        col(&mut self.omega, &|a| a.orientation, 0.0);
+        col(&mut self.inv_mu, &|a| a.inv_temperature, 0.0);
+        col(&mut self.ratio, &|a| partner(a) / a.development, 1.0);
+        self.ln_ratio.resize(padded, 0.0);
         kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
-        col(&mut self.rel_gap, chunk, |a| {
-            (a.development / ctx.dev_mean - 1.0).abs()
-        });
-        col(&mut self.fidelity, chunk, |a| a.fidelity);
-        col(&mut self.development, chunk, |a| a.development);
-        col(&mut self.dev_pair, chunk, |a| a.development + partner(a));
-        self.stride = n.next_multiple_of(8) + 8;
+        col(
+            &mut self.rel_gap,
+            &|a| (a.development / ctx.dev_mean - 1.0).abs(),
+            0.0,
+        );
+        col(&mut self.fidelity, &|a| a.fidelity, 0.0);
+        col(&mut self.development, &|a| a.development, 1.0);
+        col(&mut self.dev_pair, &|a| a.development + partner(a), 1.0);
+        self.padded = padded;
+        self.stride = padded + kernel::LANES;
         for v in [&mut self.probs, &mut self.shares, &mut self.draws] {
             v.resize(n_active * self.stride, 0.0);
+        }
+        for row in self.draws.chunks_exact_mut(self.stride) {
+            row[n..padded].fill(1.0);
         }
         for v in [
             &mut self.sum_p,
@@ -159,7 +175,7 @@ impl Scratch {
             &mut self.gain,
         ] {
             v.clear();
-            v.resize(n, 0.0);
+            v.resize(padded, 0.0);
         }
         self
     }
@@ -171,13 +187,13 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let dy = &s.dynamics;
     let lv = &s.levers;
     let rigid = lv.uniformity * (1.0 - lv.flexibility) * dy.adaptation;
-    let active: Vec<usize> = (0..k_n).filter(|&k| ctx.active[k]).collect();
+    let active = &ctx.active;
     let n_active = active.len();
     let n = chunk.len();
     SCRATCH.with_borrow_mut(|w| {
         let cols = w.fill(ctx, chunk, n_active);
         let (probs, shares, draws) = (&mut cols.probs, &mut cols.shares, &mut cols.draws);
-        let (width, stride) = (kernel::widest(), cols.stride);
+        let (width, stride, padded) = (kernel::widest(), cols.stride, cols.padded);
         // Pass 1, domain by domain over a structure-of-arrays copy of the chunk: probabilities and
         // siphon shares, in a loop without random numbers that the compiler vectorizes.
         let columns = Columns {
@@ -203,8 +219,8 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 width,
                 &inputs,
                 &columns,
-                &mut probs[ai * stride..ai * stride + n],
-                &mut shares[ai * stride..ai * stride + n],
+                &mut probs[ai * stride..ai * stride + padded],
+                &mut shares[ai * stride..ai * stride + padded],
             );
         }
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
@@ -219,9 +235,9 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 terms: &ctx.terms[k],
                 obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
                 second: &cols.second,
-                prob: &probs[ai * stride..ai * stride + n],
-                share: &shares[ai * stride..ai * stride + n],
-                draws: &draws[ai * stride..ai * stride + n],
+                prob: &probs[ai * stride..ai * stride + padded],
+                share: &shares[ai * stride..ai * stride + padded],
+                draws: &draws[ai * stride..ai * stride + padded],
                 fidelity: &cols.fidelity,
                 omega: &cols.omega,
                 development: &cols.development,
@@ -428,6 +444,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         .map(|d| d.local_benefit > median_b)
         .collect();
 
+    let sigma: Vec<f64> = s.domains.iter().map(|d| d.siphon).collect();
     let mut records = Vec::with_capacity(s.calendar.periods as usize);
     let mut scratch = Vec::with_capacity(n);
     let mut sorter = Sorter::default();
@@ -454,11 +471,12 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         let observed_partner = observed_partner.map(|v| if v.is_nan() { 0.0 } else { v });
         let dev_mean =
             (dev_province[0] * n_prov[0] as f64 + dev_province[1] * n_prov[1] as f64) / n as f64;
+        let active_at_start = region.active.clone();
         let ctx = Context {
             s,
             terms,
-            sigma: s.domains.iter().map(|d| d.siphon).collect(),
-            active: region.active.clone(),
+            sigma: &sigma,
+            active: (0..k_n).filter(|&k| region.active[k]).collect(),
             obs: region.obs.clone(),
             dev_province,
             dev_mean,
@@ -767,7 +785,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
             coop_domain,
             coop_province_domain,
             alignment_domain: region.alignment.clone(),
-            active_domain: ctx.active.clone(),
+            active_domain: active_at_start,
             coop_axis,
             coop_tier,
             coop_province,

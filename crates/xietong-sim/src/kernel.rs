@@ -8,6 +8,10 @@
 
 use xietong_model::mechanism::{self as m, DomainTerms};
 
+/// Doubles in the widest vector (AVX-512): callers that pad columns to a multiple of this leave
+/// the kernels no scalar remainder.
+pub(crate) const LANES: usize = 8;
+
 /// Vector width a kernel copy is compiled for. Only [`widths`] hands out the wide ones, after
 /// checking that the processor has them, which is what makes calling those copies sound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
