@@ -2,7 +2,7 @@
 //! approximation in `s = f / (2 + f)`), with its special-input branches taken out of the main
 //! path so that loops over columns vectorize. For positive normal numbers the core does exactly
 //! libm's operations in libm's order, so results are bit-identical to `libm::log` (tested over
-//! millions of inputs); the slice function hands every other input to `libm::log` itself. The
+//! millions of inputs); `ln` and the slice function hand every other input to `libm::log` itself. The
 //! engine takes two logarithms per jurisdiction and period, which made `libm::log` one of its
 //! largest costs.
 
@@ -40,6 +40,17 @@ pub fn ln_positive_normal(x: f64) -> f64 {
     let r = t2 + t1;
     let dk = f64::from(k);
     s * (hfsq + r) + dk * c(LN2_LO) - hfsq + f + dk * c(LN2_HI)
+}
+
+/// `ln x` for any `x`, bit-identical to `libm::log`: the inlined core for positive normal
+/// numbers, libm itself for the rest.
+#[inline(always)]
+pub fn ln(x: f64) -> f64 {
+    if plain(x) {
+        ln_positive_normal(x)
+    } else {
+        libm::log(x)
+    }
 }
 
 /// Whether libm's main path applies: positive, normal and finite.
@@ -134,6 +145,7 @@ mod tests {
         ln_into(&xs, &mut out);
         for (x, o) in xs.iter().zip(out) {
             assert_eq!(o.to_bits(), libm::log(*x).to_bits(), "ln({x:e})");
+            assert_eq!(ln(*x).to_bits(), libm::log(*x).to_bits(), "ln({x:e})");
         }
         let mut plain_only = [0.0; 3];
         ln_into(&[2.0, 0.25, 9.0], &mut plain_only);

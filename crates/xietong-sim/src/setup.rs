@@ -8,6 +8,7 @@
 
 use crate::rng::uniform;
 use rand_pcg::Pcg64Mcg;
+use xietong_model::fastlog::ln;
 use xietong_model::mechanism::fidelity;
 use xietong_model::{Dist, Scenario};
 
@@ -30,7 +31,7 @@ pub struct Agent {
 fn normal(rng: &mut Pcg64Mcg) -> f64 {
     let u1 = 1.0 - uniform(rng); // in (0, 1]
     let u2 = uniform(rng);
-    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+    libm::sqrt(-2.0 * ln(u1)) * libm::cos(std::f64::consts::TAU * u2)
 }
 
 /// Gamma(shape, 1) draw: Marsaglia & Tsang (2000), with the `u^{1/shape}` boost for shape < 1.
@@ -49,7 +50,7 @@ fn gamma(shape: f64, rng: &mut Pcg64Mcg) -> f64 {
         }
         let v = v * v * v;
         let u = 1.0 - uniform(rng);
-        if libm::log(u) < 0.5 * x * x + d - d * v + d * libm::log(v) {
+        if ln(u) < 0.5 * x * x + d - d * v + d * ln(v) {
             return d * v;
         }
     }
@@ -65,8 +66,8 @@ pub fn beta_mean_sd(m: f64, sd: f64, rng: &mut Pcg64Mcg) -> f64 {
 
 /// Lognormal draw with mean `mean` and standard deviation `sd` (on the original scale).
 pub fn lognormal_mean_sd(mean: f64, sd: f64, rng: &mut Pcg64Mcg) -> f64 {
-    let s2 = libm::log(1.0 + (sd / mean) * (sd / mean));
-    libm::exp(libm::log(mean) - s2 / 2.0 + libm::sqrt(s2) * normal(rng))
+    let s2 = ln(1.0 + (sd / mean) * (sd / mean));
+    libm::exp(ln(mean) - s2 / 2.0 + libm::sqrt(s2) * normal(rng))
 }
 
 fn draw_unit(d: &Dist, shift: f64, rng: &mut Pcg64Mcg) -> f64 {
