@@ -2,9 +2,9 @@
 //! approximation in `s = f / (2 + f)`), with its special-input branches taken out of the main
 //! path so that loops over columns vectorize. For positive normal numbers the core does exactly
 //! libm's operations in libm's order, so results are bit-identical to `libm::log` (tested over
-//! millions of inputs); `ln` and the slice function hand every other input to `libm::log` itself. The
-//! engine takes two logarithms per jurisdiction and period, which made `libm::log` one of its
-//! largest costs.
+//! millions of inputs); `ln` and the slice function hand every other input to `libm::log`
+//! itself. The engine takes two logarithms per jurisdiction and period, which made `libm::log`
+//! one of its largest costs.
 
 /// fdlibm's constants, by their bit patterns: ln 2 split in a high part with trailing zeros and
 /// a low part, and the coefficients of the approximation of `(ln(1 + f) − f + f²/2) / s`.

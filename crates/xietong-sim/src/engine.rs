@@ -52,6 +52,30 @@ impl Acc {
         }
     }
 
+    fn clear(&mut self) {
+        for v in [
+            &mut self.sum_p,
+            &mut self.decided,
+            &mut self.executed,
+            &mut self.zone_p,
+            &mut self.zone_d,
+        ] {
+            v.fill(0.0);
+        }
+        for a in [
+            &mut self.joint_gain,
+            &mut self.trust,
+            &mut self.local_centric,
+            &mut self.barrier,
+            &mut self.orientation,
+            &mut self.development,
+        ] {
+            *a = [0.0; 2];
+        }
+        self.total_gain = 0.0;
+        self.selective = 0.0;
+    }
+
     fn add(&mut self, o: &Acc) {
         let add = |a: &mut [f64], b: &[f64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         add(&mut self.sum_p, &o.sum_p);
@@ -86,7 +110,6 @@ struct Context<'a> {
     observed_partner: [f64; 2],
     mean_alignment: f64,
     trust_floor: f64,
-    n_zones: usize,
 }
 
 /// A worker thread's buffers for one chunk: the structure-of-arrays columns and the per-domain
@@ -181,7 +204,8 @@ impl Scratch {
     }
 }
 
-fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg) -> Acc {
+/// Adds one chunk's period to `acc`.
+fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg, acc: &mut Acc) {
     let s = ctx.s;
     let k_n = ctx.terms.len();
     let dy = &s.dynamics;
@@ -229,7 +253,6 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
         // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
         // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
         // loop.
-        let mut acc = Acc::new(k_n, ctx.n_zones);
         for (ai, &k) in active.iter().enumerate() {
             let inputs = OutcomeInputs {
                 terms: &ctx.terms[k],
@@ -255,18 +278,12 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 acc.executed[p * k_n + k] += counts.executed[p] as f64;
             }
         }
-        finish_chunk(ctx, chunk, &active, cols, acc)
+        finish_chunk(ctx, chunk, active, cols, acc);
     })
 }
 
 /// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, state updates.
-fn finish_chunk(
-    ctx: &Context,
-    chunk: &mut [Agent],
-    active: &[usize],
-    w: &Scratch,
-    mut acc: Acc,
-) -> Acc {
+fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
     let (probs, sum_p, sum_p2, joint, gain) = (&w.probs, &w.sum_p, &w.sum_p2, &w.joint, &w.gain);
@@ -317,7 +334,6 @@ fn finish_chunk(
         acc.development[p] += a.development;
         acc.zone_d[a.zone as usize] += a.development;
     }
-    acc
 }
 
 /// Region-level state that evolves between periods.
@@ -445,6 +461,8 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         .collect();
 
     let sigma: Vec<f64> = s.domains.iter().map(|d| d.siphon).collect();
+    // The period's partial sums, reused from period to period.
+    let mut acc = Acc::new(k_n, z_n);
     let mut records = Vec::with_capacity(s.calendar.periods as usize);
     let mut scratch = Vec::with_capacity(n);
     let mut sorter = Sorter::default();
@@ -483,22 +501,23 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
             observed_partner,
             mean_alignment,
             trust_floor: m::trust_floor(dy.trust_floor, mean_alignment, lv.uniformity),
-            n_zones: z_n,
         };
-        let acc = if n > CHUNK {
+        acc.clear();
+        if n > CHUNK {
             let parts: Vec<Acc> = people
                 .par_chunks_mut(CHUNK)
                 .enumerate()
                 .map(|(ci, chunk)| {
-                    process_chunk(&ctx, chunk, stream(seed, run, t as u64, ci as u64))
+                    let mut part = Acc::new(k_n, z_n);
+                    let rng = stream(seed, run, t as u64, ci as u64);
+                    process_chunk(&ctx, chunk, rng, &mut part);
+                    part
                 })
                 .collect();
-            let mut total = Acc::new(k_n, z_n);
-            parts.iter().for_each(|p| total.add(p));
-            total
+            parts.iter().for_each(|p| acc.add(p));
         } else {
-            process_chunk(&ctx, &mut people, stream(seed, run, t as u64, 0))
-        };
+            process_chunk(&ctx, &mut people, stream(seed, run, t as u64, 0), &mut acc);
+        }
 
         // Indicators from the pass.
         let np = [n_prov[0] as f64, n_prov[1] as f64];
