@@ -2,7 +2,9 @@
 //! domains at 100, 10,000 and 1,000,000 jurisdictions, on one thread and on all threads, with the
 //! process's peak resident memory. Whole runs are timed (decisions, state updates, indicators,
 //! inequality), not just the decision kernel.
-//! `cargo run --release -p xietong-sim --example bench_engine [-- SIZES...]`
+//! `cargo run --release -p xietong-sim --example bench_engine [-- SIZES...]`; with
+//! `BENCH_LANES=2` (or 4) the kernels are limited to baseline x86-64 (or AVX2) vectors, to measure
+//! what processors without AVX-512 get.
 
 use std::time::Instant;
 use xietong_model::builtin::chengdu_chongqing;
@@ -36,8 +38,18 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
+    if let Some(lanes) = std::env::var("BENCH_LANES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        xietong_sim::limit_vector_lanes(lanes);
+    }
     let header = std::env::var_os("BENCH_ENGINE_CHILD").is_none();
     if header {
+        println!(
+            "Kernels on vectors of {} doubles.\n",
+            xietong_sim::vector_lanes()
+        );
         println!(
             "| jurisdictions | threads | runs x periods | decisions | wall s | CPU s | decisions/s (wall) | decisions/s per CPU-second | peak RSS MiB |"
         );

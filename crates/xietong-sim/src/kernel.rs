@@ -26,25 +26,60 @@ enum Isa {
     Avx512,
 }
 
-/// Every width this processor can run, narrowest first.
-pub(crate) fn widths() -> Vec<Width> {
-    #[allow(unused_mut)]
-    let mut w = vec![Width(Isa::Portable)];
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            w.push(Width(Isa::Avx2));
-        }
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            w.push(Width(Isa::Avx512));
+impl Width {
+    fn lanes(self) -> usize {
+        match self.0 {
+            Isa::Portable => 2,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => 4,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => 8,
         }
     }
-    w
 }
 
-/// The widest width this processor can run.
+/// Every width this processor can run, narrowest first (detected once).
+pub(crate) fn widths() -> &'static [Width] {
+    static WIDTHS: std::sync::OnceLock<Vec<Width>> = std::sync::OnceLock::new();
+    WIDTHS.get_or_init(|| {
+        #[allow(unused_mut)]
+        let mut w = vec![Width(Isa::Portable)];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                w.push(Width(Isa::Avx2));
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                w.push(Width(Isa::Avx512));
+            }
+        }
+        w
+    })
+}
+
+static LANE_LIMIT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(usize::MAX);
+
+/// Caps the vector width the engine uses at `lanes` doubles (2: baseline x86-64, 4: AVX2, 8:
+/// AVX-512; the narrowest copy always stays available). Results are the same at every width, so
+/// this only serves to measure, on one machine, what processors without the wider vectors get,
+/// and to test that the copies agree.
+pub fn limit_vector_lanes(lanes: usize) {
+    LANE_LIMIT.store(lanes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Doubles per vector in the kernels as things stand (processor and limit).
+pub fn vector_lanes() -> usize {
+    widest().lanes()
+}
+
+/// The widest width this processor can run, within the limit.
 pub(crate) fn widest() -> Width {
-    *widths().last().expect("the portable width is always there")
+    let limit = LANE_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+    let all = widths();
+    *all.iter()
+        .rev()
+        .find(|w| w.lanes() <= limit)
+        .unwrap_or(&all[0])
 }
 
 /// Defines `$name(width, args…)`, which runs `$body(args…)` compiled for `width`. The body must
@@ -339,7 +374,7 @@ mod tests {
                 bits(&s0),
                 (0..4).map(|j| bits(&column(j))).collect::<Vec<_>>(),
             );
-            for w in widths() {
+            for &w in widths() {
                 let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
                 domain_probabilities(w, &d, &cols, &mut p1, &mut s1);
                 let o = OutcomeInputs {
@@ -387,5 +422,15 @@ mod tests {
     fn the_widest_width_is_one_the_processor_has() {
         assert!(widths().contains(&widest()));
         assert_eq!(widths()[0], Width(Isa::Portable));
+        assert!(widths().windows(2).all(|w| w[0].lanes() < w[1].lanes()));
+        // The limit picks the widest copy within it (other tests running meanwhile may see the
+        // limit too, which changes nothing in their results).
+        for limit in [1, 2, 4, 8] {
+            limit_vector_lanes(limit);
+            let want = widths().iter().rev().find(|w| w.lanes() <= limit);
+            assert_eq!(widest(), *want.unwrap_or(&widths()[0]), "limit {limit}");
+        }
+        limit_vector_lanes(usize::MAX);
+        assert_eq!(widest(), *widths().last().unwrap());
     }
 }

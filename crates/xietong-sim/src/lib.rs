@@ -12,5 +12,6 @@ pub mod setup;
 mod sort;
 
 pub use engine::simulate;
+pub use kernel::{limit_vector_lanes, vector_lanes};
 pub use record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 pub use runset::{Aggregate, run_many};
