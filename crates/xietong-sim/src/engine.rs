@@ -230,6 +230,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             ln_ratio: &cols.ln_ratio,
             rel_gap: &cols.rel_gap,
         };
+        let mut share_row = vec![0; n_active];
         for (ai, &k) in active.iter().enumerate() {
             // Partners of province 0 are province 1 and vice versa.
             let inputs = DomainInputs {
@@ -239,13 +240,18 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 distrust_floor: dy.distrust_floor,
                 rigid,
             };
-            kernel::domain_probabilities(
-                width,
-                &inputs,
-                &columns,
-                &mut probs[ai * stride..ai * stride + padded],
-                &mut shares[ai * stride..ai * stride + padded],
-            );
+            let prob = &mut probs[ai * stride..ai * stride + padded];
+            // Shares depend on the domain only through σ: reuse an earlier domain's row.
+            let same_sigma = |&j: &usize| ctx.sigma[j].to_bits() == ctx.sigma[k].to_bits();
+            share_row[ai] = active[..ai].iter().position(same_sigma).unwrap_or(ai);
+            if share_row[ai] == ai {
+                let share = &mut shares[ai * stride..ai * stride + padded];
+                kernel::domain_probabilities(width, &inputs, &columns, prob, share);
+            } else {
+                let row = share_row[ai] * stride;
+                let share = &shares[row..row + padded];
+                kernel::domain_probabilities_given_shares(width, &inputs, &columns, prob, share);
+            }
         }
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
         // active domains in order), stored domain by domain for the next pass.
@@ -259,7 +265,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
                 second: &cols.second,
                 prob: &probs[ai * stride..ai * stride + padded],
-                share: &shares[ai * stride..ai * stride + padded],
+                share: &shares[share_row[ai] * stride..share_row[ai] * stride + padded],
                 draws: &draws[ai * stride..ai * stride + padded],
                 fidelity: &cols.fidelity,
                 omega: &cols.omega,

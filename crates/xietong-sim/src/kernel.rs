@@ -152,51 +152,67 @@ multiversion! {
     ) => probabilities_body
 }
 
+multiversion! {
+    /// Probabilities of deciding to cooperate in one domain for a chunk whose siphon shares are
+    /// already known: the shares depend on the domain only through σ, so domains with the same σ
+    /// share them and the exponential is taken once.
+    pub(crate) fn domain_probabilities_given_shares(
+        d: &DomainInputs,
+        c: &Columns,
+        prob: &mut [f64],
+        share: &[f64],
+    ) => given_shares_body
+}
+
 /// The σ = 0 test is taken out of the loop, as a branch inside it would stop vectorization.
 #[inline(always)]
 fn probabilities_body(d: &DomainInputs, c: &Columns, prob: &mut [f64], share: &mut [f64]) {
+    let n = prob.len();
+    let share = &mut share[..n];
+    let store = |i: usize, s: f64| share[i] = s;
     if d.sigma == 0.0 {
-        fill_probabilities(d, c, prob, share, |_| 0.5);
+        fill_probabilities(d, c, prob, |_| 0.5, store);
     } else {
-        let sigma = d.sigma;
-        fill_probabilities(d, c, prob, share, |lr| {
-            m::siphon_share_from_log_ratio(lr, sigma)
-        });
+        let (sigma, ln_ratio) = (d.sigma, &c.ln_ratio[..n]);
+        let share_at = |i: usize| m::siphon_share_from_log_ratio(ln_ratio[i], sigma);
+        fill_probabilities(d, c, prob, share_at, store);
     }
 }
 
+#[inline(always)]
+fn given_shares_body(d: &DomainInputs, c: &Columns, prob: &mut [f64], share: &[f64]) {
+    let share = &share[..prob.len()];
+    fill_probabilities(d, c, prob, |i| share[i], |_, _| {});
+}
+
+/// The decision rule over a chunk; `share_at(i)` gives jurisdiction i's siphon share and
+/// `store(i, s)` keeps it for the outcome pass.
 #[inline(always)]
 fn fill_probabilities(
     d: &DomainInputs,
     c: &Columns,
     prob: &mut [f64],
-    share: &mut [f64],
-    share_of: impl Fn(f64) -> f64,
+    share_at: impl Fn(usize) -> f64,
+    mut store: impl FnMut(usize, f64),
 ) {
     let n = prob.len();
-    let share = &mut share[..n];
     let (second, barrier, trust, lambda) = (
         &c.second[..n],
         &c.barrier[..n],
         &c.trust[..n],
         &c.lambda[..n],
     );
-    let (omega, inv_mu, ln_ratio, rel_gap) = (
-        &c.omega[..n],
-        &c.inv_mu[..n],
-        &c.ln_ratio[..n],
-        &c.rel_gap[..n],
-    );
+    let (omega, inv_mu, rel_gap) = (&c.omega[..n], &c.inv_mu[..n], &c.rel_gap[..n]);
     let (t, (obs_first, obs_second), floor, rigid) =
         (d.terms, d.obs_seen, d.distrust_floor, d.rigid);
     for i in 0..n {
         let pi_obs = if second[i] { obs_second } else { obs_first };
         let pi = m::belief(pi_obs, barrier[i], t.alignment, trust[i], floor);
-        let s = share_of(ln_ratio[i]);
+        let s = share_at(i);
         let adapt = rigid * rel_gap[i] * t.alignment;
         let u = m::perceived_utility(t, pi, s, lambda[i], barrier[i], omega[i], adapt);
         prob[i] = m::choice_probability(u, inv_mu[i]);
-        share[i] = s;
+        store(i, s);
     }
 }
 
@@ -377,6 +393,9 @@ mod tests {
             for &w in widths() {
                 let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
                 domain_probabilities(w, &d, &cols, &mut p1, &mut s1);
+                let mut p2 = vec![0.0; n];
+                domain_probabilities_given_shares(w, &d, &cols, &mut p2, &s0);
+                assert_eq!(bits(&p2), bits(&p0), "{w:?}, given shares, n = {n}");
                 let o = OutcomeInputs {
                     terms: &t,
                     obs_seen: (0.3, 0.8),
