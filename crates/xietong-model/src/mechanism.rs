@@ -226,19 +226,22 @@ pub fn theil(values: &[f64]) -> f64 {
     if values.len() < 2 || mean <= 0.0 {
         return 0.0;
     }
-    // The logarithms first, in one loop that vectorizes; then the terms of positive values,
-    // added in order.
-    let ratios: Vec<f64> = values.iter().map(|&x| x / mean).collect();
-    let mut logs = vec![0.0; values.len()];
-    crate::fastlog::ln_into(&ratios, &mut logs);
-    values
-        .iter()
-        .zip(&ratios)
-        .zip(&logs)
-        .filter(|((x, _), _)| **x > 0.0)
-        .map(|((_, r), l)| r * l)
-        .sum::<f64>()
-        / n
+    // Block by block on the stack: the logarithms in a loop that vectorizes, then the terms of
+    // positive values added in order.
+    const BLOCK: usize = 256;
+    let (mut ratios, mut logs) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let mut sum = -0.0; // the identity of `+`, as `Iterator::sum` starts from
+    for block in values.chunks(BLOCK) {
+        let (r, l) = (&mut ratios[..block.len()], &mut logs[..block.len()]);
+        r.iter_mut().zip(block).for_each(|(r, &x)| *r = x / mean);
+        crate::fastlog::ln_into(r, l);
+        for ((&x, &r), &l) in block.iter().zip(r.iter()).zip(l.iter()) {
+            if x > 0.0 {
+                sum += r * l;
+            }
+        }
+    }
+    sum / n
 }
 
 /// Standards demand of a zone at relative development `x = d/d̄`: involvement rising with
