@@ -158,31 +158,54 @@ impl Scratch {
     fn fill(&mut self, ctx: &Context, chunk: &[Agent], n_active: usize) -> &mut Scratch {
         let n = chunk.len();
         let padded = n.next_multiple_of(kernel::LANES);
-        let col = |v: &mut Vec<f64>, f: &dyn Fn(&Agent) -> f64, pad: f64| {
+        // Generic rather than a closure over `&dyn Fn`, so that each copy loop is inlined.
+        fn column(
+            v: &mut Vec<f64>,
+            chunk: &[Agent],
+            len: usize,
+            f: impl Fn(&Agent) -> f64,
+            pad: f64,
+        ) {
             v.clear();
             v.extend(chunk.iter().map(f));
-            v.resize(padded, pad);
-        };
-        let partner = |a: &Agent| ctx.dev_province[1 - a.province as usize];
+            v.resize(len, pad);
+        }
+        fn partner(a: &Agent, c: &Context) -> f64 {
+            c.dev_province[1 - a.province as usize]
+        }
         self.second.clear();
         self.second.extend(chunk.iter().map(|a| a.province == 1));
         self.second.resize(padded, false);
-        col(&mut self.barrier, &|a| a.barrier, 0.0);
-        col(&mut self.trust, &|a| a.trust, 0.0);
-        col(&mut self.lambda, &|a| a.local_centric, 0.0);
-        col(&mut self.omega, &|a| a.orientation, 0.0);
-        col(&mut self.inv_mu, &|a| a.inv_temperature, 0.0);
-        col(&mut self.ratio, &|a| partner(a) / a.development, 1.0);
+        column(&mut self.barrier, chunk, padded, |a| a.barrier, 0.0);
+        column(&mut self.trust, chunk, padded, |a| a.trust, 0.0);
+        column(&mut self.lambda, chunk, padded, |a| a.local_centric, 0.0);
+        column(&mut self.omega, chunk, padded, |a| a.orientation, 0.0);
+        column(&mut self.inv_mu, chunk, padded, |a| a.inv_temperature, 0.0);
+        column(
+            &mut self.ratio,
+            chunk,
+            padded,
+            |a| partner(a, ctx) / a.development,
+            1.0,
+        );
         self.ln_ratio.resize(padded, 0.0);
         kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
-        col(
+        column(
             &mut self.rel_gap,
-            &|a| (a.development / ctx.dev_mean - 1.0).abs(),
+            chunk,
+            padded,
+            |a| (a.development / ctx.dev_mean - 1.0).abs(),
             0.0,
         );
-        col(&mut self.fidelity, &|a| a.fidelity, 0.0);
-        col(&mut self.development, &|a| a.development, 1.0);
-        col(&mut self.dev_pair, &|a| a.development + partner(a), 1.0);
+        column(&mut self.fidelity, chunk, padded, |a| a.fidelity, 0.0);
+        column(&mut self.development, chunk, padded, |a| a.development, 1.0);
+        column(
+            &mut self.dev_pair,
+            chunk,
+            padded,
+            |a| a.development + partner(a, ctx),
+            1.0,
+        );
         self.padded = padded;
         self.stride = padded + kernel::LANES;
         for v in [&mut self.probs, &mut self.shares, &mut self.draws] {
