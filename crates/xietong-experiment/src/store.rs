@@ -85,12 +85,18 @@ fn read_text(path: &Path) -> Result<String> {
 
 /// Write a file atomically: temporary sibling, fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_bytes_atomic(path, bytes)
+        .map_err(|e| ExpError::io(format!("writing {}", path.display()), e))
+}
+
+/// The same with the plain I/O error, for callers with their own error type (the CLI writes
+/// every result file through this, so there is one implementation of the pattern).
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let io = |e| ExpError::io(format!("writing {}", path.display()), e);
-    fs::create_dir_all(dir).map_err(io)?;
+    fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -105,7 +111,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(io)
+    result
 }
 
 /// Read an experiment file and its base scenario (built-in, or a file relative to it).

@@ -3,10 +3,9 @@
 //! input, and finished results left untouched.
 
 mod common;
-use common::{tmpdir, xietong};
+use common::{s, tmpdir, xietong};
 
 use std::fs;
-use std::path::Path;
 
 fn ok(args: &[&str]) -> String {
     let o = xietong(args);
@@ -27,10 +26,6 @@ fn bad(args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 const MORRIS: &str = r#"

@@ -3,14 +3,9 @@
 //! folder and merge each leave a `results.parquet` next to an unchanged `results.csv`.
 
 mod common;
-use common::{tmpdir, xietong};
+use common::{s, tmpdir, xietong};
 
 use std::fs;
-use std::path::Path;
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 const EXP: &str = r#"
 name = "pqcli"

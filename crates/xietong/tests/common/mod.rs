@@ -1,7 +1,7 @@
 //! Helpers shared by the command-line tests: the built binary, scratch folders, example files.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The `xietong` binary built for these tests.
@@ -37,4 +37,9 @@ pub fn example(folder: &str, name: &str) -> PathBuf {
         .join("../../examples")
         .join(folder)
         .join(name)
+}
+
+/// A path as a command-line argument (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
 }
