@@ -91,7 +91,7 @@ fn run_resume_and_merge_write_parquet() {
             String::from_utf8_lossy(&o.stderr)
         );
     };
-    let parquet = |dir: &Path| {
+    let parquet = |dir: &std::path::Path| {
         let b = fs::read(dir.join("results.parquet")).unwrap();
         assert!(b.len() > 8 && b.starts_with(b"PAR1") && b.ends_with(b"PAR1"));
         b
