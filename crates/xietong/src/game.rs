@@ -1098,6 +1098,23 @@ mod charts {
         }
     }
 
+    /// Population `i`'s share of its first strategy over time, one line per series.
+    fn time_figure(ld: &Loaded, i: usize, lang: Lang, name: String, series: Vec<Series>) -> Figure {
+        Figure {
+            name,
+            chart: Box::new(LineChart {
+                title: format!("{}: {}", ld.game.title, ld.game.populations[i].name),
+                x_label: lang.pick("time", "时间").to_string(),
+                y_label: share_label(ld, i, lang),
+                series,
+                y_range: Some((0.0, 1.0)),
+                x_ticks: None,
+                width: 0,
+                height: 0,
+            }),
+        }
+    }
+
     pub fn simulate_figures(
         ld: &Loaded,
         an: &Analysis,
@@ -1192,19 +1209,7 @@ mod charts {
                     upper: None,
                 })
                 .collect();
-            figs.push(Figure {
-                name: format!("time_{}", i + 1),
-                chart: Box::new(LineChart {
-                    title: format!("{}: {}", ld.game.title, ld.game.populations[i].name),
-                    x_label: lang.pick("time", "时间").to_string(),
-                    y_label: share_label(ld, i, lang),
-                    series,
-                    y_range: Some((0.0, 1.0)),
-                    x_ticks: None,
-                    width: 0,
-                    height: 0,
-                }),
-            });
+            figs.push(time_figure(ld, i, lang, format!("time_{}", i + 1), series));
         }
         Ok(figs)
     }
@@ -1310,19 +1315,13 @@ mod charts {
                     }
                 })
                 .collect();
-            figs.push(Figure {
-                name: format!("sweep_time_{}", i + 1),
-                chart: Box::new(LineChart {
-                    title: format!("{}: {}", ld.game.title, ld.game.populations[i].name),
-                    x_label: lang.pick("time", "时间").to_string(),
-                    y_label: share_label(ld, i, lang),
-                    series,
-                    y_range: Some((0.0, 1.0)),
-                    x_ticks: None,
-                    width: 0,
-                    height: 0,
-                }),
-            });
+            figs.push(time_figure(
+                ld,
+                i,
+                lang,
+                format!("sweep_time_{}", i + 1),
+                series,
+            ));
         }
         Ok(figs)
     }
