@@ -549,23 +549,17 @@ fn anova_text(r: &quick::AnovaReport) -> String {
         num(Some(a.df2), 0),
         p_apa(a.p),
     ]];
-    if let Some(w) = &r.welch {
-        rows.push(vec![
-            s("Welch"),
-            num(Some(w.f), 3),
-            num(Some(w.df1), 0),
-            num(Some(w.df2), 2),
-            p_apa(w.p),
-        ]);
-    }
-    if let Some(w) = &r.brown_forsythe {
-        rows.push(vec![
-            s("Brown-Forsythe"),
-            num(Some(w.f), 3),
-            num(Some(w.df1), 0),
-            num(Some(w.df2), 2),
-            p_apa(w.p),
-        ]);
+    // The two robust F tests share a type and a row layout (fractional df2).
+    for (name, w) in [("Welch", &r.welch), ("Brown-Forsythe", &r.brown_forsythe)] {
+        if let Some(w) = w {
+            rows.push(vec![
+                s(name),
+                num(Some(w.f), 3),
+                num(Some(w.df1), 0),
+                num(Some(w.df2), 2),
+                p_apa(w.p),
+            ]);
+        }
     }
     if let Some(l) = &r.levene {
         rows.push(vec![
