@@ -358,7 +358,8 @@ pub fn infer(t: &Table) -> Codebook {
                 distinct.push((*v).clone());
             }
         }
-        let item = if vals.iter().any(|v| v.contains('┋')) {
+        // What the column looks like decides the item's kind, points and labels.
+        let (kind, points, labels) = if vals.iter().any(|v| v.contains('┋')) {
             let mut opts: Vec<String> = Vec::new();
             for v in &vals {
                 for o in split_choices(v) {
@@ -367,19 +368,7 @@ pub fn infer(t: &Table) -> Codebook {
                     }
                 }
             }
-            Item {
-                id,
-                kind: ItemType::Multi,
-                column: Some(h.clone()),
-                columns: vec![],
-                label,
-                label_en: String::new(),
-                points: None,
-                labels: opts,
-                labels_en: vec![],
-                reverse: false,
-                missing: vec![],
-            }
+            (ItemType::Multi, None, opts)
         } else if !vals.is_empty() && numeric.len() == vals.len() {
             let ints = numeric.iter().all(|v| v.fract() == 0.0);
             let max = numeric.iter().cloned().fold(f64::MIN, f64::max);
@@ -413,62 +402,27 @@ pub fn infer(t: &Table) -> Codebook {
                 } else {
                     Vec::new()
                 };
-                Item {
-                    id,
-                    kind: ItemType::Likert,
-                    column: Some(h.clone()),
-                    columns: vec![],
-                    label,
-                    label_en: String::new(),
-                    points: Some(points),
-                    labels,
-                    labels_en: vec![],
-                    reverse: false,
-                    missing: vec![],
-                }
+                (ItemType::Likert, Some(points), labels)
             } else {
-                Item {
-                    id,
-                    kind: ItemType::Numeric,
-                    column: Some(h.clone()),
-                    columns: vec![],
-                    label,
-                    label_en: String::new(),
-                    points: None,
-                    labels: vec![],
-                    labels_en: vec![],
-                    reverse: false,
-                    missing: vec![],
-                }
+                (ItemType::Numeric, None, vec![])
             }
         } else if !distinct.is_empty() && distinct.len() <= 20 && distinct.len() * 2 <= vals.len() {
-            Item {
-                id,
-                kind: ItemType::Single,
-                column: Some(h.clone()),
-                columns: vec![],
-                label,
-                label_en: String::new(),
-                points: None,
-                labels: distinct,
-                labels_en: vec![],
-                reverse: false,
-                missing: vec![],
-            }
+            (ItemType::Single, None, distinct)
         } else {
-            Item {
-                id,
-                kind: ItemType::Text,
-                column: Some(h.clone()),
-                columns: vec![],
-                label,
-                label_en: String::new(),
-                points: None,
-                labels: vec![],
-                labels_en: vec![],
-                reverse: false,
-                missing: vec![],
-            }
+            (ItemType::Text, None, vec![])
+        };
+        let item = Item {
+            id,
+            kind,
+            column: Some(h.clone()),
+            columns: vec![],
+            label,
+            label_en: String::new(),
+            points,
+            labels,
+            labels_en: vec![],
+            reverse: false,
+            missing: vec![],
         };
         cb.items.push(item);
         j += 1;
