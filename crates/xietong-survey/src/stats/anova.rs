@@ -205,15 +205,26 @@ fn pairs_of(k: usize) -> impl Iterator<Item = (usize, usize)> {
 
 /// Tukey HSD with the Tukey-Kramer standard error for unequal n; pooled MSE with N - k df.
 pub fn tukey(groups: &[&[f64]], labels: &[String]) -> Result<Vec<Pair>> {
+    let k = groups.len();
+    pooled_pairs(groups, labels, |t, df| {
+        ptukey::sf(std::f64::consts::SQRT_2 * t.abs(), k, df)
+    })
+}
+
+/// Every pair's difference of means with the pooled-MSE standard error (N - k df); `p_of(t, df)`
+/// gives the p-value, which is where Tukey and Bonferroni differ.
+fn pooled_pairs(
+    groups: &[&[f64]],
+    labels: &[String],
+    p_of: impl Fn(f64, f64) -> f64,
+) -> Result<Vec<Pair>> {
     let aov = oneway(groups)?;
     let gs = group_stats(groups);
-    let k = gs.len();
-    Ok(pairs_of(k)
+    Ok(pairs_of(gs.len())
         .map(|(i, j)| {
             let diff = gs[i].mean - gs[j].mean;
             let se = (aov.ms_within * (1.0 / gs[i].n as f64 + 1.0 / gs[j].n as f64)).sqrt();
             let t = diff / se;
-            let p = ptukey::sf(std::f64::consts::SQRT_2 * t.abs(), k, aov.df2);
             Pair {
                 a: labels[i].clone(),
                 b: labels[j].clone(),
@@ -221,7 +232,7 @@ pub fn tukey(groups: &[&[f64]], labels: &[String]) -> Result<Vec<Pair>> {
                 se,
                 t,
                 df: aov.df2,
-                p,
+                p: p_of(t, aov.df2),
             }
         })
         .collect())
@@ -261,25 +272,9 @@ pub fn games_howell(groups: &[&[f64]], labels: &[String]) -> Result<Vec<Pair>> {
 
 /// Bonferroni (SPSS ONEWAY style): pooled-MSE t-tests, p multiplied by the number of pairs, capped at 1.
 pub fn bonferroni(groups: &[&[f64]], labels: &[String]) -> Result<Vec<Pair>> {
-    let aov = oneway(groups)?;
-    let gs = group_stats(groups);
-    let k = gs.len();
+    let k = groups.len();
     let m = (k * (k - 1) / 2) as f64;
-    Ok(pairs_of(k)
-        .map(|(i, j)| {
-            let diff = gs[i].mean - gs[j].mean;
-            let se = (aov.ms_within * (1.0 / gs[i].n as f64 + 1.0 / gs[j].n as f64)).sqrt();
-            let t = diff / se;
-            let p = (m * dist::t_two_sided(t, aov.df2)).min(1.0);
-            Pair {
-                a: labels[i].clone(),
-                b: labels[j].clone(),
-                diff,
-                se,
-                t,
-                df: aov.df2,
-                p,
-            }
-        })
-        .collect())
+    pooled_pairs(groups, labels, |t, df| {
+        (m * dist::t_two_sided(t, df)).min(1.0)
+    })
 }
