@@ -1,5 +1,6 @@
-//! The behavioural rules of `MODEL.md`, one small pure function each, so that every rule can be
-//! checked by hand and the engine stays a loop that wires them together. Symbols follow MODEL.md.
+//! The behavioural rules of the model (docs/ODD.md, section 7), one small pure function each, so
+//! that every rule can be checked by hand and the engine stays a loop that wires them together.
+//! Symbols follow the ODD.
 
 use crate::scenario::Tier;
 
@@ -81,10 +82,11 @@ impl DomainTerms {
     }
 }
 
-/// A jurisdiction's utility of cooperating rather than not (MODEL.md steps 2-4): the net benefit as
-/// perceived through local-centric thinking `λ` (collaborative gain discounted, local gain weighted
-/// up) and barriers `β` (costs and risk inflated, less so where standards are aligned), plus the
-/// partner's gain weighted by regional orientation `ω`.
+/// A jurisdiction's utility of cooperating rather than not (ODD 7.4): the net benefit as perceived
+/// through local-centric thinking `λ` (the collaborative gain discounted; the purely local gain `b`
+/// counted at its true value, so that protectionism lowers cooperation overall and leaves local
+/// benefit as what still moves a high-λ government) and barriers `β` (costs and risk inflated, less
+/// so where standards are aligned), plus the partner's gain weighted by regional orientation `ω`.
 #[inline]
 pub fn perceived_utility(
     d: &DomainTerms,
@@ -97,10 +99,8 @@ pub fn perceived_utility(
 ) -> f64 {
     let a = d.alignment;
     let joint = d.value * pi;
-    let gain = joint * share * (1.0 - lambda)
-        + d.local_benefit * (1.0 + lambda)
-        + d.support
-        + d.enforcement * d.penalty;
+    let gain =
+        joint * share * (1.0 - lambda) + d.local_benefit + d.support + d.enforcement * d.penalty;
     let costs =
         (d.cost * (1.0 - d.cost_relief * a) + d.difficulty * (1.0 - a) + d.risk * (1.0 - pi))
             * (1.0 + beta * (1.0 - a));
@@ -113,15 +113,56 @@ pub fn choice_probability(utility: f64, inv_temperature: f64) -> f64 {
     1.0 / (1.0 + crate::fastexp::exp(-utility * inv_temperature))
 }
 
-/// Execution fidelity from cadre incentives, `f = f0 + (1 − f0)(1 − e^{−(ρ_r r + ρ_p p)})`.
+/// Expected surplus of a quantal choice between an option of utility `u` and one of utility 0,
+/// `μ ln(1 + e^{u/μ})`, written to stay finite for any `u`.
+pub fn choice_surplus(u: f64, temperature: f64) -> f64 {
+    let z = u / temperature;
+    temperature * (z.max(0.0) + libm::log1p(libm::exp(-z.abs())))
+}
+
+/// Execution fidelity from cadre incentives (ODD 7.6). Punishment raises a compliance floor with
+/// quickly diminishing returns, closing at most `ceiling` of the gap to full execution
+/// (`c_p (1 − e^{−k_p p})`, steep `k_p`); reward closes the gap more gently but without that
+/// ceiling (`1 − e^{−ρ_r r}`). The two act on the remaining gap independently:
+/// `f = f0 + (1 − f0) [1 − (1 − c_p (1 − e^{−k_p p})) e^{−ρ_r r}]`.
 pub fn fidelity(
     f0: f64,
     reward: f64,
     punishment: f64,
     reward_effect: f64,
     punishment_effect: f64,
+    punishment_ceiling: f64,
 ) -> f64 {
-    f0 + (1.0 - f0) * (1.0 - libm::exp(-(reward_effect * reward + punishment_effect * punishment)))
+    let compliance = punishment_ceiling * (1.0 - libm::exp(-punishment_effect * punishment));
+    let remaining = (1.0 - compliance) * libm::exp(-reward_effect * reward);
+    f0 + (1.0 - f0) * (1.0 - remaining)
+}
+
+/// Alignment partners can rely on, `a (1 − ψ φ)`: flexible execution leaves local variants of a
+/// unified standard, so part of the formal alignment does not bind (ODD 7.7).
+#[inline]
+pub fn effective_alignment(alignment: f64, flexibility: f64, dilution: f64) -> f64 {
+    alignment * (1.0 - dilution * flexibility)
+}
+
+/// Rigidity of unified standards, `u (1 − φ)³`: convex in the lack of flexibility, so a little
+/// flexibility removes most of the resistance a rigid standard provokes while diluting little.
+#[inline]
+pub fn rigidity(uniformity: f64, flexibility: f64) -> f64 {
+    let r = 1.0 - flexibility;
+    uniformity * r * r * r
+}
+
+/// Rule-based trust `τ_r = θ ā_eff u f̄`: aligned rules that are actually carried out (ODD 7.8).
+#[inline]
+pub fn rule_trust(theta: f64, effective_alignment: f64, uniformity: f64, fidelity: f64) -> f64 {
+    theta * effective_alignment * uniformity * fidelity
+}
+
+/// Trust from its two sources, `τ = 1 − (1 − τ_e)(1 − τ_r)`.
+#[inline]
+pub fn combined_trust(experiential: f64, rule_based: f64) -> f64 {
+    1.0 - (1.0 - experiential) * (1.0 - rule_based)
 }
 
 /// Foundation of a domain's alignment: basic domains stand on their own; key and other domains
@@ -151,23 +192,38 @@ pub fn alignment_decay(a: f64, decay: f64) -> f64 {
     a * (1.0 - decay)
 }
 
-/// Utility of a provincial bureau's standardization effort: the expected relief of perceived cost
-/// and difficulty over the domains in the current wave (seen less clearly with local-centric
-/// thinking), against its own cost (raised by barriers).
-pub fn bureau_utility(relief: f64, benefit_weight: f64, lambda: f64, cost: f64, beta: f64) -> f64 {
-    benefit_weight * relief * (1.0 - lambda) - cost * (1.0 + beta)
+/// Utility of a provincial bureau's standardization work this quarter (ODD 7.7): the expected
+/// relief of perceived cost and difficulty over the open domains (seen less clearly with
+/// local-centric thinking) plus what pushes the bureau (cadre reward, the joint programme built by
+/// deepen decisions), against its own cost (raised by barriers) and the resistance a rigid
+/// standard meets in a heterogeneous province.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BureauTerms {
+    pub relief: f64,
+    pub benefit_weight: f64,
+    pub lambda: f64,
+    pub cost: f64,
+    pub beta: f64,
+    pub resistance: f64,
+    pub push: f64,
 }
 
-/// Trust moves towards observed partner cooperation, faster down than up (negativity bias), and
-/// never below the floor that rules create.
-pub fn trust_step(trust: f64, observed: f64, up: f64, down: f64, floor: f64) -> f64 {
+pub fn bureau_utility(b: &BureauTerms) -> f64 {
+    b.benefit_weight * b.relief * (1.0 - b.lambda) - b.cost * (1.0 + b.beta) - b.resistance + b.push
+}
+
+/// Experiential trust moves towards observed partner cooperation, faster down than up
+/// (negativity bias).
+pub fn trust_step(trust: f64, observed: f64, up: f64, down: f64) -> f64 {
     let rate = if observed > trust { up } else { down };
-    (trust + rate * (observed - trust)).max(floor)
+    trust + rate * (observed - trust)
 }
 
-/// Institutional trust floor `θ ā u`.
-pub fn trust_floor(theta: f64, mean_alignment: f64, uniformity: f64) -> f64 {
-    theta * mean_alignment * uniformity
+/// What a jurisdiction's experiential trust moves towards: the partner's executed cooperation,
+/// discounted when its own side's share of the joint value is siphoned away (perceived
+/// unfairness: `x (1 − w · max(0, 1 − 2 ŝ))` with ŝ its side's realized share).
+pub fn trust_target(observed: f64, own_share: f64, unfairness_weight: f64) -> f64 {
+    observed * (1.0 - unfairness_weight * (1.0 - 2.0 * own_share).max(0.0)).max(0.0)
 }
 
 /// Local protectionism wears down: `λ (1 − κ_λ ā τ)` and `β (1 − κ_β ā)`.
@@ -185,9 +241,10 @@ pub fn wear_down(
     )
 }
 
-/// Purpose shift: `ω` moves towards `ā τ`.
+/// Purpose shift: `ω` moves towards `√(ā τ)`, the geometric mean of effective alignment and
+/// trust: no regional purpose without either, a middling one when both are middling.
 pub fn orientation_step(omega: f64, mean_alignment: f64, trust: f64, rate: f64) -> f64 {
-    omega + rate * (mean_alignment * trust - omega)
+    omega + rate * (libm::sqrt(mean_alignment * trust) - omega)
 }
 
 /// Share of the joint value a jurisdiction actually receives: the siphon share pulled towards an
@@ -195,6 +252,15 @@ pub fn orientation_step(omega: f64, mean_alignment: f64, trust: f64, rate: f64) 
 #[inline]
 pub fn realized_share(share: f64, omega: f64) -> f64 {
     (1.0 - omega) * share + omega * 0.5
+}
+
+/// Selectivity of one jurisdiction's cooperation across its active domains: the coefficient of
+/// variation `sd / mean` of its probabilities of cooperating (0 when it cooperates nowhere).
+/// Scale-free, so that a government cooperating a little everywhere is not called selective and
+/// one that keeps cooperating only where it pays is, whatever its overall level.
+#[inline]
+pub fn selectivity(mean: f64, sd: f64) -> f64 {
+    if mean > 0.0 { sd / mean } else { 0.0 }
 }
 
 /// Gini coefficient of non-negative values (sorted copy; 0 for fewer than two values or zero sum).
@@ -287,28 +353,36 @@ impl Stage {
 /// What the stage classifier sees in one period.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StageInputs {
+    /// Mean effective alignment `ā_eff` over domains.
     pub mean_alignment: f64,
     pub mean_trust: f64,
     pub mean_orientation: f64,
-    /// Number of axes whose cooperation reaches the advanced threshold.
-    pub axes_cooperating: u32,
+    /// The main axis: cooperation on the economic axis reaches the advanced threshold.
+    pub economic_cooperating: bool,
+    /// The key axis: effective alignment of the political axis reaches the advanced threshold.
+    pub political_aligned: bool,
+    /// Cultural, social and ecological axes whose cooperation reaches the advanced threshold.
+    pub other_axes_cooperating: u32,
     /// Consecutive periods (including this one) of collapsed cooperation.
     pub collapse_streak: u32,
     /// Whether the provinces have decided to deepen (standardization has started).
     pub deepened: bool,
 }
 
-/// Stage from observables: retreat (sustained collapse) first, then advanced (high alignment and
-/// trust, multi-axis cooperation, regional orientation), then transition (alignment past a first
-/// threshold after a deepen decision), else initial.
+/// Stage from observables: retreat (sustained collapse) first, then advanced (high effective
+/// alignment and trust, regional orientation, and multi-axis cooperation with economy the main
+/// axis and politics the key axis), then transition (effective alignment past a first threshold
+/// after a deepen decision), else initial.
 pub fn classify_stage(x: &StageInputs, s: &crate::scenario::Stages) -> Stage {
     if x.collapse_streak >= s.retreat_window {
         Stage::Retreat
     } else if x.deepened
         && x.mean_alignment >= s.advanced_alignment
         && x.mean_trust >= s.advanced_trust
-        && x.axes_cooperating >= s.advanced_axes
         && x.mean_orientation >= s.advanced_orientation
+        && x.economic_cooperating
+        && x.political_aligned
+        && x.other_axes_cooperating >= s.advanced_axes
     {
         Stage::Advanced
     } else if x.deepened && x.mean_alignment >= s.transition_alignment {
@@ -325,22 +399,36 @@ pub enum DilemmaChoice {
     Retreat,
 }
 
-/// At a dilemma the provinces compare the perceived value of continuing as now with that of
-/// deepening (valued at the alignment it leads to, minus its cost); they retreat only when both
-/// look worse than `retreat_below`.
+/// The provinces' choice at a dilemma is a quantal draw (they are boundedly rational too):
+/// `P(option) ∝ exp(value / μ_p)` over continue, deepen (when available) and retreat. `x` is a
+/// uniform draw in [0, 1).
 pub fn dilemma_choice(
     continue_value: f64,
     deepen_value: Option<f64>,
-    retreat_below: f64,
+    retreat_value: f64,
+    temperature: f64,
+    x: f64,
 ) -> DilemmaChoice {
-    let best_deepen = deepen_value.unwrap_or(f64::NEG_INFINITY);
-    if continue_value.max(best_deepen) < retreat_below {
-        DilemmaChoice::Retreat
-    } else if best_deepen > continue_value {
+    let top = continue_value
+        .max(retreat_value)
+        .max(deepen_value.unwrap_or(f64::NEG_INFINITY));
+    let w = |v: f64| libm::exp((v - top) / temperature);
+    let (wc, wr) = (w(continue_value), w(retreat_value));
+    let wd = deepen_value.map_or(0.0, w);
+    let total = wc + wd + wr;
+    if x * total < wc {
+        DilemmaChoice::Continue
+    } else if x * total < wc + wd {
         DilemmaChoice::Deepen
     } else {
-        DilemmaChoice::Continue
+        DilemmaChoice::Retreat
     }
+}
+
+/// Probability that a bureau works on standardization this quarter: a quantal draw on its
+/// utility, times the scenario's effort lever.
+pub fn work_probability(utility: f64, temperature: f64, effort: f64) -> f64 {
+    effort / (1.0 + libm::exp(-utility / temperature))
 }
 
 #[cfg(test)]
@@ -409,67 +497,48 @@ mod tests {
     #[test]
     fn perceived_utility_hand_computed() {
         let d = terms();
-        // gain = 2·0.5·0.6·(1−0.3) + 0.5·1.3 + 0.2 + 0.4·0.5 = 0.42 + 0.65 + 0.4 = 1.47
+        // gain = 2·0.5·0.6·(1−0.3) + 0.5 + 0.2 + 0.4·0.5 = 0.42 + 0.9 = 1.32 (b at its true value)
         // costs = (1·(1 − 0.15) + 0.4·0.75 + 0.6·0.5)·(1 + 0.4·0.75) = 1.45·1.3 = 1.885
         // purpose = 0.2·2·0.5·0.4 = 0.08; adaptation 0.1
         let u = perceived_utility(&d, 0.5, 0.6, 0.3, 0.4, 0.2, 0.1);
-        assert!(close(u, 1.47 - 1.885 - 0.1 + 0.08), "{u}");
+        assert!(close(u, 1.32 - 1.885 - 0.1 + 0.08), "{u}");
     }
 
     #[test]
     fn perceived_utility_directions() {
         let d = terms();
-        let base = perceived_utility(&d, 0.5, 0.5, 0.3, 0.4, 0.2, 0.0);
-        // Local-centric thinking shrinks the collaborative gain; with no local benefit it lowers utility.
-        let no_b = DomainTerms {
-            local_benefit: 0.0,
-            ..d
+        let at = |t: &DomainTerms, pi, lambda, beta, omega, adapt| {
+            perceived_utility(t, pi, 0.5, lambda, beta, omega, adapt)
         };
-        assert!(
-            perceived_utility(&no_b, 0.5, 0.5, 0.6, 0.4, 0.2, 0.0)
-                < perceived_utility(&no_b, 0.5, 0.5, 0.3, 0.4, 0.2, 0.0)
-        );
-        // … but it weights up the local benefit: a high-b, low-V domain looks better to high λ.
-        let local = DomainTerms {
-            value: 0.0,
-            local_benefit: 1.0,
-            ..d
-        };
-        assert!(
-            perceived_utility(&local, 0.5, 0.5, 0.6, 0.4, 0.2, 0.0)
-                > perceived_utility(&local, 0.5, 0.5, 0.3, 0.4, 0.2, 0.0)
+        let base = at(&d, 0.5, 0.3, 0.4, 0.2, 0.0);
+        // Local-centric thinking lowers utility wherever there is a collaborative gain …
+        assert!(at(&d, 0.5, 0.6, 0.4, 0.2, 0.0) < base);
+        // … and leaves a purely local domain (no joint value) as it is: b counts at its true value.
+        let local = DomainTerms { value: 0.0, ..d };
+        assert_eq!(
+            at(&local, 0.5, 0.9, 0.4, 0.2, 0.0),
+            at(&local, 0.5, 0.1, 0.4, 0.2, 0.0)
         );
         // Barriers inflate costs; alignment, central support and orientation help.
-        assert!(perceived_utility(&d, 0.5, 0.5, 0.3, 0.8, 0.2, 0.0) < base);
+        assert!(at(&d, 0.5, 0.3, 0.8, 0.2, 0.0) < base);
         assert!(
-            perceived_utility(
+            at(
                 &DomainTerms {
                     alignment: 0.8,
                     ..d
                 },
                 0.5,
-                0.5,
                 0.3,
                 0.4,
                 0.2,
                 0.0
             ) > base
         );
-        assert!(
-            perceived_utility(
-                &DomainTerms { support: 1.0, ..d },
-                0.5,
-                0.5,
-                0.3,
-                0.4,
-                0.2,
-                0.0
-            ) > base
-        );
-        assert!(perceived_utility(&d, 0.5, 0.5, 0.3, 0.4, 0.9, 0.0) > base);
-        assert!(perceived_utility(&d, 0.5, 0.5, 0.3, 0.4, 0.2, 0.3) < base);
+        assert!(at(&DomainTerms { support: 1.0, ..d }, 0.5, 0.3, 0.4, 0.2, 0.0) > base);
+        assert!(at(&d, 0.5, 0.3, 0.4, 0.9, 0.0) > base);
+        assert!(at(&d, 0.5, 0.3, 0.4, 0.2, 0.3) < base);
         // Belief in partner cooperation raises utility (joint value up, risk down).
-        assert!(perceived_utility(&d, 0.9, 0.5, 0.3, 0.4, 0.2, 0.0) > base);
+        assert!(at(&d, 0.9, 0.3, 0.4, 0.2, 0.0) > base);
     }
 
     #[test]
@@ -480,12 +549,52 @@ mod tests {
             1.0 / (1.0 + (-1.0f64).exp())
         ));
         assert!(choice_probability(1.0, 10.0) > choice_probability(1.0, 1.0)); // less noise, sharper
-        assert!(close(fidelity(0.6, 0.0, 0.0, 1.0, 1.0), 0.6));
+        // No incentives: baseline fidelity.
+        assert!(close(fidelity(0.6, 0.0, 0.0, 0.7, 5.0, 0.6), 0.6));
+        // Punishment 1: 0.6 + 0.4·0.6·(1 − e^{−5}).
         assert!(close(
-            fidelity(0.6, 0.5, 0.5, 1.0, 1.0),
-            0.6 + 0.4 * (1.0 - (-1.0f64).exp())
+            fidelity(0.6, 0.0, 1.0, 0.7, 5.0, 0.6),
+            0.6 + 0.4 * 0.6 * (1.0 - (-5.0f64).exp())
         ));
-        assert!(fidelity(0.6, 1.0, 0.0, 1.0, 1.0) > fidelity(0.6, 0.2, 0.0, 1.0, 1.0));
+        // Reward 1: 0.6 + 0.4·(1 − e^{−0.7}).
+        assert!(close(
+            fidelity(0.6, 1.0, 0.0, 0.7, 5.0, 0.6),
+            0.6 + 0.4 * (1.0 - (-0.7f64).exp())
+        ));
+        // Punishment saturates below its ceiling; reward keeps working.
+        let p = |x| fidelity(0.6, 0.0, x, 0.7, 5.0, 0.6);
+        let r = |x| fidelity(0.6, x, 0.0, 0.7, 5.0, 0.6);
+        // From p = 1 to 3 punishment adds only 0.4·0.6·(e^{−5} − e^{−15}) ≈ 0.0016.
+        assert!(p(3.0) - p(1.0) < 0.002 && p(3.0) < 0.6 + 0.4 * 0.6 + 1e-12);
+        assert!(r(3.0) - r(1.0) > 0.1);
+    }
+
+    #[test]
+    fn choice_surplus_is_the_log_sum() {
+        for (u, mu) in [
+            (0.0, 0.5),
+            (1.0, 0.3),
+            (-2.0, 0.5),
+            (40.0, 0.1),
+            (-40.0, 0.1),
+        ] {
+            let want = mu * (1.0 + (u / mu as f64).exp()).ln();
+            assert!(
+                (choice_surplus(u, mu) - want).abs() < 1e-12 * want.abs().max(1.0),
+                "{u} {mu}"
+            );
+        }
+        assert!(choice_surplus(-1e6, 0.5) >= 0.0 && choice_surplus(1e6, 0.5).is_finite());
+    }
+
+    #[test]
+    fn flexibility_trades_rigidity_against_dilution() {
+        assert!(close(effective_alignment(0.5, 0.5, 0.4), 0.4));
+        assert!(close(effective_alignment(0.5, 0.0, 0.4), 0.5));
+        assert!(close(rigidity(0.8, 0.5), 0.1));
+        assert!(close(rigidity(1.0, 1.0), 0.0));
+        // Convex: half the flexibility removes seven eighths of the rigidity.
+        assert!(close(rigidity(1.0, 0.5) / rigidity(1.0, 0.0), 0.125));
     }
 
     #[test]
@@ -500,17 +609,31 @@ mod tests {
         // Without both bureaus nothing aligns.
         assert!(close(alignment_growth(0.2, 0.1, 0.8, 0.0, 0.9, 1.0), 0.2));
         assert!(close(alignment_decay(0.5, 0.02), 0.49));
-        assert!(close(bureau_utility(0.5, 4.0, 0.25, 0.5, 0.2), 1.5 - 0.6));
+        let b = BureauTerms {
+            relief: 0.5,
+            benefit_weight: 4.0,
+            lambda: 0.25,
+            cost: 0.5,
+            beta: 0.2,
+            resistance: 0.1,
+            push: 0.3,
+        };
+        assert!(close(bureau_utility(&b), 1.5 - 0.6 - 0.1 + 0.3));
+        assert!(close(work_probability(0.0, 0.3, 0.8), 0.4));
     }
 
     #[test]
     fn trust_rules() {
         // Up slowly, down fast.
-        assert!(close(trust_step(0.5, 1.0, 0.1, 0.3, 0.0), 0.55));
-        assert!(close(trust_step(0.5, 0.0, 0.1, 0.3, 0.0), 0.35));
-        // The institutional floor holds.
-        assert!(close(trust_step(0.5, 0.0, 0.1, 0.3, 0.4), 0.4));
-        assert!(close(trust_floor(0.8, 0.5, 0.5), 0.2));
+        assert!(close(trust_step(0.5, 1.0, 0.1, 0.3), 0.55));
+        assert!(close(trust_step(0.5, 0.0, 0.1, 0.3), 0.35));
+        // Two sources: 1 − (1 − 0.4)(1 − 0.5).
+        assert!(close(combined_trust(0.4, 0.5), 0.7));
+        assert!(close(rule_trust(1.0, 0.5, 0.8, 0.75), 0.3));
+        // Siphoning lowers what trust moves towards, for the side that loses only.
+        assert!(close(trust_target(0.6, 0.5, 1.0), 0.6));
+        assert!(close(trust_target(0.6, 0.7, 1.0), 0.6));
+        assert!(close(trust_target(0.6, 0.4, 1.0), 0.6 * 0.8));
     }
 
     #[test]
@@ -518,8 +641,8 @@ mod tests {
         let (l, b) = wear_down(0.6, 0.5, 0.5, 0.8, 0.1, 0.2);
         assert!(close(l, 0.6 * (1.0 - 0.04)) && close(b, 0.5 * 0.9));
         assert!(close(
-            orientation_step(0.2, 0.8, 0.75, 0.1),
-            0.2 + 0.1 * (0.6 - 0.2)
+            orientation_step(0.2, 0.8, 0.8, 0.1),
+            0.2 + 0.1 * (0.8 - 0.2)
         ));
         assert!(close(realized_share(0.8, 0.0), 0.8));
         assert!(close(realized_share(0.8, 1.0), 0.5));
@@ -555,7 +678,9 @@ mod tests {
             mean_alignment: 0.1,
             mean_trust: 0.4,
             mean_orientation: 0.2,
-            axes_cooperating: 2,
+            economic_cooperating: false,
+            political_aligned: false,
+            other_axes_cooperating: 1,
             collapse_streak: 0,
             deepened: true,
         };
@@ -568,28 +693,58 @@ mod tests {
             mean_alignment: 0.8,
             mean_trust: 0.7,
             mean_orientation: 0.55,
-            axes_cooperating: 4,
+            economic_cooperating: true,
+            political_aligned: true,
+            other_axes_cooperating: 2,
             collapse_streak: 0,
             deepened: true,
         };
         assert_eq!(classify_stage(&x, &s), Stage::Advanced);
-        x.axes_cooperating = 3;
-        assert_eq!(classify_stage(&x, &s), Stage::Transition);
+        // The main axis, the key axis and two further axes are each needed.
+        for broken in [
+            StageInputs {
+                economic_cooperating: false,
+                ..x
+            },
+            StageInputs {
+                political_aligned: false,
+                ..x
+            },
+            StageInputs {
+                other_axes_cooperating: 1,
+                ..x
+            },
+        ] {
+            assert_eq!(classify_stage(&broken, &s), Stage::Transition);
+        }
         x.collapse_streak = s.retreat_window;
         assert_eq!(classify_stage(&x, &s), Stage::Retreat);
     }
 
     #[test]
-    fn dilemma_choices() {
-        assert_eq!(dilemma_choice(0.2, Some(0.5), -0.5), DilemmaChoice::Deepen);
-        assert_eq!(
-            dilemma_choice(0.2, Some(0.1), -0.5),
-            DilemmaChoice::Continue
+    fn dilemma_choices_are_quantal() {
+        // Draws across [0, 1) split in proportion to exp(value / μ).
+        let share = |c: f64, d: Option<f64>, r: f64, want: DilemmaChoice| {
+            let n = 100_000;
+            (0..n)
+                .filter(|&i| dilemma_choice(c, d, r, 0.5, (i as f64 + 0.5) / n as f64) == want)
+                .count() as f64
+                / n as f64
+        };
+        let (wc, wd, wr) = (
+            (0.2f64 / 0.5).exp(),
+            (0.5f64 / 0.5).exp(),
+            (-0.5f64 / 0.5).exp(),
         );
-        assert_eq!(dilemma_choice(-1.0, None, -0.5), DilemmaChoice::Retreat);
+        let total = wc + wd + wr;
+        assert!((share(0.2, Some(0.5), -0.5, DilemmaChoice::Deepen) - wd / total).abs() < 1e-4);
+        assert!((share(0.2, Some(0.5), -0.5, DilemmaChoice::Retreat) - wr / total).abs() < 1e-4);
+        // Without the deepen option it is never drawn.
+        assert_eq!(share(0.2, None, -0.5, DilemmaChoice::Deepen), 0.0);
+        // Huge values do not overflow.
         assert_eq!(
-            dilemma_choice(-1.0, Some(-0.4), -0.5),
-            DilemmaChoice::Deepen
+            dilemma_choice(1e6, Some(-1e6), -1e6, 0.1, 0.99),
+            DilemmaChoice::Continue
         );
     }
 }

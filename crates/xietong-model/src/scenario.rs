@@ -1,6 +1,6 @@
 //! The scenario: everything a simulation needs, as read from TOML. Types here mirror the file
 //! format documented in `docs/scenario.md`; `validate` checks every range so that the engine never
-//! has to clamp or guess. Symbols in comments refer to `MODEL.md`.
+//! has to clamp or guess. Symbols in comments follow `docs/ODD.md`.
 
 use crate::calendar::Quarter;
 use serde::{Deserialize, Serialize};
@@ -311,7 +311,7 @@ fn one() -> f64 {
     1.0
 }
 
-/// Constants of the state dynamics (MODEL.md, "Then the state moves").
+/// Constants of the state dynamics (docs/ODD.md, section 7).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Dynamics {
@@ -340,26 +340,45 @@ pub struct Dynamics {
     pub trust_up: f64,
     /// Trust adjustment rate towards lower observed cooperation (negativity bias: larger).
     pub trust_down: f64,
-    /// `θ` in the institutional trust floor `τ ≥ θ ā u`.
+    /// `θ` in rule-based trust `τ_r = θ ā_eff u f̄` (aligned rules that are carried out).
     pub trust_floor: f64,
+    /// `ψ`: share of alignment that flexible execution leaves unbinding, `ā_eff = a (1 − ψ φ)`.
+    pub dilution: f64,
+    /// Weight of the resistance to rigid standards, `u (1 − φ)³` times the province's mean
+    /// development gap, in a bureau's work utility.
+    pub bureau_rigidity: f64,
+    /// Weight of perceived unfairness (the own side's siphoned share) in experiential trust.
+    pub unfairness: f64,
+    /// Share of experiential trust lost in both provinces at a retreat decision.
+    pub retreat_trust_cost: f64,
     /// `κ_λ`: wearing down of local-centric thinking with alignment and trust.
     pub wear_local_centric: f64,
     /// `κ_β`: wearing down of barriers with alignment.
     pub wear_barrier: f64,
     /// Rate at which `ω` moves towards `ā τ`.
     pub orientation_rate: f64,
-    /// `ρ_r`: effect of cadre reward on fidelity.
+    /// `ρ_r`: effect of cadre reward on fidelity (gentle, no ceiling).
     pub reward_effect: f64,
-    /// `ρ_p`: effect of cadre punishment on fidelity.
+    /// `k_p`: effect of cadre punishment on fidelity (steep: it saturates quickly).
     pub punishment_effect: f64,
+    /// `c_p`: the largest share of the gap to full execution that punishment can close.
+    pub punishment_ceiling: f64,
+    /// Weight of cadre reward in a bureau's work utility (reward also speeds standardization).
+    pub reward_bureau: f64,
     /// Scale of development growth from realized benefits per period.
     pub growth_rate: f64,
-    /// Temperature of the provincial bureaus' effort decision.
+    /// Temperature of the provincial bureaus' quarterly work / no-work decision.
     pub bureau_temperature: f64,
     /// Weight of the expected cost relief (summed over the open domains) in a bureau's benefit.
     pub bureau_benefit: f64,
     /// A bureau's cost of standardization effort.
     pub bureau_cost: f64,
+    /// Push on both bureaus' work utility from each deepen decision (a joint programme), up to
+    /// three.
+    pub deepen_effort: f64,
+    /// Share of a domain's transaction cost and negotiation difficulty removed by the joint body a
+    /// deepen decision sets up (compounding, at most three times per domain).
+    pub joint_body: f64,
 }
 
 impl Default for Dynamics {
@@ -370,7 +389,7 @@ impl Default for Dynamics {
             distrust_floor: 0.3,
             cost_relief: 0.7,
             adaptation: 1.0,
-            alignment_rate: 0.12,
+            alignment_rate: 0.25,
             alignment_decay: 0.01,
             foundation: 0.1,
             capacity: 3.0,
@@ -378,20 +397,28 @@ impl Default for Dynamics {
             trust_up: 0.05,
             trust_down: 0.12,
             trust_floor: 1.0,
+            dilution: 0.4,
+            bureau_rigidity: 3.0,
+            unfairness: 1.0,
+            retreat_trust_cost: 0.15,
             wear_local_centric: 0.04,
             wear_barrier: 0.04,
             orientation_rate: 0.1,
-            reward_effect: 1.0,
-            punishment_effect: 1.0,
+            reward_effect: 0.7,
+            punishment_effect: 5.0,
+            punishment_ceiling: 0.6,
+            reward_bureau: 1.0,
             growth_rate: 0.004,
             bureau_temperature: 0.3,
-            bureau_benefit: 4.0,
+            bureau_benefit: 1.5,
             bureau_cost: 0.5,
+            deepen_effort: 0.5,
+            joint_body: 0.15,
         }
     }
 }
 
-/// Stage thresholds (MODEL.md, "Events and stages").
+/// Stage thresholds (docs/ODD.md, 7.14).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Stages {
@@ -401,6 +428,8 @@ pub struct Stages {
     pub advanced_trust: f64,
     /// Cooperation an axis needs to count towards multi-axis collaboration.
     pub advanced_cooperation: f64,
+    /// Cultural, social and ecological axes that must cooperate (besides the economic main axis
+    /// and the aligned political key axis).
     pub advanced_axes: u32,
     pub advanced_orientation: f64,
     /// Mean cooperation below which the region is collapsing.
@@ -413,10 +442,10 @@ impl Default for Stages {
     fn default() -> Self {
         Stages {
             transition_alignment: 0.2,
-            advanced_alignment: 0.7,
-            advanced_trust: 0.6,
-            advanced_cooperation: 0.6,
-            advanced_axes: 4,
+            advanced_alignment: 0.6,
+            advanced_trust: 0.55,
+            advanced_cooperation: 0.5,
+            advanced_axes: 2,
             advanced_orientation: 0.5,
             retreat_cooperation: 0.08,
             retreat_window: 4,
@@ -428,6 +457,9 @@ impl Default for Stages {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DilemmaRules {
+    /// Whether the provinces can choose to deepen at a dilemma (`false`: only continue or
+    /// retreat; a scheduled or developmental start of standardization still happens).
+    pub deepen_enabled: bool,
     /// Relative fall below the running peak of a domain's cooperation that triggers a dilemma.
     pub drop: f64,
     /// Running peak a domain must have reached before a fall counts.
@@ -437,34 +469,43 @@ pub struct DilemmaRules {
     pub selective_threshold: f64,
     /// Periods the selective index must stay above its threshold.
     pub selective_window: u32,
+    /// The weaker province's share of a domain's joint value below which it sees the domain's
+    /// gains siphoned away: a dilemma.
+    pub siphon_threshold: f64,
+    /// Periods a domain must have been active before it can trigger a dilemma (no dilemma on the
+    /// noise of a fresh start).
+    pub warmup: u32,
+    /// A domain open for standardization whose cooperation is still below `min_peak` and has
+    /// risen by less than this over `selective_window` periods has stagnated: a dilemma.
+    pub stall: f64,
     /// Periods after a dilemma in a domain before it can trigger again.
     pub cooldown: u32,
-    /// A domain open for standardization that gains less alignment than this over
-    /// `selective_window` periods has stalled: a dilemma.
-    pub stall: f64,
     /// Periods a retreated domain stays inactive.
     pub retreat_periods: u32,
     /// Perceived cost of deepening (starting or raising standardization for the domain).
     pub deepen_cost: f64,
     /// Long-run alignment at which deepening is valued.
     pub deepen_alignment: f64,
-    /// Retreat when both continuing and deepening are perceived worse than this.
-    pub retreat_below: f64,
+    /// Temperature of the provinces' quantal choice at a dilemma.
+    pub temperature: f64,
 }
 
 impl Default for DilemmaRules {
     fn default() -> Self {
         DilemmaRules {
+            deepen_enabled: true,
             drop: 0.3,
             min_peak: 0.2,
-            selective_threshold: 0.15,
+            selective_threshold: 0.8,
             selective_window: 8,
+            siphon_threshold: 0.4,
+            warmup: 4,
+            stall: 0.05,
             cooldown: 12,
-            stall: 0.1,
             retreat_periods: 8,
-            deepen_cost: 0.3,
+            deepen_cost: 0.1,
             deepen_alignment: 0.8,
-            retreat_below: -0.5,
+            temperature: 0.3,
         }
     }
 }

@@ -360,15 +360,23 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("dynamics.trust_up", d.trust_up);
     c.unit("dynamics.trust_down", d.trust_down);
     c.unit("dynamics.trust_floor", d.trust_floor);
+    c.unit("dynamics.dilution", d.dilution);
+    c.non_negative("dynamics.bureau_rigidity", d.bureau_rigidity);
+    c.unit("dynamics.unfairness", d.unfairness);
+    c.unit("dynamics.retreat_trust_cost", d.retreat_trust_cost);
     c.unit("dynamics.wear_local_centric", d.wear_local_centric);
     c.unit("dynamics.wear_barrier", d.wear_barrier);
     c.unit("dynamics.orientation_rate", d.orientation_rate);
     c.non_negative("dynamics.reward_effect", d.reward_effect);
     c.non_negative("dynamics.punishment_effect", d.punishment_effect);
+    c.unit("dynamics.punishment_ceiling", d.punishment_ceiling);
+    c.non_negative("dynamics.reward_bureau", d.reward_bureau);
     c.non_negative("dynamics.growth_rate", d.growth_rate);
     c.positive("dynamics.bureau_temperature", d.bureau_temperature);
     c.non_negative("dynamics.bureau_benefit", d.bureau_benefit);
     c.non_negative("dynamics.bureau_cost", d.bureau_cost);
+    c.non_negative("dynamics.deepen_effort", d.deepen_effort);
+    c.unit("dynamics.joint_body", d.joint_body);
 
     // Stages and dilemmas.
     let st = &s.stages;
@@ -378,12 +386,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("stages.advanced_cooperation", st.advanced_cooperation);
     c.unit("stages.advanced_orientation", st.advanced_orientation);
     c.unit("stages.retreat_cooperation", st.retreat_cooperation);
-    if st.advanced_axes as usize > Axis::ALL.len() {
+    if st.advanced_axes > 3 {
         c.fail(
             "stages.advanced_axes",
             format!(
-                "there are only {} axes, found {}",
-                Axis::ALL.len(),
+                "counts the cultural, social and ecological axes: at most 3, found {}",
                 st.advanced_axes
             ),
         );
@@ -395,10 +402,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("dilemma.drop", dl.drop);
     c.unit("dilemma.min_peak", dl.min_peak);
     c.unit("dilemma.selective_threshold", dl.selective_threshold);
+    c.unit("dilemma.siphon_threshold", dl.siphon_threshold);
     c.unit("dilemma.stall", dl.stall);
     c.non_negative("dilemma.deepen_cost", dl.deepen_cost);
     c.unit("dilemma.deepen_alignment", dl.deepen_alignment);
-    c.finite("dilemma.retreat_below", dl.retreat_below);
+    c.positive("dilemma.temperature", dl.temperature);
     if dl.selective_window == 0 {
         c.fail("dilemma.selective_window", "expected at least 1 period");
     }

@@ -1,11 +1,13 @@
-//! One simulation run: the period loop of MODEL.md wiring the pure rules of
-//! `xietong_model::mechanism` together. Jurisdictions are processed in fixed-size chunks, each with
+//! One simulation run: the period loop of docs/ODD.md (section 3, process overview) wiring the pure
+//! rules of `xietong_model::mechanism` together. Each phase of a period is one function named as in
+//! the ODD: [`Run::start_programme`], [`Run::decide`], [`Run::indicators`], [`Run::standardize`],
+//! [`Run::dilemmas`], [`Run::classify`]. Jurisdictions are processed in fixed-size chunks, each with
 //! its own random stream and partial sums that are added in chunk order, so a run gives the same
 //! bits whether its chunks run on one thread or many.
 
 use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
-use crate::rng::{fill_uniform_by_column, stream};
+use crate::rng::{fill_uniform_by_column, stream, uniform};
 use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
@@ -22,6 +24,8 @@ struct Acc {
     decided: Vec<f64>,  // [province * K + k]
     executed: Vec<f64>, // [province * K + k]
     joint_gain: [f64; 2],
+    /// Joint value realized in the province's collaborations before it is split.
+    pair_value: [f64; 2],
     total_gain: f64,
     selective: f64,
     zone_p: Vec<f64>,
@@ -40,6 +44,7 @@ impl Acc {
             decided: vec![0.0; 2 * k],
             executed: vec![0.0; 2 * k],
             joint_gain: [0.0; 2],
+            pair_value: [0.0; 2],
             total_gain: 0.0,
             selective: 0.0,
             zone_p: vec![0.0; z],
@@ -64,6 +69,7 @@ impl Acc {
         }
         for a in [
             &mut self.joint_gain,
+            &mut self.pair_value,
             &mut self.trust,
             &mut self.local_centric,
             &mut self.barrier,
@@ -82,6 +88,7 @@ impl Acc {
         add(&mut self.decided, &o.decided);
         add(&mut self.executed, &o.executed);
         add(&mut self.joint_gain, &o.joint_gain);
+        add(&mut self.pair_value, &o.pair_value);
         self.total_gain += o.total_gain;
         self.selective += o.selective;
         add(&mut self.zone_p, &o.zone_p);
@@ -108,8 +115,18 @@ struct Context<'a> {
     dev_mean: f64,
     /// Mean observed partner cooperation over active domains, by the observing province.
     observed_partner: [f64; 2],
+    /// Mean effective alignment `ā_eff` over domains.
     mean_alignment: f64,
-    trust_floor: f64,
+    /// Mean formal alignment `ā` over domains (the shared rules adopted, however flexibly).
+    formal_alignment: f64,
+    /// Rule-based trust `τ_r` of each province's jurisdictions.
+    rule_trust: [f64; 2],
+    /// Each province's realized share of the joint value (what perceived unfairness compares).
+    own_share: [f64; 2],
+    /// Factor on experiential trust this period (below 1 after a retreat decision).
+    trust_shock: f64,
+    /// `κ u (1 − φ)³`: the scale of the adaptation cost.
+    rigid: f64,
 }
 
 /// A worker thread's buffers for one chunk: the structure-of-arrays columns and the per-domain
@@ -141,6 +158,7 @@ struct Scratch {
     sum_p: Vec<f64>,
     sum_p2: Vec<f64>,
     joint: Vec<f64>,
+    pair: Vec<f64>,
     gain: Vec<f64>,
 }
 
@@ -177,7 +195,13 @@ impl Scratch {
         self.second.extend(chunk.iter().map(|a| a.province == 1));
         self.second.resize(padded, false);
         column(&mut self.barrier, chunk, padded, |a| a.barrier, 0.0);
-        column(&mut self.trust, chunk, padded, |a| a.trust, 0.0);
+        column(
+            &mut self.trust,
+            chunk,
+            padded,
+            |a| m::combined_trust(a.trust, ctx.rule_trust[a.province as usize]),
+            0.0,
+        );
         column(&mut self.lambda, chunk, padded, |a| a.local_centric, 0.0);
         column(&mut self.omega, chunk, padded, |a| a.orientation, 0.0);
         column(&mut self.inv_mu, chunk, padded, |a| a.inv_temperature, 0.0);
@@ -218,6 +242,7 @@ impl Scratch {
             &mut self.sum_p,
             &mut self.sum_p2,
             &mut self.joint,
+            &mut self.pair,
             &mut self.gain,
         ] {
             v.clear();
@@ -232,8 +257,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let s = ctx.s;
     let k_n = ctx.terms.len();
     let dy = &s.dynamics;
-    let lv = &s.levers;
-    let rigid = lv.uniformity * (1.0 - lv.flexibility) * dy.adaptation;
+    let rigid = ctx.rigid;
     let active = &ctx.active;
     let n_active = active.len();
     let n = chunk.len();
@@ -299,6 +323,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 sum_p: &mut cols.sum_p,
                 sum_p2: &mut cols.sum_p2,
                 joint: &mut cols.joint,
+                pair: &mut cols.pair,
                 gain: &mut cols.gain,
             };
             let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
@@ -311,43 +336,47 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     })
 }
 
-/// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, state updates.
+/// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, then each
+/// jurisdiction's own state updates from what it observed (ODD 7.8-7.11).
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
-    let (probs, sum_p, sum_p2, joint, gain) = (&w.probs, &w.sum_p, &w.sum_p2, &w.joint, &w.gain);
+    let (probs, sum_p, sum_p2) = (&w.probs, &w.sum_p, &w.sum_p2);
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
         let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
         for (ai, &k) in active.iter().enumerate() {
             prov_sum_p[k] += probs[ai * w.stride + i];
         }
-        let (sp, sp2, joint_total, gain) = (sum_p[i], sum_p2[i], joint[i], gain[i]);
+        let (sp, sp2) = (sum_p[i], sum_p2[i]);
         if n_active > 0 {
             let mean = sp / n_active as f64;
-            acc.selective += (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
+            let sd = (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
+            acc.selective += m::selectivity(mean, sd);
             acc.zone_p[a.zone as usize] += mean;
         }
-        acc.joint_gain[p] += joint_total;
-        acc.total_gain += gain;
-        acc.trust[p] += a.trust;
+        acc.joint_gain[p] += w.joint[i];
+        acc.pair_value[p] += w.pair[i];
+        acc.total_gain += w.gain[i];
+        let trust = m::combined_trust(a.trust, ctx.rule_trust[p]);
+        acc.trust[p] += trust;
         acc.local_centric[p] += a.local_centric;
         acc.barrier[p] += a.barrier;
         acc.orientation[p] += a.orientation;
         if !dy.frozen {
-            a.development += dy.growth_rate * gain;
+            a.development += dy.growth_rate * w.gain[i];
+            let target = m::trust_target(ctx.observed_partner[p], ctx.own_share[p], dy.unfairness);
             a.trust = m::trust_step(
-                a.trust,
-                ctx.observed_partner[p],
+                a.trust * ctx.trust_shock,
+                target,
                 dy.trust_up,
                 dy.trust_down,
-                ctx.trust_floor,
             );
             let (l, b) = m::wear_down(
                 a.local_centric,
                 a.barrier,
                 ctx.mean_alignment,
-                a.trust,
+                trust,
                 dy.wear_local_centric,
                 dy.wear_barrier,
             );
@@ -355,8 +384,8 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
             a.barrier = b;
             a.orientation = m::orientation_step(
                 a.orientation,
-                ctx.mean_alignment,
-                a.trust,
+                ctx.formal_alignment,
+                trust,
                 dy.orientation_rate,
             );
         }
@@ -367,21 +396,34 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
 
 /// Region-level state that evolves between periods.
 struct Region {
+    /// Formal alignment `a_k` of the two provinces' standard systems.
     alignment: Vec<f64>,
     active: Vec<bool>,
     retreat_left: Vec<u32>,
+    /// Periods each domain has been active since its (re)activation.
+    active_for: Vec<u32>,
+    /// `obs[p * K + k]`: cooperation carried out last period by province p in domain k.
     obs: Vec<f64>,
     peak: Vec<f64>,
     cooldown: Vec<u32>,
     /// Domains opened for standardization by a deepen decision.
     opened: Vec<bool>,
-    /// Per domain: periods open for standardization since the last check, and alignment then.
+    /// Per domain: periods open for standardization since the last stagnation check, and the
+    /// domain's cooperation then.
     open_for: Vec<u32>,
-    open_since_alignment: Vec<f64>,
+    open_since_cooperation: Vec<f64>,
+    /// Joint bodies set up per domain by deepen decisions (each lowers its T and h).
+    joint_bodies: Vec<u32>,
+    /// Deepen decisions so far (the joint programme that pushes the bureaus).
+    programme: u32,
     started: bool,
     wave: usize,
     selective_streak: u32,
     collapse_streak: u32,
+    /// Factor on experiential trust next period (a retreat decision costs trust).
+    trust_shock: f64,
+    /// Each province's realized share of the joint value last period.
+    own_share: [f64; 2],
 }
 
 /// Central support, penalty and enforcement per domain at period `t`, schedule applied in order.
@@ -431,109 +473,261 @@ fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
     if n == 0 { f64::NAN } else { sum / n as f64 }
 }
 
-/// Simulate one run of the scenario. `run` selects the random streams.
-pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
-    let k_n = s.domains.len();
-    let z_n = s.zones.len();
-    let mut init_rng = stream(seed, run, u64::MAX, 0);
-    let mut people = agents(s, &mut init_rng);
-    let n = people.len();
-    let n_prov = {
-        let mut c = [0usize; 2];
-        people.iter().for_each(|a| c[a.province as usize] += 1);
-        c
-    };
-    let zone_n: Vec<usize> = (0..z_n)
-        .map(|z| people.iter().filter(|a| a.zone as usize == z).count())
-        .collect();
+/// A domain's terms as jurisdictions see them at alignment `a`: the alignment they can rely on is
+/// the effective one, and each joint body set up by a deepen decision lowers T and h.
+fn domain_terms(
+    s: &Scenario,
+    k: usize,
+    central: (f64, f64, f64),
+    alignment: f64,
+    joint_bodies: u32,
+) -> DomainTerms {
     let dy = &s.dynamics;
-    let lv = &s.levers;
-    let waves = lv.sequencing.order();
-    let (survey_a, survey_b) = s.survey_periods();
-    let start_period = match lv.standardization.timing {
-        Timing::Developmental => Some(0),
-        Timing::Scheduled => lv
-            .standardization
-            .start
-            .map(|q| q.since(s.calendar.start).max(0) as usize),
-        Timing::None | Timing::Responsive => None,
-    };
-    let mut region = Region {
-        alignment: vec![0.0; k_n],
-        active: vec![true; k_n],
-        retreat_left: vec![0; k_n],
-        obs: vec![dy.prior_cooperation; 2 * k_n],
-        peak: vec![0.0; k_n],
-        cooldown: vec![0; k_n],
-        opened: vec![false; k_n],
-        open_for: vec![0; k_n],
-        open_since_alignment: vec![0.0; k_n],
-        started: false,
-        wave: 0,
-        selective_streak: 0,
-        collapse_streak: 0,
-    };
-    // Domains with above-median local benefit, for the benefit gap.
-    let mut bs: Vec<f64> = s.domains.iter().map(|d| d.local_benefit).collect();
-    bs.sort_by(f64::total_cmp);
-    let median_b = if k_n == 0 {
-        0.0
-    } else if k_n % 2 == 1 {
-        bs[k_n / 2]
-    } else {
-        (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
-    };
-    let high_b: Vec<bool> = s
-        .domains
-        .iter()
-        .map(|d| d.local_benefit > median_b)
-        .collect();
+    let a_eff = m::effective_alignment(alignment, s.levers.flexibility, dy.dilution);
+    let mut t = DomainTerms::new(&s.domains[k], central, a_eff, dy.cost_relief);
+    let relief = libm::pow(1.0 - dy.joint_body, joint_bodies.min(3) as f64);
+    t.cost *= relief;
+    t.difficulty *= relief;
+    t
+}
 
-    let sigma: Vec<f64> = s.domains.iter().map(|d| d.siphon).collect();
-    // The period's partial sums, reused from period to period.
-    let mut acc = Acc::new(k_n, z_n);
-    let mut records = Vec::with_capacity(s.calendar.periods as usize);
-    let mut scratch = Vec::with_capacity(n);
-    let mut sorter = Sorter::default();
-    let mut dev_province = province_means(&people, n_prov);
-    for t in 0..s.calendar.periods as usize {
-        if Some(t) == start_period {
-            region.started = true;
-        }
-        let central = central_at(s, t);
-        let terms: Vec<DomainTerms> = s
-            .domains
-            .iter()
-            .enumerate()
-            .map(|(k, d)| DomainTerms::new(d, central[k], region.alignment[k], dy.cost_relief))
+/// What the pass over jurisdictions yields for the rest of the period (ODD 3, step 4).
+struct Indicators {
+    coop_domain: Vec<f64>,
+    coop_province_domain: [Vec<f64>; 2],
+    coop_axis: [f64; 5],
+    coop_tier: [f64; 3],
+    coop_province: [f64; 2],
+    cooperation: f64,
+    executed: f64,
+    decided: f64,
+    selective_index: f64,
+    benefit_gap: f64,
+    trust: f64,
+    local_centric: f64,
+    barrier: f64,
+    orientation: f64,
+    province_lambda: [f64; 2],
+    province_beta: [f64; 2],
+    siphon_index: f64,
+    welfare: f64,
+    gini: f64,
+    theil: f64,
+    zones: Vec<ZoneRecord>,
+}
+
+/// What the standardization phase did this period.
+struct Standardization {
+    effort: [f64; 2],
+}
+
+/// Dilemma events of one period.
+#[derive(Default)]
+struct Events {
+    dilemmas: u32,
+    deepens: u32,
+    retreats: u32,
+}
+
+/// One run in progress: the scenario, the jurisdictions, the region's state and the per-run
+/// constants. The period loop calls the phases in the ODD's order.
+struct Run<'a> {
+    s: &'a Scenario,
+    seed: u64,
+    run: u64,
+    people: Vec<Agent>,
+    n_prov: [usize; 2],
+    zone_n: Vec<usize>,
+    /// Mean execution fidelity per province (fixed for a run: cadre levers act at set-up).
+    fidelity: [f64; 2],
+    /// Mean relative development gap `|d/d̄ − 1|` per province at set-up (heterogeneity).
+    gap: [f64; 2],
+    waves: Vec<Vec<Tier>>,
+    start_period: Option<usize>,
+    high_b: Vec<bool>,
+    sigma: Vec<f64>,
+    region: Region,
+    dev_province: [f64; 2],
+    acc: Acc,
+    scratch: Vec<f64>,
+    sorter: Sorter,
+}
+
+impl<'a> Run<'a> {
+    fn new(s: &'a Scenario, seed: u64, run: u64) -> Run<'a> {
+        let k_n = s.domains.len();
+        let z_n = s.zones.len();
+        let mut init_rng = stream(seed, run, u64::MAX, 0);
+        let people = agents(s, &mut init_rng);
+        let n = people.len();
+        let mut n_prov = [0usize; 2];
+        people.iter().for_each(|a| n_prov[a.province as usize] += 1);
+        let zone_n: Vec<usize> = (0..z_n)
+            .map(|z| people.iter().filter(|a| a.zone as usize == z).count())
             .collect();
-        let mean_alignment = mean_of(region.alignment.iter().copied());
+        let dev_province = province_means(&people, n_prov);
+        let dev_mean = people.iter().map(|a| a.development).sum::<f64>() / n.max(1) as f64;
+        let mut fidelity = [0.0; 2];
+        let mut gap = [0.0; 2];
+        for a in &people {
+            fidelity[a.province as usize] += a.fidelity;
+            gap[a.province as usize] += (a.development / dev_mean - 1.0).abs();
+        }
+        let per = |v: [f64; 2]| [0, 1].map(|p| v[p] / n_prov[p].max(1) as f64);
+        let lv = &s.levers;
+        let start_period = match lv.standardization.timing {
+            Timing::Developmental => Some(0),
+            Timing::Scheduled => lv
+                .standardization
+                .start
+                .map(|q| q.since(s.calendar.start).max(0) as usize),
+            Timing::None | Timing::Responsive => None,
+        };
+        // Domains with above-median local benefit, for the benefit gap.
+        let mut bs: Vec<f64> = s.domains.iter().map(|d| d.local_benefit).collect();
+        bs.sort_by(f64::total_cmp);
+        let median_b = if k_n == 0 {
+            0.0
+        } else if k_n % 2 == 1 {
+            bs[k_n / 2]
+        } else {
+            (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
+        };
+        let dy = &s.dynamics;
+        Run {
+            s,
+            seed,
+            run,
+            n_prov,
+            zone_n,
+            fidelity: per(fidelity),
+            gap: per(gap),
+            waves: lv.sequencing.order(),
+            start_period,
+            high_b: s
+                .domains
+                .iter()
+                .map(|d| d.local_benefit > median_b)
+                .collect(),
+            sigma: s.domains.iter().map(|d| d.siphon).collect(),
+            region: Region {
+                alignment: vec![0.0; k_n],
+                active: vec![true; k_n],
+                retreat_left: vec![0; k_n],
+                active_for: vec![0; k_n],
+                obs: vec![dy.prior_cooperation; 2 * k_n],
+                peak: vec![0.0; k_n],
+                cooldown: vec![0; k_n],
+                opened: vec![false; k_n],
+                open_for: vec![0; k_n],
+                open_since_cooperation: vec![0.0; k_n],
+                joint_bodies: vec![0; k_n],
+                programme: 0,
+                started: false,
+                wave: 0,
+                selective_streak: 0,
+                collapse_streak: 0,
+                trust_shock: 1.0,
+                own_share: [0.5; 2],
+            },
+            dev_province,
+            acc: Acc::new(k_n, z_n),
+            scratch: Vec::with_capacity(n),
+            sorter: Sorter::default(),
+            people,
+        }
+    }
+
+    fn mean_fidelity(&self) -> f64 {
+        let n = (self.n_prov[0] + self.n_prov[1]).max(1) as f64;
+        (self.fidelity[0] * self.n_prov[0] as f64 + self.fidelity[1] * self.n_prov[1] as f64) / n
+    }
+
+    fn effective_alignment(&self, k: usize) -> f64 {
+        let dy = &self.s.dynamics;
+        m::effective_alignment(
+            self.region.alignment[k],
+            self.s.levers.flexibility,
+            dy.dilution,
+        )
+    }
+
+    fn mean_effective_alignment(&self) -> f64 {
+        mean_of((0..self.s.domains.len()).map(|k| self.effective_alignment(k)))
+    }
+
+    /// Step 2: a scheduled or developmental start of standardization is the provinces' decision to
+    /// deepen (the built-in scenario's joint working plan of 2021Q3): it starts the programme.
+    fn start_programme(&mut self, t: usize) -> u32 {
+        if Some(t) == self.start_period && !self.region.started {
+            self.region.started = true;
+            self.region.programme += 1;
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Step 3: every jurisdiction decides in every active domain and updates its own state.
+    fn decide(&mut self, t: usize, central: &[(f64, f64, f64)]) {
+        let s = self.s;
+        let (k_n, z_n) = (s.domains.len(), s.zones.len());
+        let n = self.people.len();
+        let dy = &s.dynamics;
+        let lv = &s.levers;
+        let region = &self.region;
+        let terms: Vec<DomainTerms> = (0..k_n)
+            .map(|k| {
+                domain_terms(
+                    s,
+                    k,
+                    central[k],
+                    region.alignment[k],
+                    region.joint_bodies[k],
+                )
+            })
+            .collect();
+        let mean_alignment = self.mean_effective_alignment();
         let observed_partner = [0, 1].map(|p| {
-            mean_of(
+            let v = mean_of(
                 (0..k_n)
                     .filter(|&k| region.active[k])
                     .map(|k| region.obs[(1 - p) * k_n + k]),
-            )
+            );
+            if v.is_nan() { 0.0 } else { v }
         });
-        let observed_partner = observed_partner.map(|v| if v.is_nan() { 0.0 } else { v });
-        let dev_mean =
-            (dev_province[0] * n_prov[0] as f64 + dev_province[1] * n_prov[1] as f64) / n as f64;
-        let active_at_start = region.active.clone();
+        let dev_mean = (self.dev_province[0] * self.n_prov[0] as f64
+            + self.dev_province[1] * self.n_prov[1] as f64)
+            / n as f64;
         let ctx = Context {
             s,
             terms,
-            sigma: &sigma,
+            sigma: &self.sigma,
             active: (0..k_n).filter(|&k| region.active[k]).collect(),
             obs: region.obs.clone(),
-            dev_province,
+            dev_province: self.dev_province,
             dev_mean,
             observed_partner,
             mean_alignment,
-            trust_floor: m::trust_floor(dy.trust_floor, mean_alignment, lv.uniformity),
+            formal_alignment: mean_of(region.alignment.iter().copied()),
+            rule_trust: [0, 1].map(|p| {
+                m::rule_trust(
+                    dy.trust_floor,
+                    mean_alignment,
+                    lv.uniformity,
+                    self.fidelity[p],
+                )
+            }),
+            own_share: region.own_share,
+            trust_shock: region.trust_shock,
+            rigid: dy.adaptation * m::rigidity(lv.uniformity, lv.flexibility),
         };
+        let acc = &mut self.acc;
         acc.clear();
+        let (seed, run) = (self.seed, self.run);
         if n > CHUNK {
-            let parts: Vec<Acc> = people
+            let parts: Vec<Acc> = self
+                .people
                 .par_chunks_mut(CHUNK)
                 .enumerate()
                 .map(|(ci, chunk)| {
@@ -545,11 +739,18 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
                 .collect();
             parts.iter().for_each(|p| acc.add(p));
         } else {
-            process_chunk(&ctx, &mut people, stream(seed, run, t as u64, 0), &mut acc);
+            process_chunk(&ctx, &mut self.people, stream(seed, run, t as u64, 0), acc);
         }
+        self.region.trust_shock = 1.0;
+    }
 
-        // Indicators from the pass.
-        let np = [n_prov[0] as f64, n_prov[1] as f64];
+    /// Step 4: indicators from the pass; partners' observations for the next period.
+    fn indicators(&mut self) -> Indicators {
+        let s = self.s;
+        let (k_n, z_n) = (s.domains.len(), s.zones.len());
+        let n = self.people.len();
+        let acc = &self.acc;
+        let np = [self.n_prov[0] as f64, self.n_prov[1] as f64];
         let coop_province_domain = [0, 1].map(|p| {
             (0..k_n)
                 .map(|k| acc.sum_p[p * k_n + k] / np[p])
@@ -576,36 +777,39 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
             )
         });
         let coop_province = [0, 1].map(|p| mean_of(coop_province_domain[p].iter().copied()));
+        let high_b = &self.high_b;
         let benefit_gap = mean_of((0..k_n).filter(|&k| high_b[k]).map(|k| coop_domain[k]))
             - mean_of((0..k_n).filter(|&k| !high_b[k]).map(|k| coop_domain[k]));
-        let selective_index = acc.selective / n as f64;
-        let stronger = if dev_province[0] >= dev_province[1] {
+        // The siphon index: of the joint value realized in collaborations, the share that goes to
+        // the more developed province's side (its own captured part plus what its partners' lose).
+        let stronger = if self.dev_province[0] >= self.dev_province[1] {
             0
         } else {
             1
         };
-        let joint = acc.joint_gain[0] + acc.joint_gain[1];
-        let siphon_index = if joint > 0.0 {
-            acc.joint_gain[stronger] / joint
+        let weaker = 1 - stronger;
+        let pair = acc.pair_value[0] + acc.pair_value[1];
+        let siphon_index = if pair > 0.0 {
+            (acc.joint_gain[stronger] + acc.pair_value[weaker] - acc.joint_gain[weaker]) / pair
         } else {
-            f64::NAN
+            0.5
         };
-        let trust = (acc.trust[0] + acc.trust[1]) / n as f64;
-        let local_centric = (acc.local_centric[0] + acc.local_centric[1]) / n as f64;
-        let barrier = (acc.barrier[0] + acc.barrier[1]) / n as f64;
-        let orientation = (acc.orientation[0] + acc.orientation[1]) / n as f64;
+        for p in 0..2 {
+            if acc.pair_value[p] > 0.0 {
+                self.region.own_share[p] = acc.joint_gain[p] / acc.pair_value[p];
+            }
+        }
         let province_lambda = [0, 1].map(|p| acc.local_centric[p] / np[p]);
         let province_beta = [0, 1].map(|p| acc.barrier[p] / np[p]);
-        dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
+        self.dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
         let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
-        scratch.clear();
-        scratch.extend(people.iter().map(|a| a.development));
-        sorter.sort(&mut scratch);
-        let gini = m::gini_sorted(&scratch);
-        let theil = m::theil(&scratch);
+        self.scratch.clear();
+        self.scratch
+            .extend(self.people.iter().map(|a| a.development));
+        self.sorter.sort(&mut self.scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)
             .map(|z| {
-                let c = zone_n[z].max(1) as f64;
+                let c = self.zone_n[z].max(1) as f64;
                 let development = acc.zone_d[z] / c;
                 ZoneRecord {
                     cooperation: acc.zone_p[z] / c,
@@ -619,131 +823,207 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
                 }
             })
             .collect();
-
         // Observed cooperation for next period.
         for p in 0..2 {
             for k in 0..k_n {
-                region.obs[p * k_n + k] = acc.executed[p * k_n + k] / np[p];
+                self.region.obs[p * k_n + k] = acc.executed[p * k_n + k] / np[p];
             }
         }
+        Indicators {
+            coop_domain,
+            coop_province_domain,
+            coop_axis,
+            coop_tier,
+            coop_province,
+            cooperation,
+            executed,
+            decided,
+            selective_index: acc.selective / n as f64,
+            benefit_gap,
+            trust: (acc.trust[0] + acc.trust[1]) / n as f64,
+            local_centric: (acc.local_centric[0] + acc.local_centric[1]) / n as f64,
+            barrier: (acc.barrier[0] + acc.barrier[1]) / n as f64,
+            orientation: (acc.orientation[0] + acc.orientation[1]) / n as f64,
+            province_lambda,
+            province_beta,
+            siphon_index,
+            welfare: acc.total_gain / n as f64,
+            gini: m::gini_sorted(&self.scratch),
+            theil: m::theil(&self.scratch),
+            zones,
+        }
+    }
 
-        // Standardization: bureau effort and alignment over the open waves.
-        let mut effort = [0.0; 2];
-        if region.started {
-            let open: Vec<bool> = (0..k_n)
-                .map(|k| {
-                    region.active[k]
-                        && (region.opened[k]
-                            || waves[..=region.wave.min(waves.len() - 1)]
-                                .iter()
-                                .any(|w| w.contains(&s.domains[k].tier)))
-                })
-                .collect();
-            let relief: f64 = (0..k_n)
-                .filter(|&k| open[k])
-                .map(|k| {
-                    (dy.cost_relief * s.domains[k].cost + s.domains[k].difficulty)
-                        * (1.0 - region.alignment[k])
-                })
-                .sum();
-            effort = [0, 1].map(|p| {
-                let u = m::bureau_utility(
-                    relief,
-                    dy.bureau_benefit,
-                    province_lambda[p],
-                    dy.bureau_cost,
-                    province_beta[p],
-                );
-                lv.standardization.effort / (1.0 + libm::exp(-u / dy.bureau_temperature))
-            });
+    /// Domains open for standardization: those of the opened waves, and those opened by deepen
+    /// decisions, while active.
+    fn open_domains(&self) -> Vec<bool> {
+        let (s, region) = (self.s, &self.region);
+        let opened_waves = &self.waves[..=region.wave.min(self.waves.len() - 1)];
+        (0..s.domains.len())
+            .map(|k| {
+                region.active[k]
+                    && (region.opened[k]
+                        || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
+            })
+            .collect()
+    }
+
+    /// Step 5: each bureau decides whether to work on standardization this quarter (a quantal
+    /// draw); alignment of open domains grows only when both work, in proportion to how
+    /// faithfully cadres execute; other domains decay; the next wave opens (ODD 7.7).
+    fn standardize(&mut self, x: &Indicators, rng: &mut rand_pcg::Pcg64Mcg) -> Standardization {
+        let s = self.s;
+        let (dy, lv) = (&s.dynamics, &s.levers);
+        let k_n = s.domains.len();
+        if !self.region.started {
             if !dy.frozen {
-                // Limited capacity: beyond `capacity` open, unfinished domains, each one moves more slowly.
-                let n_open = (0..k_n)
-                    .filter(|&k| open[k] && region.alignment[k] < s.dilemma.deepen_alignment)
-                    .count() as f64;
-                let pace = dy.alignment_rate * (dy.capacity / n_open.max(dy.capacity));
-                let basic = mean_of(
-                    (0..k_n)
-                        .filter(|&k| s.domains[k].tier == Tier::Basic)
-                        .map(|k| region.alignment[k]),
-                );
-                let basic = if basic.is_nan() { 1.0 } else { basic };
-                for k in 0..k_n {
-                    if open[k] {
-                        if region.open_for[k] == 0 {
-                            region.open_since_alignment[k] = region.alignment[k];
-                        }
-                        region.open_for[k] += 1;
-                    }
-                    region.alignment[k] = if open[k] {
-                        let found = m::foundation(s.domains[k].tier, dy.foundation, basic);
-                        m::alignment_growth(
-                            region.alignment[k],
-                            pace,
-                            effort[0],
-                            effort[1],
-                            lv.uniformity,
-                            found,
-                        )
-                    } else {
-                        m::alignment_decay(region.alignment[k], dy.alignment_decay)
-                    };
-                }
-                // The next wave opens when the newest one is aligned enough.
-                if region.wave + 1 < waves.len() {
-                    let newest = mean_of(
-                        (0..k_n)
-                            .filter(|&k| waves[region.wave].contains(&s.domains[k].tier))
-                            .map(|k| region.alignment[k]),
-                    );
-                    if newest.is_nan() || newest >= dy.wave_threshold {
-                        region.wave += 1;
-                    }
-                }
+                let r = &mut self.region;
+                r.alignment
+                    .iter_mut()
+                    .for_each(|a| *a = m::alignment_decay(*a, dy.alignment_decay));
             }
-        } else if !dy.frozen {
-            region
-                .alignment
-                .iter_mut()
-                .for_each(|a| *a = m::alignment_decay(*a, dy.alignment_decay));
+            return Standardization { effort: [0.0; 2] };
         }
-
-        // Dilemmas and the provinces' choice.
-        let (mut dilemmas, mut deepens, mut retreats) = (0, 0, 0);
-        let mut triggered = vec![false; k_n];
+        let open = self.open_domains();
+        let region = &self.region;
+        // The relief still to come, as far as it binds: diluted standards relieve less.
+        let binding = m::effective_alignment(1.0, lv.flexibility, dy.dilution);
+        let relief: f64 = (0..k_n)
+            .filter(|&k| open[k])
+            .map(|k| {
+                (dy.cost_relief * s.domains[k].cost + s.domains[k].difficulty)
+                    * (1.0 - region.alignment[k])
+                    * binding
+            })
+            .sum();
+        let rigidity = m::rigidity(lv.uniformity, lv.flexibility);
+        let push =
+            dy.reward_bureau * lv.cadre.reward + dy.deepen_effort * region.programme.min(3) as f64;
+        let effort = [0, 1].map(|p| {
+            let u = m::bureau_utility(&m::BureauTerms {
+                relief,
+                benefit_weight: dy.bureau_benefit,
+                lambda: x.province_lambda[p],
+                cost: dy.bureau_cost,
+                beta: x.province_beta[p],
+                resistance: dy.bureau_rigidity * rigidity * self.gap[p],
+                push,
+            });
+            m::work_probability(u, dy.bureau_temperature, lv.standardization.effort)
+        });
+        // Both draws are taken every period, so the stream does not depend on the outcome.
+        let worked = effort.map(|e| uniform(rng) < e);
+        if dy.frozen {
+            return Standardization { effort };
+        }
+        let fbar = self.mean_fidelity();
+        // Limited capacity: beyond `capacity` open, unfinished domains, each one moves more slowly.
+        let n_open = (0..k_n)
+            .filter(|&k| open[k] && region.alignment[k] < s.dilemma.deepen_alignment)
+            .count() as f64;
+        let pace = dy.alignment_rate * fbar * (dy.capacity / n_open.max(dy.capacity));
+        let basic = mean_of(
+            (0..k_n)
+                .filter(|&k| s.domains[k].tier == Tier::Basic)
+                .map(|k| region.alignment[k]),
+        );
+        let basic = if basic.is_nan() { 1.0 } else { basic };
+        let both = f64::from(u8::from(worked[0] && worked[1]));
+        let region = &mut self.region;
         for k in 0..k_n {
-            if !region.active[k] {
+            region.alignment[k] = if open[k] {
+                let found = m::foundation(s.domains[k].tier, dy.foundation, basic);
+                m::alignment_growth(region.alignment[k], pace, both, 1.0, lv.uniformity, found)
+            } else {
+                m::alignment_decay(region.alignment[k], dy.alignment_decay)
+            };
+        }
+        // The next wave opens when the newest one is aligned enough.
+        let waves = &self.waves;
+        if region.wave + 1 < waves.len() {
+            let newest = mean_of(
+                (0..k_n)
+                    .filter(|&k| waves[region.wave].contains(&s.domains[k].tier))
+                    .map(|k| region.alignment[k]),
+            );
+            if newest.is_nan() || newest >= dy.wave_threshold {
+                region.wave += 1;
+            }
+        }
+        Standardization { effort }
+    }
+
+    /// Which active domains are in a dilemma this period (ODD 7.13): cooperation fallen well
+    /// below its running peak; a sustained selective spell before any standardization (assigned
+    /// to the least cooperative domain); the weaker province's share of a domain's joint value
+    /// siphoned below its threshold. Only after a warm-up and outside a cooldown.
+    fn dilemma_triggers(&mut self, x: &Indicators) -> Vec<bool> {
+        let s = self.s;
+        let dl = &s.dilemma;
+        let k_n = s.domains.len();
+        let open = if self.region.started {
+            self.open_domains()
+        } else {
+            vec![false; k_n]
+        };
+        let region = &mut self.region;
+        let stronger = usize::from(self.dev_province[1] > self.dev_province[0]);
+        let weaker = 1 - stronger;
+        let mut triggered = vec![false; k_n];
+        let mut stalled = vec![false; k_n];
+        let ready: Vec<bool> = (0..k_n)
+            .map(|k| region.active[k] && region.active_for[k] >= dl.warmup)
+            .collect();
+        for k in 0..k_n {
+            if !ready[k] {
                 continue;
             }
-            region.peak[k] = region.peak[k].max(coop_domain[k]);
+            region.peak[k] = region.peak[k].max(x.coop_domain[k]);
             if region.cooldown[k] > 0 {
                 region.cooldown[k] -= 1;
-            } else if region.peak[k] >= s.dilemma.min_peak
-                && coop_domain[k] < (1.0 - s.dilemma.drop) * region.peak[k]
-            {
-                triggered[k] = true;
+                continue;
             }
-        }
-        // A standardization that has not moved a domain's alignment in a whole window has stalled.
-        for k in 0..k_n {
-            if region.active[k] && region.open_for[k] >= s.dilemma.selective_window {
-                if region.alignment[k] < s.dilemma.deepen_alignment
-                    && region.alignment[k] - region.open_since_alignment[k] < s.dilemma.stall
-                    && region.cooldown[k] == 0
-                {
-                    triggered[k] = true;
+            let fell = region.peak[k] >= dl.min_peak
+                && x.coop_domain[k] < (1.0 - dl.drop) * region.peak[k];
+            // The weaker side's share of the joint value in this domain, as it sees it.
+            let share = m::siphon_share(
+                self.dev_province[weaker],
+                self.dev_province[stronger],
+                self.sigma[k],
+            );
+            let omega = x.orientation;
+            let siphoned = m::realized_share(share, omega) < dl.siphon_threshold;
+            // Standardization under way, but the domain's cooperation has not picked up over a
+            // whole window while still low: collaboration is not paying as expected.
+            let mut stagnated = false;
+            if open[k] {
+                if region.open_for[k] == 0 {
+                    region.open_since_cooperation[k] = x.coop_domain[k];
                 }
-                region.open_for[k] = 0;
+                region.open_for[k] += 1;
+                if region.open_for[k] >= dl.selective_window {
+                    stagnated = x.coop_domain[k] < dl.min_peak
+                        && x.coop_domain[k] - region.open_since_cooperation[k] < dl.stall;
+                    region.open_for[k] = 0;
+                }
             }
+            triggered[k] = fell || siphoned;
+            stalled[k] = stagnated;
         }
-        // A persistent selective spell before any standardization is the initial-stage dilemma.
-        if !region.started && selective_index > s.dilemma.selective_threshold {
+        // Stagnation is one dilemma for the programme, placed in its least cooperative domain.
+        if let Some(k) = (0..k_n)
+            .filter(|&k| stalled[k] && !triggered[k])
+            .min_by(|&a, &b| x.coop_domain[a].total_cmp(&x.coop_domain[b]))
+        {
+            triggered[k] = true;
+        }
+        if !region.started && x.selective_index > dl.selective_threshold {
             region.selective_streak += 1;
-            if region.selective_streak >= s.dilemma.selective_window {
+            if region.selective_streak >= dl.selective_window {
                 region.selective_streak = 0;
                 if let Some(k) = (0..k_n)
-                    .filter(|&k| region.active[k] && region.cooldown[k] == 0)
-                    .min_by(|&a, &b| coop_domain[a].total_cmp(&coop_domain[b]))
+                    .filter(|&k| ready[k] && region.cooldown[k] == 0)
+                    .min_by(|&a, &b| x.coop_domain[a].total_cmp(&x.coop_domain[b]))
                 {
                     triggered[k] = true;
                 }
@@ -751,113 +1031,200 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         } else {
             region.selective_streak = 0;
         }
+        triggered
+    }
+
+    /// Step 6: dilemmas, and at each the provinces' quantal choice to continue, deepen or retreat
+    /// (ODD 7.13). Deepening is valued as the programme it starts (every active domain at the
+    /// long-run alignment with a joint body) where none runs, and as that domain's prospect where
+    /// one does; retreating at the central support and penalty it forfeits.
+    fn dilemmas(
+        &mut self,
+        x: &Indicators,
+        central: &[(f64, f64, f64)],
+        rng: &mut rand_pcg::Pcg64Mcg,
+    ) -> Events {
+        let s = self.s;
+        let (dy, dl) = (&s.dynamics, &s.dilemma);
+        let k_n = s.domains.len();
+        let triggered = self.dilemma_triggers(x);
         let rep = Representative {
-            lambda: local_centric,
-            beta: barrier,
-            trust,
-            omega: orientation,
+            lambda: x.local_centric,
+            beta: x.barrier,
+            trust: x.trust,
+            omega: x.orientation,
+            temperature: s.behaviour.temperature.mean(),
         };
-        let deepen_possible = match lv.standardization.timing {
-            Timing::None => false,
-            Timing::Scheduled => region.started,
-            Timing::Developmental | Timing::Responsive => true,
-        };
+        let deepen_possible = dl.deepen_enabled
+            && match s.levers.standardization.timing {
+                Timing::None => false,
+                Timing::Scheduled => self.region.started,
+                Timing::Developmental | Timing::Responsive => true,
+            };
+        let mut ev = Events::default();
         for k in (0..k_n).filter(|&k| triggered[k]) {
-            dilemmas += 1;
-            region.cooldown[k] = s.dilemma.cooldown;
-            region.peak[k] = coop_domain[k];
-            let pi_obs = (region.obs[k] + region.obs[k_n + k]) / 2.0;
-            let now = DomainTerms {
-                alignment: region.alignment[k],
-                ..ctx.terms[k]
+            ev.dilemmas += 1;
+            let region = &self.region;
+            let pi_of = |k: usize| (region.obs[k] + region.obs[k_n + k]) / 2.0;
+            let now = domain_terms(
+                s,
+                k,
+                central[k],
+                region.alignment[k],
+                region.joint_bodies[k],
+            );
+            let v_continue = rep.utility(&now, pi_of(k), dy.distrust_floor);
+            let prospect = |k: usize| {
+                let a = region.alignment[k].max(dl.deepen_alignment);
+                let t = domain_terms(s, k, central[k], a, region.joint_bodies[k] + 1);
+                rep.utility(&t, pi_of(k), dy.distrust_floor)
             };
-            let later = DomainTerms {
-                alignment: region.alignment[k].max(s.dilemma.deepen_alignment),
-                ..ctx.terms[k]
-            };
-            let v_continue = rep.utility(&now, pi_obs, dy.distrust_floor);
-            let v_deepen = deepen_possible
-                .then(|| rep.utility(&later, pi_obs, dy.distrust_floor) - s.dilemma.deepen_cost);
-            match m::dilemma_choice(v_continue, v_deepen, s.dilemma.retreat_below) {
+            let v_deepen = deepen_possible.then(|| {
+                let v = if region.started {
+                    prospect(k)
+                } else {
+                    mean_of((0..k_n).filter(|&j| region.active[j]).map(prospect))
+                };
+                v - dl.deepen_cost
+            });
+            let (support, penalty, enforcement) = central[k];
+            let v_retreat = -(support + enforcement * penalty);
+            let choice = m::dilemma_choice(
+                v_continue,
+                v_deepen,
+                v_retreat,
+                dl.temperature,
+                uniform(rng),
+            );
+            let region = &mut self.region;
+            region.cooldown[k] = dl.cooldown;
+            region.peak[k] = x.coop_domain[k];
+            match choice {
                 DilemmaChoice::Continue => {}
                 DilemmaChoice::Deepen => {
-                    deepens += 1;
+                    ev.deepens += 1;
+                    let was_running = region.started;
                     region.started = true;
                     region.opened[k] = true;
+                    region.joint_bodies[k] += 1;
+                    region.programme += 1;
+                    // A deepen decision within a running programme widens its scope: the next
+                    // sequencing wave opens now.
+                    if was_running && region.wave + 1 < self.waves.len() {
+                        region.wave += 1;
+                    }
                 }
                 DilemmaChoice::Retreat => {
-                    retreats += 1;
+                    ev.retreats += 1;
                     region.active[k] = false;
-                    region.retreat_left[k] = s.dilemma.retreat_periods;
+                    region.retreat_left[k] = dl.retreat_periods;
                     region.obs[k] = 0.0;
                     region.obs[k_n + k] = 0.0;
+                    region.trust_shock *= 1.0 - dy.retreat_trust_cost;
                 }
             }
         }
+        let region = &mut self.region;
         for k in 0..k_n {
-            if !region.active[k] && !triggered[k] {
+            if region.active[k] {
+                region.active_for[k] = region.active_for[k].saturating_add(1);
+            } else if !triggered[k] {
                 region.retreat_left[k] = region.retreat_left[k].saturating_sub(1);
                 if region.retreat_left[k] == 0 {
                     region.active[k] = true;
+                    region.active_for[k] = 0;
                     region.peak[k] = 0.0;
                     region.obs[k] = dy.prior_cooperation;
                     region.obs[k_n + k] = dy.prior_cooperation;
                 }
             }
         }
+        ev
+    }
 
-        // Stage.
-        region.collapse_streak = if cooperation < s.stages.retreat_cooperation {
+    /// Step 7: the stage from observables (ODD 7.14).
+    fn classify(&mut self, x: &Indicators) -> Stage {
+        let s = self.s;
+        let st = &s.stages;
+        let region = &mut self.region;
+        region.collapse_streak = if x.cooperation < st.retreat_cooperation {
             region.collapse_streak + 1
         } else {
             0
         };
-        let axes_cooperating = coop_axis
-            .iter()
-            .filter(|&&c| c >= s.stages.advanced_cooperation)
-            .count() as u32;
-        let stage = m::classify_stage(
-            &StageInputs {
-                mean_alignment: mean_of(region.alignment.iter().copied()),
-                mean_trust: trust,
-                mean_orientation: orientation,
-                axes_cooperating,
-                collapse_streak: region.collapse_streak,
-                deepened: region.started,
-            },
-            &s.stages,
+        let axis = |ax: Axis| Axis::ALL.iter().position(|&a| a == ax).expect("an axis");
+        let cooperating = |ax: Axis| x.coop_axis[axis(ax)] >= st.advanced_cooperation;
+        let political = mean_of(
+            (0..s.domains.len())
+                .filter(|&k| s.domains[k].axis == Axis::Political)
+                .map(|k| self.effective_alignment(k)),
         );
+        let other_axes = [Axis::Cultural, Axis::Social, Axis::Ecological]
+            .into_iter()
+            .filter(|&ax| cooperating(ax))
+            .count() as u32;
+        m::classify_stage(
+            &StageInputs {
+                mean_alignment: self.mean_effective_alignment(),
+                mean_trust: x.trust,
+                mean_orientation: x.orientation,
+                economic_cooperating: cooperating(Axis::Economic),
+                political_aligned: political >= st.advanced_alignment,
+                other_axes_cooperating: other_axes,
+                collapse_streak: self.region.collapse_streak,
+                deepened: self.region.started,
+            },
+            st,
+        )
+    }
+}
 
+/// Simulate one run of the scenario. `run` selects the random streams.
+pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
+    let mut r = Run::new(s, seed, run);
+    let mut records = Vec::with_capacity(s.calendar.periods as usize);
+    for t in 0..s.calendar.periods as usize {
+        // The provinces' own draws (bureau work, dilemma choices) come from a stream of their own.
+        let mut province_rng = stream(seed, run, t as u64, u64::MAX);
+        let central = central_at(s, t);
+        let programme_start = r.start_programme(t);
+        let active_at_start = r.region.active.clone();
+        r.decide(t, &central);
+        let x = r.indicators();
+        let std = r.standardize(&x, &mut province_rng);
+        let ev = r.dilemmas(&x, &central, &mut province_rng);
+        let stage = r.classify(&x);
         records.push(PeriodRecord {
             stage,
-            coop_domain,
-            coop_province_domain,
-            alignment_domain: region.alignment.clone(),
+            coop_province_domain: x.coop_province_domain.clone(),
+            alignment_domain: r.region.alignment.clone(),
             active_domain: active_at_start,
-            coop_axis,
-            coop_tier,
-            coop_province,
-            cooperation,
-            executed,
-            execution_gap: decided - executed,
-            selective_index,
-            benefit_gap,
-            trust,
-            alignment: mean_of(region.alignment.iter().copied()),
-            local_centric,
-            barrier,
-            orientation,
-            gini,
-            theil,
-            siphon_index,
-            welfare: acc.total_gain / n as f64,
-            effort,
-            dilemmas,
-            deepens,
-            retreats,
-            zones,
+            coop_axis: x.coop_axis,
+            coop_tier: x.coop_tier,
+            coop_province: x.coop_province,
+            cooperation: x.cooperation,
+            executed: x.executed,
+            execution_gap: x.decided - x.executed,
+            selective_index: x.selective_index,
+            benefit_gap: x.benefit_gap,
+            trust: x.trust,
+            alignment: mean_of(r.region.alignment.iter().copied()),
+            local_centric: x.local_centric,
+            barrier: x.barrier,
+            orientation: x.orientation,
+            gini: x.gini,
+            theil: x.theil,
+            siphon_index: x.siphon_index,
+            welfare: x.welfare,
+            effort: std.effort,
+            dilemmas: ev.dilemmas,
+            deepens: ev.deepens + programme_start,
+            retreats: ev.retreats,
+            zones: x.zones,
+            coop_domain: x.coop_domain,
         });
     }
+    let (survey_a, survey_b) = s.survey_periods();
     let summary = summarize(s, run, &records, survey_a, survey_b);
     RunResult {
         periods: records,
@@ -879,12 +1246,17 @@ struct Representative {
     beta: f64,
     trust: f64,
     omega: f64,
+    temperature: f64,
 }
 
 impl Representative {
+    /// What keeping a domain open is worth to its jurisdictions: the expected surplus of their
+    /// quantal choice between cooperating (perceived utility `U`) and not (0), `μ ln(1 + e^{U/μ})`
+    /// — never negative, since a jurisdiction can always decline.
     fn utility(&self, t: &DomainTerms, pi_obs: f64, distrust_floor: f64) -> f64 {
         let pi = m::belief(pi_obs, self.beta, t.alignment, self.trust, distrust_floor);
-        m::perceived_utility(t, pi, 0.5, self.lambda, self.beta, self.omega, 0.0)
+        let u = m::perceived_utility(t, pi, 0.5, self.lambda, self.beta, self.omega, 0.0);
+        m::choice_surplus(u, self.temperature)
     }
 }
 

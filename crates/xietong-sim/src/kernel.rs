@@ -248,6 +248,8 @@ pub(crate) struct AgentSums<'a> {
     pub sum_p: &'a mut [f64],
     pub sum_p2: &'a mut [f64],
     pub joint: &'a mut [f64],
+    /// Joint value realized before it is split (for the siphon index).
+    pub pair: &'a mut [f64],
     pub gain: &'a mut [f64],
 }
 
@@ -276,7 +278,11 @@ fn outcomes_body(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
         &o.dev_pair[..n],
     );
     let (sum_p, sum_p2) = (&mut sums.sum_p[..n], &mut sums.sum_p2[..n]);
-    let (joint_sum, gain) = (&mut sums.joint[..n], &mut sums.gain[..n]);
+    let (joint_sum, pair_sum, gain) = (
+        &mut sums.joint[..n],
+        &mut sums.pair[..n],
+        &mut sums.gain[..n],
+    );
     let (t, (obs_first, obs_second)) = (o.terms, o.obs_seen);
     let (mut dec_all, mut dec_second, mut exe_all, mut exe_second) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..n {
@@ -290,7 +296,9 @@ fn outcomes_body(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
         exe_all += u64::from(exe);
         exe_second += u64::from(exe & second[i]);
         let exe = f64::from(u8::from(exe));
-        let joint = exe * t.value * pi_obs * m::realized_share(share[i], omega[i]) * dev_pair[i];
+        let pair = exe * t.value * pi_obs * dev_pair[i];
+        let joint = pair * m::realized_share(share[i], omega[i]);
+        pair_sum[i] += pair;
         joint_sum[i] += joint;
         gain[i] += joint + exe * t.local_benefit * development[i];
     }
@@ -361,7 +369,7 @@ mod tests {
             };
             // The reference: one jurisdiction at a time, straight from the rules.
             let (mut p0, mut s0) = (vec![0.0; n], vec![0.0; n]);
-            let mut sums0 = vec![[0.0; 4]; n];
+            let mut sums0 = vec![[0.0; 5]; n];
             let mut counts0 = Counts::default();
             for i in 0..n {
                 let pi_obs = if second[i] { 0.8 } else { 0.3 };
@@ -377,18 +385,20 @@ mod tests {
                     counts0.decided[usize::from(second[i])] += u64::from(dec);
                     counts0.executed[usize::from(second[i])] += u64::from(exe);
                     let e = if exe { 1.0 } else { 0.0 };
-                    let joint = e * t.value * pi_obs * m::realized_share(s, omega[i]) * dev_pair[i];
+                    let pair = e * t.value * pi_obs * dev_pair[i];
+                    let joint = pair * m::realized_share(s, omega[i]);
                     sums0[i][0] += p;
                     sums0[i][1] += p * p;
                     sums0[i][2] += joint;
-                    sums0[i][3] += joint + e * t.local_benefit * development[i];
+                    sums0[i][3] += pair;
+                    sums0[i][4] += joint + e * t.local_benefit * development[i];
                 }
             }
             let column = |j: usize| sums0.iter().map(|s| s[j]).collect::<Vec<f64>>();
             let want = (
                 bits(&p0),
                 bits(&s0),
-                (0..4).map(|j| bits(&column(j))).collect::<Vec<_>>(),
+                (0..5).map(|j| bits(&column(j))).collect::<Vec<_>>(),
             );
             for &w in widths() {
                 let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
@@ -408,16 +418,17 @@ mod tests {
                     development: &development,
                     dev_pair: &dev_pair,
                 };
-                let mut sums: Vec<Vec<f64>> = vec![vec![0.0; n]; 4];
+                let mut sums: Vec<Vec<f64>> = vec![vec![0.0; n]; 5];
                 let mut counts = Counts::default();
                 for _ in 0..2 {
-                    let [a, b, c, e] = &mut sums[..] else {
+                    let [a, b, c, pr, e] = &mut sums[..] else {
                         unreachable!()
                     };
                     let mut s = AgentSums {
                         sum_p: a,
                         sum_p2: b,
                         joint: c,
+                        pair: pr,
                         gain: e,
                     };
                     let c = domain_outcomes(w, &o, &mut s);

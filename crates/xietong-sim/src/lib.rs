@@ -5,6 +5,7 @@
 pub mod engine;
 mod kernel;
 pub mod output;
+pub mod patterns;
 pub mod record;
 pub mod rng;
 pub mod runset;

@@ -132,6 +132,7 @@ pub fn agents(s: &Scenario, rng: &mut Pcg64Mcg) -> Vec<Agent> {
                     cadre.punishment,
                     s.dynamics.reward_effect,
                     s.dynamics.punishment_effect,
+                    s.dynamics.punishment_ceiling,
                 ),
                 province: pi as u8,
                 zone: zi as u16,

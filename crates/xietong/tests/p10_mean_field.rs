@@ -30,7 +30,7 @@ fn check(central_scale: &str) -> usize {
         format!("central.scale={central_scale}"),
         "dynamics.frozen=true".into(),
         "levers.standardization.timing=none".into(),
-        "dilemma.retreat_below=-1e9".into(),
+        "dilemma.warmup=1000000".into(),
         "calendar.periods=60".into(),
         "calendar.survey_window=[\"2020Q1\", \"2020Q1\"]".into(),
         "behaviour.temperature=0.001".into(),
