@@ -7,7 +7,7 @@ public services 0.69, infrastructure 0.657, consumption destination 0.367. Each 
 proportion, so its sampling standard error is sqrt(p (1 - p) / N). Replicate 0 fits the published
 shares; replicates 1..B fit shares drawn from Normal(p, se) and use a different simulation seed, so
 the spread of the fitted values combines the targets' sampling error and the simulation's own
-noise (20 runs per evaluation). Needs only python3 and the built `xietong` binary:
+noise (100 runs per evaluation). Needs only python3 and the built `xietong` binary:
 
     cargo build --release
     python3 examples/experiments/calibrate-builtin.py [B] [--xietong target/release/xietong]
@@ -32,7 +32,7 @@ scenario = "builtin"
 {params}
 [calibration]
 method = "nelder_mead"
-runs = 20
+runs = 100
 seed = {seed}
 restarts = 3
 max_iters = 60

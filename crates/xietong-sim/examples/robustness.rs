@@ -132,6 +132,9 @@ fn main() {
                 format!("fails {}", fails.join(" "))
             }
         );
+        for v in verdicts.iter().filter(|v| !v.holds) {
+            eprintln!("    {}: {}", v.id, v.failed.join("; "));
+        }
     }
     println!(
         "Robustness: {points} Latin-hypercube points, ±20% on {p_n} parameters, {runs} runs per variant, seed {seed}\n"

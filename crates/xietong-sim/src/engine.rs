@@ -901,7 +901,8 @@ impl<'a> Run<'a> {
             dy.reward_bureau * lv.cadre.reward + dy.deepen_effort * region.programme.min(3) as f64;
         let effort = [0, 1].map(|p| {
             let u = m::bureau_utility(&m::BureauTerms {
-                relief,
+                // Relief is realized only where cadres carry cooperation out.
+                relief: relief * self.fidelity[p],
                 benefit_weight: dy.bureau_benefit,
                 lambda: x.province_lambda[p],
                 cost: dy.bureau_cost,
