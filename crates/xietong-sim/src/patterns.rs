@@ -20,6 +20,8 @@ pub struct Probe {
     pub base: Vec<String>,
     pub seed: u64,
     pub runs: u64,
+    /// Standard errors a difference must also exceed (0: the margin alone decides).
+    pub ses: f64,
 }
 
 /// One pattern's verdict and the numbers behind it.
@@ -35,14 +37,16 @@ pub struct Verdict {
 
 struct Check {
     id: &'static str,
+    ses: f64,
     measured: Vec<(String, f64)>,
     failed: Vec<String>,
 }
 
 impl Check {
-    fn new(id: &'static str) -> Check {
+    fn new(id: &'static str, ses: f64) -> Check {
         Check {
             id,
+            ses,
             measured: Vec::new(),
             failed: Vec::new(),
         }
@@ -57,13 +61,23 @@ impl Check {
             self.failed.push(what.to_string());
         }
     }
-    /// `a − b > margin`, both recorded.
-    fn greater(&mut self, what: &str, a: f64, b: f64, margin: f64) {
-        self.note(&format!("{what} (a)"), a);
-        self.note(&format!("{what} (b)"), b);
+    /// Per-run values `a` and `b` of two variants: their means must differ by more than
+    /// `margin`, and by more than `ses` standard errors of the difference (so that an effect is
+    /// clear of noise). Run r of every variant uses the same random streams (common random
+    /// numbers), so the runs pair and the standard error is that of the paired differences.
+    /// Both means are recorded.
+    fn greater(&mut self, what: &str, a: &[f64], b: &[f64], margin: f64) {
+        let ma = self.note(&format!("{what} (a)"), mean(a));
+        let mb = self.note(&format!("{what} (b)"), mean(b));
+        let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+        let se = (variance(&d) / d.len() as f64).sqrt();
+        let diff = ma - mb;
         self.require(
-            &format!("{what}: {a:.4} − {b:.4} > {margin}"),
-            a - b > margin,
+            &format!(
+                "{what}: {ma:.4} − {mb:.4} > {margin} and > {} paired SE ({se:.4})",
+                self.ses
+            ),
+            diff > margin && diff > self.ses * se,
         );
     }
     fn done(self) -> Verdict {
@@ -78,7 +92,17 @@ impl Check {
 
 impl Probe {
     pub fn new(base: Vec<String>, seed: u64, runs: u64) -> Probe {
-        Probe { base, seed, runs }
+        Probe {
+            base,
+            seed,
+            runs,
+            ses: 0.0,
+        }
+    }
+
+    /// The same probe, also asking every difference to exceed `ses` standard errors.
+    pub fn with_standard_errors(self, ses: f64) -> Probe {
+        Probe { ses, ..self }
     }
 
     /// The scenario of a variant.
@@ -117,7 +141,7 @@ impl Probe {
     /// P1: with λ and β high and no standardization, the region stays initial; cooperation is
     /// high in high-b/low-h domains and low in the rest.
     pub fn p1(&self) -> Verdict {
-        let mut c = Check::new("P1");
+        let mut c = Check::new("P1", self.ses);
         let (s, res) = self.runs(&[
             "levers.standardization.timing=none",
             "behaviour.local_centric.mean=0.7",
@@ -129,17 +153,20 @@ impl Probe {
         c.note("share of run-periods initial", initial);
         c.require("initial in at least 90% of run-periods", initial >= 0.9);
         let (easy, rest) = easy_and_rest(&s);
-        let e = mean(&per_run(&res, |r| group(r, &easy, 20)));
-        let h = mean(&per_run(&res, |r| group(r, &rest, 20)));
-        c.greater("easy vs other domains, periods 20-", e, h, 0.15);
-        c.require("easy domains at least twice the rest", e > 2.0 * h);
+        let e = per_run(&res, |r| group(r, &easy, 20));
+        let h = per_run(&res, |r| group(r, &rest, 20));
+        c.greater("easy vs other domains, periods 20-", &e, &h, 0.15);
+        c.require(
+            "easy domains at least twice the rest",
+            mean(&e) > 2.0 * mean(&h),
+        );
         c.done()
     }
 
     /// P2: raising central support and penalty raises cooperation in every domain, but with
     /// protectionism the gap between easy and hard domains remains.
     pub fn p2(&self) -> Verdict {
-        let mut c = Check::new("P2");
+        let mut c = Check::new("P2", self.ses);
         let (s, rb) = self.runs(&["levers.standardization.timing=none"]);
         let (_, rs) = self.runs(&["levers.standardization.timing=none", "central.scale=2"]);
         let higher = (0..s.domains.len())
@@ -167,29 +194,29 @@ impl Probe {
     /// P3: with standardization trust rises, λ and β fall, the region reaches transition and
     /// then advanced.
     pub fn p3(&self) -> Verdict {
-        let mut c = Check::new("P3");
+        let mut c = Check::new("P3", self.ses);
         let long = "calendar.periods=100";
         let (_, with) = self.runs(&[long]);
         let (_, none) = self.runs(&[long, "levers.standardization.timing=none"]);
         let last = |res: &[RunResult], f: &dyn Fn(&PeriodRecord) -> f64| {
-            mean(&per_run(res, |r| f(r.periods.last().unwrap())))
+            per_run(res, |r| f(r.periods.last().unwrap()))
         };
         c.greater(
             "final trust",
-            last(&with, &|p| p.trust),
-            last(&none, &|p| p.trust),
+            &last(&with, &|p| p.trust),
+            &last(&none, &|p| p.trust),
             0.1,
         );
         c.greater(
             "final λ (none vs with)",
-            last(&none, &|p| p.local_centric),
-            last(&with, &|p| p.local_centric),
+            &last(&none, &|p| p.local_centric),
+            &last(&with, &|p| p.local_centric),
             0.05,
         );
         c.greater(
             "final β (none vs with)",
-            last(&none, &|p| p.barrier),
-            last(&with, &|p| p.barrier),
+            &last(&none, &|p| p.barrier),
+            &last(&with, &|p| p.barrier),
             0.05,
         );
         let tr = c.note(
@@ -214,25 +241,22 @@ impl Probe {
     /// P4: developmental standardization reaches transition sooner, with fewer dilemmas and
     /// retreats, than responsive.
     pub fn p4(&self) -> Verdict {
-        let mut c = Check::new("P4");
+        let mut c = Check::new("P4", self.ses);
         let long = "calendar.periods=60";
         let (_, dev) = self.runs(&[long, "levers.standardization.timing=developmental"]);
         let (_, resp) = self.runs(&[long, "levers.standardization.timing=responsive"]);
         c.greater(
             "quarters to transition (responsive vs developmental)",
-            transition_time(&resp),
-            transition_time(&dev),
+            &transition_time(&resp),
+            &transition_time(&dev),
             2.0,
         );
-        let trouble = |res: &[RunResult]| {
-            mean(&per_run(res, |r| {
-                (r.summary.dilemmas + r.summary.retreats) as f64
-            }))
-        };
+        let trouble =
+            |res: &[RunResult]| per_run(res, |r| (r.summary.dilemmas + r.summary.retreats) as f64);
         c.greater(
             "dilemmas + retreats (responsive vs developmental)",
-            trouble(&resp),
-            trouble(&dev),
+            &trouble(&resp),
+            &trouble(&dev),
             0.0,
         );
         c.done()
@@ -241,12 +265,12 @@ impl Probe {
     /// P5: basic-first sequencing gives more cumulative cooperation and no more retreats than
     /// key-first; key-first reaches transition later, not never.
     pub fn p5(&self) -> Verdict {
-        let mut c = Check::new("P5");
+        let mut c = Check::new("P5", self.ses);
         let long = "calendar.periods=60";
         let (_, basic) = self.runs(&[long]);
         let (_, key) = self.runs(&[long, "levers.sequencing=key_first"]);
-        let cum = |res: &[RunResult]| mean(&per_run(res, |r| r.summary.cumulative_cooperation));
-        c.greater("cumulative cooperation", cum(&basic), cum(&key), 0.5);
+        let cum = |res: &[RunResult]| per_run(res, |r| r.summary.cumulative_cooperation);
+        c.greater("cumulative cooperation", &cum(&basic), &cum(&key), 0.5);
         let ret = |res: &[RunResult]| mean(&per_run(res, |r| r.summary.retreats as f64));
         let (rb, rk) = (
             c.note("retreats, basic-first", ret(&basic)),
@@ -255,8 +279,8 @@ impl Probe {
         c.require("no more retreats under basic-first", rb <= rk);
         c.greater(
             "quarters to transition (key vs basic)",
-            transition_time(&key),
-            transition_time(&basic),
+            &transition_time(&key),
+            &transition_time(&basic),
             0.5,
         );
         let reach = c.note(
@@ -274,7 +298,7 @@ impl Probe {
     /// (φ = 0), dilution (φ = 1) and low uniformity, on cumulative cooperation and time to
     /// transition.
     pub fn p6(&self) -> Verdict {
-        let mut c = Check::new("P6");
+        let mut c = Check::new("P6", self.ses);
         let het = [
             "calendar.periods=60",
             "zones.A1.development.sd=0.5",
@@ -294,7 +318,7 @@ impl Probe {
             arm("1", "1"),
             arm("0.3", "0.5"),
         );
-        let cum = |res: &[RunResult]| mean(&per_run(res, |r| r.summary.cumulative_cooperation));
+        let cum = |res: &[RunResult]| per_run(res, |r| r.summary.cumulative_cooperation);
         for (name, other) in [
             ("rigid", &rigid),
             ("diluted", &diluted),
@@ -302,14 +326,14 @@ impl Probe {
         ] {
             c.greater(
                 &format!("cumulative cooperation, intermediate φ vs {name}"),
-                cum(&mid),
-                cum(other),
+                &cum(&mid),
+                &cum(other),
                 0.3,
             );
             c.greater(
                 &format!("quarters to transition, {name} vs intermediate φ"),
-                transition_time(other),
-                transition_time(&mid),
+                &transition_time(other),
+                &transition_time(&mid),
                 0.5,
             );
         }
@@ -319,37 +343,36 @@ impl Probe {
     /// P7: cadre reward and punishment each raise execution, realized cooperation and trust and
     /// bring transition earlier; they differ (punishment saturates, reward keeps working).
     pub fn p7(&self) -> Verdict {
-        let mut c = Check::new("P7");
+        let mut c = Check::new("P7", self.ses);
         let long = "calendar.periods=60";
         let (_, none) = self.runs(&[long]);
         let (_, reward) = self.runs(&[long, "levers.cadre.reward=1"]);
         let (_, punish) = self.runs(&[long, "levers.cadre.punishment=1"]);
-        let m = |res: &[RunResult], f: &dyn Fn(&PeriodRecord) -> f64| {
-            mean(&per_run(res, |r| late(r, 0, f)))
-        };
+        let m =
+            |res: &[RunResult], f: &dyn Fn(&PeriodRecord) -> f64| per_run(res, |r| late(r, 0, f));
         for (name, arm) in [("reward", &reward), ("punishment", &punish)] {
             c.greater(
                 &format!("{name}: execution gap (none vs {name})"),
-                m(&none, &|p| p.execution_gap),
-                m(arm, &|p| p.execution_gap),
+                &m(&none, &|p| p.execution_gap),
+                &m(arm, &|p| p.execution_gap),
                 0.005,
             );
             c.greater(
                 &format!("{name}: realized cooperation"),
-                m(arm, &|p| p.executed),
-                m(&none, &|p| p.executed),
+                &m(arm, &|p| p.executed),
+                &m(&none, &|p| p.executed),
                 0.005,
             );
             c.greater(
                 &format!("{name}: mean trust"),
-                m(arm, &|p| p.trust),
-                m(&none, &|p| p.trust),
+                &m(arm, &|p| p.trust),
+                &m(&none, &|p| p.trust),
                 0.005,
             );
             c.greater(
                 &format!("{name}: quarters to transition (none vs {name})"),
-                transition_time(&none),
-                transition_time(arm),
+                &transition_time(&none),
+                &transition_time(arm),
                 0.5,
             );
         }
@@ -357,11 +380,15 @@ impl Probe {
         // bureaus), so doubling reward adds more realized cooperation than doubling punishment.
         let (_, reward2) = self.runs(&[long, "levers.cadre.reward=2"]);
         let (_, punish2) = self.runs(&[long, "levers.cadre.punishment=2"]);
-        let ex = |res: &[RunResult]| m(res, &|p| p.executed);
+        // Run r of every variant uses the same random streams, so the per-run differences pair.
+        let added = |more: &[RunResult], base: &[RunResult]| {
+            let (x, y) = (m(more, &|p| p.executed), m(base, &|p| p.executed));
+            x.iter().zip(&y).map(|(a, b)| a - b).collect::<Vec<f64>>()
+        };
         c.greater(
             "realized cooperation added by doubling: reward vs punishment",
-            ex(&reward2) - ex(&reward),
-            ex(&punish2) - ex(&punish),
+            &added(&reward2, &reward),
+            &added(&punish2, &punish),
             0.005,
         );
         c.done()
@@ -370,7 +397,7 @@ impl Probe {
     /// P8: with strong siphoning and a local purpose inequality widens; as orientation turns
     /// regional it narrows (a long horizon: 160 quarters).
     pub fn p8(&self) -> Verdict {
-        let mut c = Check::new("P8");
+        let mut c = Check::new("P8", self.ses);
         let mut sets = vec!["calendar.periods=160".to_string()];
         for d in &self.scenario(&[]).domains {
             sets.push(format!("domains.{}.siphon=3", d.id));
@@ -385,13 +412,15 @@ impl Probe {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .expect("periods");
-        c.greater("Gini: peak vs start", peak, series[0], 0.01);
-        c.greater("Gini: peak vs end", peak, series[t_n - 1], 0.01);
-        let omega = |t: usize| mean(&per_run(&res, |r| r.periods[t].orientation));
+        let _ = peak;
+        let gini = |t: usize| per_run(&res, |r| r.periods[t].gini);
+        c.greater("Gini: peak vs start", &gini(peak_t), &gini(0), 0.01);
+        c.greater("Gini: peak vs end", &gini(peak_t), &gini(t_n - 1), 0.01);
+        let omega = |t: usize| per_run(&res, |r| r.periods[t].orientation);
         c.greater(
             "orientation: end vs at the peak",
-            omega(t_n - 1),
-            omega(peak_t),
+            &omega(t_n - 1),
+            &omega(peak_t),
             0.02,
         );
         c.done()
@@ -399,7 +428,7 @@ impl Probe {
 
     /// P9: standards demand peaks at intermediate development across zones (survey window).
     pub fn p9(&self) -> Verdict {
-        let mut c = Check::new("P9");
+        let mut c = Check::new("P9", self.ses);
         let (s, res) = self.runs(&[]);
         let hump = share(res.iter().map(|r| {
             let d = &r.summary.survey_zone_demand;
@@ -423,12 +452,12 @@ impl Probe {
     /// (low h) more closely. Statistic: across domains, the correlation of each province's
     /// log-odds of cooperating with b, and with −h (no standardization, periods 10-).
     pub fn p11(&self) -> Verdict {
-        let mut c = Check::new("P11");
+        let mut c = Check::new("P11", self.ses);
         let (s, res) = self.runs(&["levers.standardization.timing=none"]);
         let b: Vec<f64> = s.domains.iter().map(|d| d.local_benefit).collect();
         let ease: Vec<f64> = s.domains.iter().map(|d| -d.difficulty).collect();
         let corr_with = |p: usize, x: &[f64]| {
-            mean(&per_run(&res, |r| {
+            per_run(&res, |r| {
                 let y: Vec<f64> = (0..s.domains.len())
                     .map(|k| {
                         let q =
@@ -437,18 +466,18 @@ impl Probe {
                     })
                     .collect();
                 correlation(x, &y)
-            }))
+            })
         };
         c.greater(
             "follows local benefit: Sichuan vs Chongqing",
-            corr_with(0, &b),
-            corr_with(1, &b),
+            &corr_with(0, &b),
+            &corr_with(1, &b),
             0.0,
         );
         c.greater(
             "follows ease: Chongqing vs Sichuan",
-            corr_with(1, &ease),
-            corr_with(0, &ease),
+            &corr_with(1, &ease),
+            &corr_with(0, &ease),
             0.0,
         );
         c.done()
@@ -457,14 +486,14 @@ impl Probe {
     /// P12: raising λ or β lowers mean and key-domain cooperation and raises the
     /// selective-cooperation index (the built-in scenario over 60 quarters).
     pub fn p12(&self) -> Verdict {
-        let mut c = Check::new("P12");
+        let mut c = Check::new("P12", self.ses);
         for what in ["local_centric", "barrier"] {
             let lo = format!("behaviour.{what}.mean=0.2");
             let hi = format!("behaviour.{what}.mean=0.8");
             let (_, rl) = self.runs(&["calendar.periods=60", &lo]);
             let (_, rh) = self.runs(&["calendar.periods=60", &hi]);
             let m = |res: &[RunResult], f: &dyn Fn(&PeriodRecord) -> f64| {
-                mean(&per_run(res, |r| late(r, 0, f)))
+                per_run(res, |r| late(r, 0, f))
             };
             let key = Tier::ALL
                 .iter()
@@ -472,20 +501,20 @@ impl Probe {
                 .expect("key tier");
             c.greater(
                 &format!("{what}: mean cooperation, low vs high"),
-                m(&rl, &|p| p.cooperation),
-                m(&rh, &|p| p.cooperation),
+                &m(&rl, &|p| p.cooperation),
+                &m(&rh, &|p| p.cooperation),
                 0.02,
             );
             c.greater(
                 &format!("{what}: key-domain cooperation, low vs high"),
-                m(&rl, &|p| p.coop_tier[key]),
-                m(&rh, &|p| p.coop_tier[key]),
+                &m(&rl, &|p| p.coop_tier[key]),
+                &m(&rh, &|p| p.coop_tier[key]),
                 0.01,
             );
             c.greater(
                 &format!("{what}: selective index, high vs low"),
-                m(&rh, &|p| p.selective_index),
-                m(&rl, &|p| p.selective_index),
+                &m(&rh, &|p| p.selective_index),
+                &m(&rl, &|p| p.selective_index),
                 0.0,
             );
         }
@@ -497,7 +526,7 @@ impl Probe {
     /// (key-first sequencing) and deepen decisions occur at its dilemmas, disabling them delays
     /// transition and lowers cooperation.
     pub fn p13(&self) -> Verdict {
-        let mut c = Check::new("P13");
+        let mut c = Check::new("P13", self.ses);
         let long = "calendar.periods=60";
         let (_, on) = self.runs(&[long, "levers.standardization.timing=responsive"]);
         let (_, off) = self.runs(&[
@@ -515,15 +544,15 @@ impl Probe {
         );
         c.greater(
             "quarters to transition, responsive: disabled vs enabled",
-            transition_time(&off),
-            transition_time(&on),
+            &transition_time(&off),
+            &transition_time(&on),
             2.0,
         );
-        let cum = |res: &[RunResult]| mean(&per_run(res, |r| r.summary.cumulative_cooperation));
+        let cum = |res: &[RunResult]| per_run(res, |r| r.summary.cumulative_cooperation);
         c.greater(
             "cumulative cooperation, responsive: enabled vs disabled",
-            cum(&on),
-            cum(&off),
+            &cum(&on),
+            &cum(&off),
             0.5,
         );
         // Where a running programme stalls (key-first sequencing), deepen decisions at its
@@ -541,28 +570,37 @@ impl Probe {
         );
         c.greater(
             "quarters to transition, key-first: disabled vs enabled",
-            transition_time(&key_off),
-            transition_time(&key_on),
+            &transition_time(&key_off),
+            &transition_time(&key_on),
             2.0,
         );
         c.greater(
             "cumulative cooperation, key-first: enabled vs disabled",
-            cum(&key_on),
-            cum(&key_off),
+            &cum(&key_on),
+            &cum(&key_off),
             0.5,
         );
         c.done()
     }
 }
 
-/// Mean over runs of the first transition quarter, counting a run that never reaches it as the
-/// horizon plus one (so "never" is the worst outcome, not a missing value).
-pub fn transition_time(res: &[RunResult]) -> f64 {
-    mean(&per_run(res, |r| {
+/// Each run's first transition quarter, counting a run that never reaches it as the horizon
+/// plus one (so "never" is the worst outcome, not a missing value).
+pub fn transition_time(res: &[RunResult]) -> Vec<f64> {
+    per_run(res, |r| {
         r.summary
             .first_transition_period
             .map_or(r.periods.len() as f64 + 1.0, f64::from)
-    }))
+    })
+}
+
+/// Sample variance (0 for fewer than two values).
+fn variance(v: &[f64]) -> f64 {
+    if v.len() < 2 {
+        return 0.0;
+    }
+    let m = mean(v);
+    v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() as f64 - 1.0)
 }
 
 fn per_run(res: &[RunResult], f: impl Fn(&RunResult) -> f64) -> Vec<f64> {

@@ -15,11 +15,13 @@ use xietong_sim::{RunResult, run_many};
 
 const RUNS: u64 = 40;
 const SEEDS: [u64; 4] = [20240305, 7_000_001, 31337, 9_876_543_210];
+/// Every difference a pattern asserts must also exceed this many standard errors.
+const SES: f64 = 3.0;
 
 fn check(id: &str, f: impl Fn(&Probe) -> Verdict) {
     let mut failures = Vec::new();
     for seed in SEEDS {
-        let v = f(&Probe::new(Vec::new(), seed, RUNS));
+        let v = f(&Probe::new(Vec::new(), seed, RUNS).with_standard_errors(SES));
         eprintln!(
             "{id} at seed {seed}: {}",
             if v.holds { "holds" } else { "FAILS" }
