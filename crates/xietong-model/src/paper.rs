@@ -1,4 +1,4 @@
-//! Figures reported by the source paper (Liu & Li 2024; `PAPER-FACTS.md`) that the built-in
+//! Figures reported by the source paper (Liu & Li 2024) that the built-in
 //! scenario is calibrated to and that reports compare against. One place, so that the calibration,
 //! its test and the reports cannot drift apart.
 

@@ -115,6 +115,33 @@ fn calibration_survey_window() {
             initial >= 0.6,
             "initial in {initial:.2} of survey run-periods"
         );
+        // Zone demand: averaged over runs it ranks the zones exactly as the paper's questionnaire
+        // did; in every single run at most neighbours of similar demand swap (Spearman ρ ≥ 0.9).
+        let want: Vec<f64> = s
+            .zones
+            .iter()
+            .map(|z| {
+                paper::ZONE_DEMAND
+                    .iter()
+                    .find(|p| p.0 == z.id)
+                    .expect("a paper zone")
+                    .1
+            })
+            .collect();
+        let mean_demand: Vec<f64> = (0..s.zones.len())
+            .map(|z| {
+                mean(
+                    &res.iter()
+                        .map(|r| r.summary.survey_zone_demand[z])
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(spearman(&mean_demand, &want), 1.0, "{mean_demand:?}");
+        for r in &res {
+            let rho = spearman(&r.summary.survey_zone_demand, &want);
+            assert!(rho >= 0.9, "run {}: ρ = {rho}", r.summary.run);
+        }
     }
 }
 
@@ -233,4 +260,21 @@ fn siphon_index_is_one_half_without_siphoning_whatever_the_sizes() {
             .collect::<Vec<_>>(),
     );
     assert!(idx > 0.5, "{idx}");
+}
+
+/// Spearman's rank correlation of two samples without ties.
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let ranks = |v: &[f64]| {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut r = vec![0.0; v.len()];
+        for (rank, &i) in idx.iter().enumerate() {
+            r[i] = rank as f64;
+        }
+        r
+    };
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = x.len() as f64;
+    let d2: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - b) * (a - b)).sum();
+    1.0 - 6.0 * d2 / (n * (n * n - 1.0))
 }
