@@ -372,6 +372,7 @@ fn analysis_json(ld: &Loaded, an: &Analysis) -> Value {
         "populations": ld.game.populations.iter().map(|p| json!({"name": p.name, "strategies": p.strategies})).collect::<Vec<_>>(),
         "parameters": ld.values,
         "rest_points": an.rest_points.iter().map(|rp| rest_point_json(ld, rp)).collect::<Vec<_>>(),
+        "continua": an.continua,
         "warnings": an.warnings,
     })
 }
