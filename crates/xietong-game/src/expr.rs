@@ -8,6 +8,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Longest expression accepted, in characters (checked before lexing).
+pub const MAX_EXPR_CHARS: usize = 20_000;
+/// Most tokens (numbers, names, operators, parentheses) in one expression, checked before parsing:
+/// it bounds the depth of the left-nested tree of a long flat sum.
+pub const MAX_EXPR_TOKENS: usize = 4_000;
+/// Deepest nesting accepted: parentheses, function calls, unary signs and `^` chains together,
+/// checked before each descent.
+pub const MAX_EXPR_DEPTH: usize = 100;
+
 /// Built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Func {
@@ -106,10 +115,27 @@ struct Lexer {
 }
 
 fn lex(text: &str) -> Result<Lexer, ExprError> {
+    let n_chars = text.chars().count();
+    if n_chars > MAX_EXPR_CHARS {
+        return Err(ExprError {
+            offset: 0,
+            message: format!(
+                "expression is {n_chars} characters long: the limit is {MAX_EXPR_CHARS} characters per expression (name repeated parts under [definitions])"
+            ),
+        });
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        if toks.len() >= MAX_EXPR_TOKENS {
+            return Err(ExprError {
+                offset: i,
+                message: format!(
+                    "expression has more than {MAX_EXPR_TOKENS} tokens (numbers, names, operators, parentheses): the limit is {MAX_EXPR_TOKENS} per expression (name repeated parts under [definitions])"
+                ),
+            });
+        }
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
@@ -166,9 +192,21 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     vars: Vec<(String, usize)>,
+    depth: usize,
 }
 
 impl Parser {
+    /// One level deeper (parenthesis, call, unary sign, exponent), refused beyond the limit
+    /// before the recursive call is made.
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            return self.err(format!(
+                "expression nested more than {MAX_EXPR_DEPTH} levels deep (parentheses, function calls, unary signs and `^` together): the limit is {MAX_EXPR_DEPTH}"
+            ));
+        }
+        Ok(())
+    }
     fn peek(&self) -> &Tok {
         &self.toks[self.pos].0
     }
@@ -233,11 +271,17 @@ impl Parser {
         match self.peek() {
             Tok::Op('-') => {
                 self.next();
-                Ok(Expr::Neg(Box::new(self.unary()?)))
+                self.enter()?;
+                let e = Expr::Neg(Box::new(self.unary()?));
+                self.depth -= 1;
+                Ok(e)
             }
             Tok::Op('+') => {
                 self.next();
-                self.unary()
+                self.enter()?;
+                let e = self.unary()?;
+                self.depth -= 1;
+                Ok(e)
             }
             _ => self.power(),
         }
@@ -246,7 +290,9 @@ impl Parser {
         let base = self.atom()?;
         if let Tok::Op('^') = self.peek() {
             self.next();
+            self.enter()?;
             let exp = self.unary()?;
+            self.depth -= 1;
             return Ok(Expr::Pow(Box::new(base), Box::new(exp)));
         }
         Ok(base)
@@ -267,11 +313,13 @@ impl Parser {
                         });
                     };
                     self.next();
+                    self.enter()?;
                     let mut args = vec![self.expr()?];
                     while let Tok::Op(',') = self.peek() {
                         self.next();
                         args.push(self.expr()?);
                     }
+                    self.depth -= 1;
                     if !matches!(self.peek(), Tok::Op(')')) {
                         return self.err(format!(
                             "expected `,` or `)` in the call of {name}, found {}",
@@ -296,7 +344,9 @@ impl Parser {
                 }
             }
             Tok::Op('(') => {
+                self.enter()?;
                 let e = self.expr()?;
+                self.depth -= 1;
                 if !matches!(self.peek(), Tok::Op(')')) {
                     return self.err(format!("expected `)`, found {}", self.describe()));
                 }
@@ -320,6 +370,7 @@ pub fn parse(text: &str) -> Result<Parsed, ExprError> {
         toks: lexer.toks,
         pos: 0,
         vars: Vec::new(),
+        depth: 0,
     };
     if matches!(p.peek(), Tok::End) {
         return p.err("empty expression: expected a payoff such as `R - C`");
@@ -1025,5 +1076,58 @@ mod tests {
         assert_eq!(latex_name("Cg"), "\\mathit{Cg}");
         assert_eq!(latex_name("C1"), "C_{1}");
         assert_eq!(latex_name("lam_S"), "\\lambda_{S}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_the_documented_limit_not_by_a_stack_overflow() {
+        let ok = format!(
+            "{}a{}",
+            "(".repeat(MAX_EXPR_DEPTH - 1),
+            ")".repeat(MAX_EXPR_DEPTH - 1)
+        );
+        assert!(parse(&ok).is_ok());
+        for text in [
+            format!("{}a{}", "(".repeat(9000), ")".repeat(9000)),
+            format!("{}a", "-".repeat(17000)),
+            format!("a{}", "^a".repeat(19000)),
+            format!("{}a{}", "exp(".repeat(5000), ")".repeat(5000)),
+        ] {
+            let e = parse(&text).unwrap_err();
+            assert!(
+                e.message
+                    .contains(&format!("the limit is {MAX_EXPR_DEPTH}"))
+                    || e.message.contains("characters per expression")
+                    || e.message.contains("tokens"),
+                "{}",
+                e.message
+            );
+        }
+        let e = parse(&format!("{}a{}", "(".repeat(150), ")".repeat(150))).unwrap_err();
+        assert!(
+            e.message.contains("nested more than 100 levels"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn long_flat_sums_are_refused_at_the_token_limit() {
+        let long = vec!["a"; 75_000].join("+");
+        let e = parse(&long).unwrap_err();
+        assert!(
+            e.message.contains("characters per expression"),
+            "{}",
+            e.message
+        );
+        let many = vec!["a"; 3_000].join("+"); // 5,999 tokens, under the character limit
+        let e = parse(&many).unwrap_err();
+        assert!(e.message.contains("more than 4000 tokens"), "{}", e.message);
+        // The largest sum under the limit (3,999 tokens) goes through every recursive pass.
+        let fine = vec!["a"; 2_000].join("+");
+        let p = parse(&fine).unwrap();
+        assert_eq!(p.expr.eval(&|_| Some(1.0)), 2000.0);
+        assert_eq!(p.expr.simplify().to_text(), "2000*a");
+        assert_eq!(simplify_sum(&p.expr).to_expr().to_text(), "2000*a");
+        assert!(p.expr.to_latex().len() > 4000);
     }
 }
