@@ -405,6 +405,37 @@ impl Expr {
         }
     }
 
+    /// Replace every name for which `f` gives an expression.
+    pub fn substitute(&self, f: &dyn Fn(&str) -> Option<Expr>) -> Expr {
+        let b = |e: &Expr| Box::new(e.substitute(f));
+        match self {
+            Expr::Num(_) => self.clone(),
+            Expr::Var(n) => f(n).unwrap_or_else(|| self.clone()),
+            Expr::Neg(a) => Expr::Neg(b(a)),
+            Expr::Add(x, y) => Expr::Add(b(x), b(y)),
+            Expr::Sub(x, y) => Expr::Sub(b(x), b(y)),
+            Expr::Mul(x, y) => Expr::Mul(b(x), b(y)),
+            Expr::Div(x, y) => Expr::Div(b(x), b(y)),
+            Expr::Pow(x, y) => Expr::Pow(b(x), b(y)),
+            Expr::Call(g, args) => Expr::Call(*g, args.iter().map(|a| a.substitute(f)).collect()),
+        }
+    }
+
+    /// Does the name `v` occur in the expression?
+    pub fn mentions(&self, v: &str) -> bool {
+        match self {
+            Expr::Num(_) => false,
+            Expr::Var(n) => n == v,
+            Expr::Neg(a) => a.mentions(v),
+            Expr::Add(x, y)
+            | Expr::Sub(x, y)
+            | Expr::Mul(x, y)
+            | Expr::Div(x, y)
+            | Expr::Pow(x, y) => x.mentions(v) || y.mentions(v),
+            Expr::Call(_, args) => args.iter().any(|a| a.mentions(v)),
+        }
+    }
+
     pub fn minus(a: Expr, b: Expr) -> Expr {
         Expr::Sub(Box::new(a), Box::new(b))
     }
@@ -454,6 +485,89 @@ pub fn fmt_num(v: f64) -> String {
         }
     }
     out
+}
+
+// ---------- affinity in one variable ----------
+
+/// Degree of `e` as a polynomial in `v` (coefficients free of `v`), or the smallest
+/// sub-expression that is not such a polynomial (`v` under a function, in a denominator or an
+/// exponent, or raised to a non-integer power).
+fn degree_in(e: &Expr, v: &str) -> Result<u32, Expr> {
+    Ok(match e {
+        Expr::Num(_) => 0,
+        Expr::Var(n) => u32::from(n == v),
+        Expr::Neg(a) => degree_in(a, v)?,
+        Expr::Add(a, b) | Expr::Sub(a, b) => degree_in(a, v)?.max(degree_in(b, v)?),
+        Expr::Mul(a, b) => degree_in(a, v)? + degree_in(b, v)?,
+        Expr::Div(a, b) => {
+            if b.mentions(v) {
+                return Err(e.clone());
+            }
+            degree_in(a, v)?
+        }
+        Expr::Pow(a, b) => {
+            if b.mentions(v) {
+                return Err(e.clone());
+            }
+            let d = degree_in(a, v)?;
+            if d == 0 {
+                0
+            } else {
+                match **b {
+                    Expr::Num(k) if k >= 0.0 && k == k.round() && k <= 64.0 => d * k as u32,
+                    _ => return Err(e.clone()),
+                }
+            }
+        }
+        Expr::Call(_, args) => {
+            if args.iter().any(|a| a.mentions(v)) {
+                return Err(e.clone());
+            }
+            0
+        }
+    })
+}
+
+/// The smallest sub-expression of degree 2 or more in `v` (a product or power).
+fn first_nonlinear(e: &Expr, v: &str) -> Expr {
+    let children: Vec<&Expr> = match e {
+        Expr::Neg(a) => vec![a],
+        Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
+            vec![a, b]
+        }
+        _ => vec![],
+    };
+    for c in children {
+        if !matches!(degree_in(c, v), Ok(0 | 1)) {
+            return first_nonlinear(c, v);
+        }
+    }
+    e.clone()
+}
+
+/// Is `e` affine in `v` (a + b·v with a, b free of v)? Decided on the structure first and, when
+/// that finds a higher degree, on the expanded polynomial (so `(v + 1)^2 - v^2` is accepted).
+/// On failure returns the offending term.
+pub fn affine_in(e: &Expr, v: &str) -> Result<(), Expr> {
+    let term = match degree_in(e, v) {
+        Ok(0 | 1) => return Ok(()),
+        Ok(_) => first_nonlinear(e, v),
+        Err(t) => t,
+    };
+    if expanded_size(e) <= 4096.0 {
+        let p = to_poly(e);
+        let in_atom = p.atoms.iter().any(|(k, a)| k != v && a.mentions(v));
+        let max_deg = p
+            .terms
+            .keys()
+            .map(|m| m.get(v).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        if !in_atom && max_deg <= 1 {
+            return Ok(());
+        }
+    }
+    Err(term)
 }
 
 // ---------- polynomial canonical form ----------

@@ -143,3 +143,40 @@ fn population_and_strategy_counts() {
     ));
     at(&e, 7, 14, "at least 2 strategies");
 }
+
+#[test]
+fn large_games_are_refused_before_allocating() {
+    let pop = |name: &str, n: usize| {
+        let s: Vec<String> = (0..n).map(|k| format!("\"s{k}\"")).collect();
+        format!(
+            "[[population]]\nname = \"{name}\"\nstrategies = [{}]\n",
+            s.join(", ")
+        )
+    };
+    // 2 x 300 strategies: 2^300 supports; 4 x 6: (2^6 - 1)^4 = 15,752,961.
+    for src in [
+        format!("{}{}", pop("A", 300), pop("B", 300)),
+        format!(
+            "{}{}{}{}",
+            pop("A", 6),
+            pop("B", 6),
+            pop("C", 6),
+            pop("D", 6)
+        ),
+    ] {
+        let e = err(&src);
+        assert!(e.message.starts_with("game too large"), "{e}");
+        assert!(e.message.contains("the limit is 20000"), "{e}");
+    }
+    // 4 x 3 and 2 x 7 are within the limit (checked up to the missing payoffs).
+    let e = err(&format!(
+        "{}{}{}{}",
+        pop("A", 3),
+        pop("B", 3),
+        pop("C", 3),
+        pop("D", 3)
+    ));
+    assert!(e.message.contains("missing [[payoff]]"), "{e}");
+    let e = err(&format!("{}{}", pop("A", 7), pop("B", 7)));
+    assert!(e.message.contains("missing [[payoff]]"), "{e}");
+}

@@ -145,6 +145,8 @@ impl Lang {
 struct Loaded {
     game: Game,
     values: BTreeMap<String, f64>,
+    /// `values` plus the value of every definition.
+    env: BTreeMap<String, f64>,
     numeric: NumericGame,
     lang: Lang,
     overrides: Vec<(String, f64)>,
@@ -177,9 +179,11 @@ fn load(c: &CommonArgs) -> anyhow::Result<Loaded> {
     let overrides = parse_set(&c.set)?;
     let values = game.parameter_values(&overrides).map_err(bad_input)?;
     let numeric = game.numeric(&values).map_err(bad_input)?;
+    let env = game.environment(&values).map_err(bad_input)?;
     Ok(Loaded {
         game,
         values,
+        env,
         numeric,
         lang,
         overrides,
@@ -372,6 +376,8 @@ fn analysis_json(ld: &Loaded, an: &Analysis) -> Value {
         "populations": ld.game.populations.iter().map(|p| json!({"name": p.name, "strategies": p.strategies})).collect::<Vec<_>>(),
         "parameters": ld.values,
         "rest_points": an.rest_points.iter().map(|rp| rest_point_json(ld, rp)).collect::<Vec<_>>(),
+        "payoff_form": if ld.game.advantages.is_some() { "advantage" } else { "table" },
+        "definitions": ld.game.definitions.iter().map(|d| (d.name.clone(), d.text.clone())).collect::<BTreeMap<_, _>>(),
         "continua": an.continua,
         "warnings": an.warnings,
     })
@@ -412,8 +418,53 @@ fn analysis_text(ld: &Loaded, an: &Analysis) -> String {
             o.join(", ")
         );
     }
-    for p in &ld.game.populations {
-        let _ = writeln!(s, "  {} {{{}}}", p.name, p.strategies.join(", "));
+    if !ld.game.definitions.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}:",
+            lang.pick(
+                "Definitions (used by name in the symbolic table)",
+                "记号 (符号表中按名称使用)"
+            )
+        );
+        for d in &ld.game.definitions {
+            let _ = writeln!(
+                s,
+                "  {} = {}   (= {})",
+                d.name,
+                d.text,
+                num(ld.env[&d.name])
+            );
+        }
+    }
+    for (i, p) in ld.game.populations.iter().enumerate() {
+        match &ld.game.advantages {
+            Some(adv) => {
+                let _ = writeln!(
+                    s,
+                    "  {} {{{}}}   {} {} − {} = {}",
+                    p.name,
+                    p.strategies.join(", "),
+                    lang.pick("payoff advantage", "收益差"),
+                    p.strategies[0],
+                    p.strategies[1],
+                    adv[i].text
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  {} {{{}}}", p.name, p.strategies.join(", "));
+            }
+        }
+    }
+    if ld.game.advantages.is_some() {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "Given in payoff-advantage (replicator) form: the equivalent payoff table (first strategy earns the advantage at each vertex, second strategy 0) is used",
+                "以收益差 (复制动态) 形式给出: 使用等价的收益矩阵 (第一个策略在各顶点获得收益差, 第二个策略为 0)"
+            )
+        );
     }
     if binary(g) {
         let first: Vec<String> = ld
@@ -534,7 +585,7 @@ fn analysis_text(ld: &Loaded, an: &Analysis) -> String {
             stability_word(rp.stability, lang)
         );
         for (m, e) in sym.iter().enumerate() {
-            let v = symbolic::eval(e, &ld.values);
+            let v = symbolic::eval(e, &ld.env);
             let holds = v < 0.0 && v.abs() > xietong_game::rest::zero_tol(g);
             let mark = if holds { "✓" } else { "✗" };
             let who = format!(
@@ -619,6 +670,26 @@ fn latex_table(ld: &Loaded, an: &Analysis) -> String {
         let _ = writeln!(s, "\\hline");
     }
     let _ = writeln!(s, "\\end{{tabular}}");
+    if !ld.game.definitions.is_empty() {
+        let defs: Vec<String> = ld
+            .game
+            .definitions
+            .iter()
+            .map(|d| {
+                format!(
+                    "${} = {}$",
+                    xietong_game::expr::latex_name(&d.name),
+                    d.expr.to_latex()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "\n\\noindent {} {}.",
+            lang.pick("where", "其中"),
+            defs.join(", ")
+        );
+    }
     s
 }
 
