@@ -95,6 +95,54 @@ pub struct Definition {
 /// every one of them (this bounds populations × strategies, checked before anything is allocated).
 pub const MAX_SUPPORT_COMBINATIONS: f64 = 20_000.0;
 
+/// Largest estimated work of the rest-point search accepted (see [`search_work`]): about 5–10 s
+/// of one core at the limit.
+pub const MAX_SEARCH_WORK: f64 = 1e8;
+
+/// Estimated work of the rest-point search for populations with these strategy counts: over
+/// every combination of supports, the Newton starts it gets (1 when at most two populations are
+/// mixed, the equations then being linear; 12 + 6·d otherwise, d the face's dimension) times the
+/// cost of one iteration (profiles × populations²).
+pub fn search_work(shape: &[usize]) -> f64 {
+    let n_pop = shape.len() as f64;
+    let profiles: f64 = shape.iter().map(|&n| n as f64).product();
+    let binom = |n: usize, k: usize| -> f64 {
+        (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+    };
+    let mut total = 0.0;
+    let mut sizes = vec![1usize; shape.len()];
+    loop {
+        let mixed = sizes.iter().filter(|&&k| k > 1).count();
+        if mixed > 0 {
+            let count: f64 = shape
+                .iter()
+                .zip(&sizes)
+                .map(|(&n, &k)| binom(n, k))
+                .product();
+            let dim: usize = sizes.iter().map(|k| k - 1).sum();
+            let starts = if mixed <= 2 {
+                1.0
+            } else {
+                12.0 + 6.0 * dim as f64
+            };
+            total += count * starts * profiles * n_pop * n_pop;
+        }
+        // Next combination of support sizes (odometer).
+        let mut i = 0;
+        loop {
+            if i == shape.len() {
+                return total;
+            }
+            if sizes[i] < shape[i] {
+                sizes[i] += 1;
+                break;
+            }
+            sizes[i] = 1;
+            i += 1;
+        }
+    }
+}
+
 /// Share variables of the payoff-advantage form, by population position.
 pub const SHARE_LETTERS: [&str; 4] = ["x", "y", "z", "w"];
 
@@ -283,7 +331,26 @@ impl Game {
                 ),
             ));
         }
-        let n_profiles: usize = populations.iter().map(|p| p.strategies.len()).product();
+        let shape: Vec<usize> = populations.iter().map(|p| p.strategies.len()).collect();
+        let work = search_work(&shape);
+        if work > MAX_SEARCH_WORK {
+            let last = raw.population.last().expect("2 to 4 populations");
+            return Err(src.error(
+                last.get_ref().strategies.span().start,
+                format!(
+                    "game too large: the rest-point search for {} populations with {} strategies would take about {:.0e} work units (Newton starts on every support × profiles × populations²); the limit is {:.0e} (e.g. 4 populations of 3 strategies, 3 of 4, or 2 of 7; not 3, 3, 4, 4 or 5, 5, 4)",
+                    n_pop,
+                    shape
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    work,
+                    MAX_SEARCH_WORK
+                ),
+            ));
+        }
+        let n_profiles: usize = shape.iter().product();
 
         // Definitions, in file order: each may use parameters and the definitions above it.
         let mut def_entries: Vec<(&Spanned<String>, &Spanned<toml::Value>)> =

@@ -180,3 +180,39 @@ fn large_games_are_refused_before_allocating() {
     let e = err(&format!("{}{}", pop("A", 7), pop("B", 7)));
     assert!(e.message.contains("missing [[payoff]]"), "{e}");
 }
+
+#[test]
+fn slow_searches_are_refused_by_the_work_limit() {
+    use xietong_game::spec::{MAX_SEARCH_WORK, search_work};
+    let pop = |name: &str, n: usize| {
+        let s: Vec<String> = (0..n).map(|k| format!("\"s{k}\"")).collect();
+        format!(
+            "[[population]]\nname = \"{name}\"\nstrategies = [{}]\n",
+            s.join(", ")
+        )
+    };
+    // 3, 3, 4, 4 has 10,881 supports (under the support limit) but took about a minute.
+    let e = err(&format!(
+        "{}{}{}{}",
+        pop("A", 3),
+        pop("B", 3),
+        pop("C", 4),
+        pop("D", 4)
+    ));
+    assert!(e.message.contains("the rest-point search"), "{e}");
+    assert!(search_work(&[3, 3, 4, 4]) > MAX_SEARCH_WORK);
+    assert!(search_work(&[5, 5, 4]) > MAX_SEARCH_WORK);
+    // The games measured at a few seconds or less stay allowed.
+    for shape in [
+        vec![3, 3, 3, 3],
+        vec![4, 4, 4],
+        vec![7, 7],
+        vec![2, 2, 2, 2],
+        vec![2, 3],
+    ] {
+        assert!(search_work(&shape) < MAX_SEARCH_WORK, "{shape:?}");
+    }
+    // Counting by hand for 2 x 2: one support with both mixed (1 start) and four with one mixed
+    // (1 start each), 4 profiles, 2 populations: 5 * 4 * 4 = 80.
+    assert_eq!(search_work(&[2, 2]), 80.0);
+}
