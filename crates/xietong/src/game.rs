@@ -300,13 +300,13 @@ fn symbolic_for(ld: &Loaded, rp: &RestPoint) -> Vec<SymbolicEigen> {
 
 fn run_analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
     let ld = load(&a.common)?;
-    if let Some(path) = &a.latex {
-        if path.is_dir() {
-            return Err(bad_input(format!(
-                "--latex {}: is a folder; expected a file name such as table.tex",
-                path.display()
-            )));
-        }
+    if let Some(path) = &a.latex
+        && path.is_dir()
+    {
+        return Err(bad_input(format!(
+            "--latex {}: is a folder; expected a file name such as table.tex",
+            path.display()
+        )));
     }
     let analysis = analyze(&ld.numeric);
     if let Some(path) = &a.latex {
