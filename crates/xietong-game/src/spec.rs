@@ -143,6 +143,10 @@ pub fn search_work(shape: &[usize]) -> f64 {
     }
 }
 
+/// Largest payoff magnitude accepted: payoff differences, expected payoffs and Jacobian entries
+/// then stay far from overflow.
+pub const MAX_PAYOFF: f64 = 1e100;
+
 /// Share variables of the payoff-advantage form, by population position.
 pub const SHARE_LETTERS: [&str; 4] = ["x", "y", "z", "w"];
 
@@ -604,6 +608,18 @@ impl Game {
         for (pi, row) in self.payoffs.iter().enumerate() {
             for (i, p) in row.iter().enumerate() {
                 let v = p.expr.eval(&get);
+                if v.is_finite() && v.abs() > MAX_PAYOFF {
+                    let names = profile_names(&self.populations, pi);
+                    return Err(self.src.error(
+                        p.at,
+                        format!(
+                            "payoff \"{}\" of `{}` at profile {} evaluates to {v:e} at the given parameters: expected a magnitude up to {MAX_PAYOFF:e} (larger payoffs overflow the replicator equations and their eigenvalues)",
+                            p.text,
+                            self.populations[i].name,
+                            profile_text(names.iter().map(|s| s.as_str())),
+                        ),
+                    ));
+                }
                 if !v.is_finite() {
                     let names = profile_names(&self.populations, pi);
                     return Err(self.src.error(

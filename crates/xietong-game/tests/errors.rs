@@ -216,3 +216,19 @@ fn slow_searches_are_refused_by_the_work_limit() {
     // (1 start each), 4 profiles, 2 populations: 5 * 4 * 4 = 80.
     assert_eq!(search_work(&[2, 2]), 80.0);
 }
+
+#[test]
+fn huge_payoffs_are_refused_instead_of_overflowing_to_inf() {
+    // Payoffs of 1e308 are finite, but differences of them (eigenvalues, Jacobian entries)
+    // overflow to inf: before this limit `--json` printed such eigenvalues as null.
+    let g = Game::parse("g.toml", BASE).unwrap();
+    let v = g.parameter_values(&[("R".into(), 1e308)]).unwrap();
+    let e = g.numeric(&v).expect_err("too large");
+    assert!(
+        e.message.contains("expected a magnitude up to 1e100"),
+        "{e}"
+    );
+    assert_eq!((e.line, e.column), (13, 12), "{e}");
+    let v = g.parameter_values(&[("R".into(), 1e99)]).unwrap();
+    assert!(g.numeric(&v).is_ok());
+}
