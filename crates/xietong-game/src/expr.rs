@@ -12,7 +12,7 @@ use std::fmt;
 pub const MAX_EXPR_CHARS: usize = 20_000;
 /// Most tokens (numbers, names, operators, parentheses) in one expression, checked before parsing:
 /// it bounds the depth of the left-nested tree of a long flat sum.
-pub const MAX_EXPR_TOKENS: usize = 4_000;
+pub const MAX_EXPR_TOKENS: usize = 1_000;
 /// Deepest nesting accepted: parentheses, function calls, unary signs and `^` chains together,
 /// checked before each descent.
 pub const MAX_EXPR_DEPTH: usize = 100;
@@ -1235,13 +1235,23 @@ mod tests {
         );
         let many = vec!["a"; 3_000].join("+"); // 5,999 tokens, under the character limit
         let e = parse(&many).unwrap_err();
-        assert!(e.message.contains("more than 4000 tokens"), "{}", e.message);
-        // The largest sum under the limit (3,999 tokens) goes through every recursive pass.
-        let fine = vec!["a"; 2_000].join("+");
+        assert!(e.message.contains("more than 1000 tokens"), "{}", e.message);
+        // The largest sum under the limit (999 tokens) goes through every recursive pass, also in
+        // a debug build on a test thread's 2 MB stack.
+        let fine = vec!["a"; 500].join("+");
         let p = parse(&fine).unwrap();
-        assert_eq!(p.expr.eval(&|_| Some(1.0)), 2000.0);
-        assert_eq!(p.expr.simplify().to_text(), "2000*a");
-        assert_eq!(simplify_sum(&p.expr).to_expr().to_text(), "2000*a");
-        assert!(p.expr.to_latex().len() > 4000);
+        assert_eq!(p.expr.eval(&|_| Some(1.0)), 500.0);
+        assert_eq!(p.expr.simplify().to_text(), "500*a");
+        assert_eq!(simplify_sum(&p.expr).to_expr().to_text(), "500*a");
+        assert!(p.expr.to_latex().len() > 999);
+        // The deepest nesting under the limit inside the longest sum.
+        let nested = format!(
+            "{}+{}a{}",
+            vec!["a"; 300].join("+"),
+            "(".repeat(MAX_EXPR_DEPTH - 1),
+            ")".repeat(MAX_EXPR_DEPTH - 1)
+        );
+        let p = parse(&nested).unwrap();
+        assert_eq!(p.expr.simplify().to_text(), "301*a");
     }
 }
