@@ -385,3 +385,35 @@ fn degenerate_game_reports_continua_not_false_warnings() {
     );
     assert!(supports.contains(&"{1} x {1,2} x {1,2}"), "{supports:?}");
 }
+
+#[test]
+fn latex_table_uses_definitions_by_name() {
+    let dir = tmpdir("latexdefs");
+    let tex = dir.join("t.tex");
+    let out = bin()
+        .args(["game", "analyze"])
+        .arg(example("games", "chengdu_chongqing_central.toml"))
+        .arg("--latex")
+        .arg(&tex)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let t = std::fs::read_to_string(&tex).unwrap();
+    // Conditions in the named terms, the formulas listed once below the table.
+    assert!(t.contains("K_{S} + A_{S}"), "{t}");
+    assert!(
+        !t.lines()
+            .any(|l| l.contains("\\lambda_{1}") && l.contains("\\beta_{S}")),
+        "{t}"
+    );
+    let where_line = t
+        .lines()
+        .find(|l| l.contains("where"))
+        .expect("definitions listed");
+    assert!(where_line.contains("K_{S} = "), "{where_line}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Definitions (used by name in the symbolic table)"),
+        "{text}"
+    );
+}
