@@ -343,13 +343,38 @@ fn curve_intervals(
     out
 }
 
+/// `-(num)/(den)` for affine num, den in `t`, printed as simply as it is: a constant, an affine
+/// function, or a ratio.
 fn ratio_text(num: [f64; 2], den: [f64; 2], t: &str) -> String {
-    let f = |c: [f64; 2]| -> String {
-        let (a, b) = (crate::expr::fmt_num(c[0]), crate::expr::fmt_num(c[1].abs()));
-        let sign = if c[1] < 0.0 { "-" } else { "+" };
-        format!("({a} {sign} {b}*{t})")
+    use crate::expr::fmt_num;
+    let times_t = |b: f64| -> String {
+        if b == 1.0 {
+            t.to_string()
+        } else {
+            format!("{}*{t}", fmt_num(b))
+        }
     };
-    format!("-{}/{}", f(num), f(den))
+    let affine = |a: f64, b: f64| -> String {
+        match (a == 0.0, b == 0.0) {
+            (_, true) => fmt_num(a),
+            (true, false) if b < 0.0 => format!("-{}", times_t(-b)),
+            (true, false) => times_t(b),
+            (false, false) => format!(
+                "{} {} {}",
+                fmt_num(a),
+                if b < 0.0 { "-" } else { "+" },
+                times_t(b.abs())
+            ),
+        }
+    };
+    if den[1] == 0.0 {
+        return affine(-num[0] / den[0], -num[1] / den[0]);
+    }
+    format!(
+        "({})/({})",
+        affine(-num[0], -num[1]),
+        affine(den[0], den[1])
+    )
 }
 
 fn interval_text(iv: &[(f64, f64)]) -> String {
@@ -1069,5 +1094,63 @@ mod tests {
             }
         }
         assert!(checked_empty > 100, "{checked_empty}");
+    }
+
+    /// A 2x2x2 game from the three payoff advantages (first strategy earns the advantage at each
+    /// vertex, the second 0); `adv[i]` gets the first-strategy shares of all three populations.
+    fn from_advantages(adv: [fn([f64; 3]) -> f64; 3]) -> NumericGame {
+        let mut pay = Vec::new();
+        for k in 0..8 {
+            let s = [k / 4, (k / 2) % 2, k % 2];
+            let x = s.map(|v| if v == 0 { 1.0 } else { 0.0 });
+            for i in 0..3 {
+                pay.push(if s[i] == 0 { adv[i](x) } else { 0.0 });
+            }
+        }
+        NumericGame::new(vec![2, 2, 2], pay)
+    }
+
+    #[test]
+    fn a_curve_of_rest_points_is_reported_with_its_parametrization() {
+        // A: x_B - x_C, B: x_A - 1/2, C indifferent: x_A = 1/2, x_B = x_C = t for t in (0, 1).
+        let g = from_advantages([|x| x[1] - x[2], |x| x[0] - 0.5, |_| 0.0]);
+        let a = analyze(&g);
+        let c = a
+            .continua
+            .iter()
+            .find(|c| c.supports == "{1,2} x {1,2} x {1,2}")
+            .expect("the segment");
+        assert_eq!(c.dimension, 1);
+        assert_eq!(
+            c.parametrization.as_deref(),
+            Some("x3 ∈ (0, 1), x2 = x3, x1 = 0.5")
+        );
+        // Every point of the reported segment is a rest point.
+        for t in [0.1, 0.5, 0.9] {
+            let x = [0.5, 0.5, t, 1.0 - t, t, 1.0 - t];
+            let (mut u, mut f) = (vec![0.0; 6], vec![0.0; 6]);
+            g.field(&x, &mut u, &mut f);
+            assert!(f.iter().all(|v| v.abs() < 1e-15), "{f:?}");
+        }
+        // The same equations with C's advantage nonzero: x_C is fixed, the segment shrinks to a
+        // point (x_A, x_B, x_C) = (1/2, 1/4, 1/4) found exactly, and no continuum is reported.
+        let g = from_advantages([|x| x[1] - x[2], |x| x[0] - 0.5, |x| 0.25 - x[1]]);
+        let a = analyze(&g);
+        assert!(
+            a.continua
+                .iter()
+                .all(|c| c.supports != "{1,2} x {1,2} x {1,2}")
+        );
+        let int: Vec<&RestPoint> = a
+            .rest_points
+            .iter()
+            .filter(|r| r.kind == Kind::Interior)
+            .collect();
+        assert_eq!(int.len(), 1);
+        assert!(
+            (int[0].x[0] - 0.5).abs() < 1e-12
+                && (int[0].x[2] - 0.25).abs() < 1e-12
+                && (int[0].x[4] - 0.25).abs() < 1e-12
+        );
     }
 }
