@@ -8,6 +8,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Longest expression accepted, in characters (checked before lexing).
+pub const MAX_EXPR_CHARS: usize = 20_000;
+/// Most tokens (numbers, names, operators, parentheses) in one expression, checked before parsing:
+/// it bounds the depth of the left-nested tree of a long flat sum.
+pub const MAX_EXPR_TOKENS: usize = 1_000;
+/// Deepest nesting accepted: parentheses, function calls, unary signs and `^` chains together,
+/// checked before each descent.
+pub const MAX_EXPR_DEPTH: usize = 100;
+
 /// Built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Func {
@@ -106,10 +115,27 @@ struct Lexer {
 }
 
 fn lex(text: &str) -> Result<Lexer, ExprError> {
+    let n_chars = text.chars().count();
+    if n_chars > MAX_EXPR_CHARS {
+        return Err(ExprError {
+            offset: 0,
+            message: format!(
+                "expression is {n_chars} characters long: the limit is {MAX_EXPR_CHARS} characters per expression (name repeated parts under [definitions])"
+            ),
+        });
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        if toks.len() >= MAX_EXPR_TOKENS {
+            return Err(ExprError {
+                offset: i,
+                message: format!(
+                    "expression has more than {MAX_EXPR_TOKENS} tokens (numbers, names, operators, parentheses): the limit is {MAX_EXPR_TOKENS} per expression (name repeated parts under [definitions])"
+                ),
+            });
+        }
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
@@ -166,9 +192,21 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     vars: Vec<(String, usize)>,
+    depth: usize,
 }
 
 impl Parser {
+    /// One level deeper (parenthesis, call, unary sign, exponent), refused beyond the limit
+    /// before the recursive call is made.
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            return self.err(format!(
+                "expression nested more than {MAX_EXPR_DEPTH} levels deep (parentheses, function calls, unary signs and `^` together): the limit is {MAX_EXPR_DEPTH}"
+            ));
+        }
+        Ok(())
+    }
     fn peek(&self) -> &Tok {
         &self.toks[self.pos].0
     }
@@ -233,11 +271,17 @@ impl Parser {
         match self.peek() {
             Tok::Op('-') => {
                 self.next();
-                Ok(Expr::Neg(Box::new(self.unary()?)))
+                self.enter()?;
+                let e = Expr::Neg(Box::new(self.unary()?));
+                self.depth -= 1;
+                Ok(e)
             }
             Tok::Op('+') => {
                 self.next();
-                self.unary()
+                self.enter()?;
+                let e = self.unary()?;
+                self.depth -= 1;
+                Ok(e)
             }
             _ => self.power(),
         }
@@ -246,7 +290,9 @@ impl Parser {
         let base = self.atom()?;
         if let Tok::Op('^') = self.peek() {
             self.next();
+            self.enter()?;
             let exp = self.unary()?;
+            self.depth -= 1;
             return Ok(Expr::Pow(Box::new(base), Box::new(exp)));
         }
         Ok(base)
@@ -267,11 +313,13 @@ impl Parser {
                         });
                     };
                     self.next();
+                    self.enter()?;
                     let mut args = vec![self.expr()?];
                     while let Tok::Op(',') = self.peek() {
                         self.next();
                         args.push(self.expr()?);
                     }
+                    self.depth -= 1;
                     if !matches!(self.peek(), Tok::Op(')')) {
                         return self.err(format!(
                             "expected `,` or `)` in the call of {name}, found {}",
@@ -296,7 +344,9 @@ impl Parser {
                 }
             }
             Tok::Op('(') => {
+                self.enter()?;
                 let e = self.expr()?;
+                self.depth -= 1;
                 if !matches!(self.peek(), Tok::Op(')')) {
                     return self.err(format!("expected `)`, found {}", self.describe()));
                 }
@@ -320,6 +370,7 @@ pub fn parse(text: &str) -> Result<Parsed, ExprError> {
         toks: lexer.toks,
         pos: 0,
         vars: Vec::new(),
+        depth: 0,
     };
     if matches!(p.peek(), Tok::End) {
         return p.err("empty expression: expected a payoff such as `R - C`");
@@ -351,6 +402,37 @@ impl Expr {
                 let v: Vec<f64> = args.iter().map(|a| a.eval(get)).collect();
                 f.apply(&v)
             }
+        }
+    }
+
+    /// Replace every name for which `f` gives an expression.
+    pub fn substitute(&self, f: &dyn Fn(&str) -> Option<Expr>) -> Expr {
+        let b = |e: &Expr| Box::new(e.substitute(f));
+        match self {
+            Expr::Num(_) => self.clone(),
+            Expr::Var(n) => f(n).unwrap_or_else(|| self.clone()),
+            Expr::Neg(a) => Expr::Neg(b(a)),
+            Expr::Add(x, y) => Expr::Add(b(x), b(y)),
+            Expr::Sub(x, y) => Expr::Sub(b(x), b(y)),
+            Expr::Mul(x, y) => Expr::Mul(b(x), b(y)),
+            Expr::Div(x, y) => Expr::Div(b(x), b(y)),
+            Expr::Pow(x, y) => Expr::Pow(b(x), b(y)),
+            Expr::Call(g, args) => Expr::Call(*g, args.iter().map(|a| a.substitute(f)).collect()),
+        }
+    }
+
+    /// Does the name `v` occur in the expression?
+    pub fn mentions(&self, v: &str) -> bool {
+        match self {
+            Expr::Num(_) => false,
+            Expr::Var(n) => n == v,
+            Expr::Neg(a) => a.mentions(v),
+            Expr::Add(x, y)
+            | Expr::Sub(x, y)
+            | Expr::Mul(x, y)
+            | Expr::Div(x, y)
+            | Expr::Pow(x, y) => x.mentions(v) || y.mentions(v),
+            Expr::Call(_, args) => args.iter().any(|a| a.mentions(v)),
         }
     }
 
@@ -403,6 +485,89 @@ pub fn fmt_num(v: f64) -> String {
         }
     }
     out
+}
+
+// ---------- affinity in one variable ----------
+
+/// Degree of `e` as a polynomial in `v` (coefficients free of `v`), or the smallest
+/// sub-expression that is not such a polynomial (`v` under a function, in a denominator or an
+/// exponent, or raised to a non-integer power).
+fn degree_in(e: &Expr, v: &str) -> Result<u32, Expr> {
+    Ok(match e {
+        Expr::Num(_) => 0,
+        Expr::Var(n) => u32::from(n == v),
+        Expr::Neg(a) => degree_in(a, v)?,
+        Expr::Add(a, b) | Expr::Sub(a, b) => degree_in(a, v)?.max(degree_in(b, v)?),
+        Expr::Mul(a, b) => degree_in(a, v)? + degree_in(b, v)?,
+        Expr::Div(a, b) => {
+            if b.mentions(v) {
+                return Err(e.clone());
+            }
+            degree_in(a, v)?
+        }
+        Expr::Pow(a, b) => {
+            if b.mentions(v) {
+                return Err(e.clone());
+            }
+            let d = degree_in(a, v)?;
+            if d == 0 {
+                0
+            } else {
+                match **b {
+                    Expr::Num(k) if k >= 0.0 && k == k.round() && k <= 64.0 => d * k as u32,
+                    _ => return Err(e.clone()),
+                }
+            }
+        }
+        Expr::Call(_, args) => {
+            if args.iter().any(|a| a.mentions(v)) {
+                return Err(e.clone());
+            }
+            0
+        }
+    })
+}
+
+/// The smallest sub-expression of degree 2 or more in `v` (a product or power).
+fn first_nonlinear(e: &Expr, v: &str) -> Expr {
+    let children: Vec<&Expr> = match e {
+        Expr::Neg(a) => vec![a],
+        Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
+            vec![a, b]
+        }
+        _ => vec![],
+    };
+    for c in children {
+        if !matches!(degree_in(c, v), Ok(0 | 1)) {
+            return first_nonlinear(c, v);
+        }
+    }
+    e.clone()
+}
+
+/// Is `e` affine in `v` (a + b·v with a, b free of v)? Decided on the structure first and, when
+/// that finds a higher degree, on the expanded polynomial (so `(v + 1)^2 - v^2` is accepted).
+/// On failure returns the offending term.
+pub fn affine_in(e: &Expr, v: &str) -> Result<(), Expr> {
+    let term = match degree_in(e, v) {
+        Ok(0 | 1) => return Ok(()),
+        Ok(_) => first_nonlinear(e, v),
+        Err(t) => t,
+    };
+    if expanded_size(e) <= 4096.0 {
+        let p = to_poly(e);
+        let in_atom = p.atoms.iter().any(|(k, a)| k != v && a.mentions(v));
+        let max_deg = p
+            .terms
+            .keys()
+            .map(|m| m.get(v).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        if !in_atom && max_deg <= 1 {
+            return Ok(());
+        }
+    }
+    Err(term)
 }
 
 // ---------- polynomial canonical form ----------
@@ -1025,5 +1190,68 @@ mod tests {
         assert_eq!(latex_name("Cg"), "\\mathit{Cg}");
         assert_eq!(latex_name("C1"), "C_{1}");
         assert_eq!(latex_name("lam_S"), "\\lambda_{S}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_the_documented_limit_not_by_a_stack_overflow() {
+        let ok = format!(
+            "{}a{}",
+            "(".repeat(MAX_EXPR_DEPTH - 1),
+            ")".repeat(MAX_EXPR_DEPTH - 1)
+        );
+        assert!(parse(&ok).is_ok());
+        for text in [
+            format!("{}a{}", "(".repeat(9000), ")".repeat(9000)),
+            format!("{}a", "-".repeat(17000)),
+            format!("a{}", "^a".repeat(19000)),
+            format!("{}a{}", "exp(".repeat(5000), ")".repeat(5000)),
+        ] {
+            let e = parse(&text).unwrap_err();
+            assert!(
+                e.message
+                    .contains(&format!("the limit is {MAX_EXPR_DEPTH}"))
+                    || e.message.contains("characters per expression")
+                    || e.message.contains("tokens"),
+                "{}",
+                e.message
+            );
+        }
+        let e = parse(&format!("{}a{}", "(".repeat(150), ")".repeat(150))).unwrap_err();
+        assert!(
+            e.message.contains("nested more than 100 levels"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn long_flat_sums_are_refused_at_the_token_limit() {
+        let long = vec!["a"; 75_000].join("+");
+        let e = parse(&long).unwrap_err();
+        assert!(
+            e.message.contains("characters per expression"),
+            "{}",
+            e.message
+        );
+        let many = vec!["a"; 3_000].join("+"); // 5,999 tokens, under the character limit
+        let e = parse(&many).unwrap_err();
+        assert!(e.message.contains("more than 1000 tokens"), "{}", e.message);
+        // The largest sum under the limit (999 tokens) goes through every recursive pass, also in
+        // a debug build on a test thread's 2 MB stack.
+        let fine = vec!["a"; 500].join("+");
+        let p = parse(&fine).unwrap();
+        assert_eq!(p.expr.eval(&|_| Some(1.0)), 500.0);
+        assert_eq!(p.expr.simplify().to_text(), "500*a");
+        assert_eq!(simplify_sum(&p.expr).to_expr().to_text(), "500*a");
+        assert!(p.expr.to_latex().len() > 999);
+        // The deepest nesting under the limit inside the longest sum.
+        let nested = format!(
+            "{}+{}a{}",
+            vec!["a"; 300].join("+"),
+            "(".repeat(MAX_EXPR_DEPTH - 1),
+            ")".repeat(MAX_EXPR_DEPTH - 1)
+        );
+        let p = parse(&nested).unwrap();
+        assert_eq!(p.expr.simplify().to_text(), "301*a");
     }
 }

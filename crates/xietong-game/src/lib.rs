@@ -21,5 +21,5 @@ pub mod sweep;
 pub mod symbolic;
 
 pub use dynamics::NumericGame;
-pub use rest::{Analysis, Eigen, Kind, RestPoint, Stability, analyze};
+pub use rest::{Analysis, Continuum, Eigen, Kind, RestPoint, Stability, analyze};
 pub use spec::{Game, GameError};

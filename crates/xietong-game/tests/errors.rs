@@ -143,3 +143,92 @@ fn population_and_strategy_counts() {
     ));
     at(&e, 7, 14, "at least 2 strategies");
 }
+
+#[test]
+fn large_games_are_refused_before_allocating() {
+    let pop = |name: &str, n: usize| {
+        let s: Vec<String> = (0..n).map(|k| format!("\"s{k}\"")).collect();
+        format!(
+            "[[population]]\nname = \"{name}\"\nstrategies = [{}]\n",
+            s.join(", ")
+        )
+    };
+    // 2 x 300 strategies: 2^300 supports; 4 x 6: (2^6 - 1)^4 = 15,752,961.
+    for src in [
+        format!("{}{}", pop("A", 300), pop("B", 300)),
+        format!(
+            "{}{}{}{}",
+            pop("A", 6),
+            pop("B", 6),
+            pop("C", 6),
+            pop("D", 6)
+        ),
+    ] {
+        let e = err(&src);
+        assert!(e.message.starts_with("game too large"), "{e}");
+        assert!(e.message.contains("the limit is 20000"), "{e}");
+    }
+    // 4 x 3 and 2 x 7 are within the limit (checked up to the missing payoffs).
+    let e = err(&format!(
+        "{}{}{}{}",
+        pop("A", 3),
+        pop("B", 3),
+        pop("C", 3),
+        pop("D", 3)
+    ));
+    assert!(e.message.contains("missing [[payoff]]"), "{e}");
+    let e = err(&format!("{}{}", pop("A", 7), pop("B", 7)));
+    assert!(e.message.contains("missing [[payoff]]"), "{e}");
+}
+
+#[test]
+fn slow_searches_are_refused_by_the_work_limit() {
+    use xietong_game::spec::{MAX_SEARCH_WORK, search_work};
+    let pop = |name: &str, n: usize| {
+        let s: Vec<String> = (0..n).map(|k| format!("\"s{k}\"")).collect();
+        format!(
+            "[[population]]\nname = \"{name}\"\nstrategies = [{}]\n",
+            s.join(", ")
+        )
+    };
+    // 3, 3, 4, 4 has 10,881 supports (under the support limit) but took about a minute.
+    let e = err(&format!(
+        "{}{}{}{}",
+        pop("A", 3),
+        pop("B", 3),
+        pop("C", 4),
+        pop("D", 4)
+    ));
+    assert!(e.message.contains("the rest-point search"), "{e}");
+    assert!(search_work(&[3, 3, 4, 4]) > MAX_SEARCH_WORK);
+    assert!(search_work(&[5, 5, 4]) > MAX_SEARCH_WORK);
+    // The games measured at a few seconds or less stay allowed.
+    for shape in [
+        vec![3, 3, 3, 3],
+        vec![4, 4, 4],
+        vec![7, 7],
+        vec![2, 2, 2, 2],
+        vec![2, 3],
+    ] {
+        assert!(search_work(&shape) < MAX_SEARCH_WORK, "{shape:?}");
+    }
+    // Counting by hand for 2 x 2: one support with both mixed (1 start) and four with one mixed
+    // (1 start each), 4 profiles, 2 populations: 5 * 4 * 4 = 80.
+    assert_eq!(search_work(&[2, 2]), 80.0);
+}
+
+#[test]
+fn huge_payoffs_are_refused_instead_of_overflowing_to_inf() {
+    // Payoffs of 1e308 are finite, but differences of them (eigenvalues, Jacobian entries)
+    // overflow to inf: before this limit `--json` printed such eigenvalues as null.
+    let g = Game::parse("g.toml", BASE).unwrap();
+    let v = g.parameter_values(&[("R".into(), 1e308)]).unwrap();
+    let e = g.numeric(&v).expect_err("too large");
+    assert!(
+        e.message.contains("expected a magnitude up to 1e100"),
+        "{e}"
+    );
+    assert_eq!((e.line, e.column), (13, 12), "{e}");
+    let v = g.parameter_values(&[("R".into(), 1e99)]).unwrap();
+    assert!(g.numeric(&v).is_ok());
+}

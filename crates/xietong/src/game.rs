@@ -33,7 +33,7 @@ pub struct CommonArgs {
     /// Game file (TOML; see docs/games.md).
     pub file: PathBuf,
     /// Override a parameter, e.g. `--set C=3` (repeatable).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
+    #[arg(long = "set", value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub set: Vec<String>,
     /// Language of tables and charts: en or zh.
     #[arg(long, default_value = "en")]
@@ -59,18 +59,18 @@ pub struct SimulateArgs {
     /// Start state (repeatable). Two-strategy games: the share playing the first strategy in
     /// each population, e.g. `0.2,0.7`. Otherwise each population's mixed strategy, separated
     /// by `;`, e.g. `0.2,0.8;0.1,0.3,0.6`. Default: the grid {0.1,0.5,0.9} per population.
-    #[arg(long, value_name = "STATE")]
+    #[arg(long, value_name = "STATE", allow_hyphen_values = true)]
     pub from: Vec<String>,
     /// End time.
-    #[arg(long, default_value_t = 50.0)]
+    #[arg(long, default_value_t = 50.0, allow_negative_numbers = true)]
     pub t_end: f64,
     /// Number of output times (evenly spaced from 0 to t-end).
     #[arg(long, default_value_t = 201)]
     pub points: usize,
     /// Relative and absolute error tolerance of the integrator.
-    #[arg(long, default_value_t = 1e-8)]
+    #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
     pub rtol: f64,
-    #[arg(long, default_value_t = 1e-10)]
+    #[arg(long, default_value_t = 1e-10, allow_negative_numbers = true)]
     pub atol: f64,
     /// Output directory (CSV and figures).
     #[arg(long, default_value = "game-simulate")]
@@ -87,13 +87,14 @@ pub struct SweepArgs {
     /// Parameter to vary.
     #[arg(long)]
     pub param: String,
-    /// Values as A:B:N (N evenly spaced values from A to B).
-    #[arg(long)]
+    /// Values as A:B:N (N evenly spaced values from A to B); negative bounds are fine
+    /// (`--range -1:1:3`).
+    #[arg(long, allow_hyphen_values = true)]
     pub range: String,
     /// Start of the trajectory recorded at each value (format as in `simulate`); default 0.5 everywhere.
-    #[arg(long, value_name = "STATE")]
+    #[arg(long, value_name = "STATE", allow_hyphen_values = true)]
     pub from: Option<String>,
-    #[arg(long, default_value_t = 50.0)]
+    #[arg(long, default_value_t = 50.0, allow_negative_numbers = true)]
     pub t_end: f64,
     #[arg(long, default_value_t = 201)]
     pub points: usize,
@@ -145,6 +146,8 @@ impl Lang {
 struct Loaded {
     game: Game,
     values: BTreeMap<String, f64>,
+    /// `values` plus the value of every definition.
+    env: BTreeMap<String, f64>,
     numeric: NumericGame,
     lang: Lang,
     overrides: Vec<(String, f64)>,
@@ -177,9 +180,11 @@ fn load(c: &CommonArgs) -> anyhow::Result<Loaded> {
     let overrides = parse_set(&c.set)?;
     let values = game.parameter_values(&overrides).map_err(bad_input)?;
     let numeric = game.numeric(&values).map_err(bad_input)?;
+    let env = game.environment(&values).map_err(bad_input)?;
     Ok(Loaded {
         game,
         values,
+        env,
         numeric,
         lang,
         overrides,
@@ -295,11 +300,19 @@ fn symbolic_for(ld: &Loaded, rp: &RestPoint) -> Vec<SymbolicEigen> {
 
 fn run_analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
     let ld = load(&a.common)?;
+    if let Some(path) = &a.latex
+        && path.is_dir()
+    {
+        return Err(bad_input(format!(
+            "--latex {}: is a folder; expected a file name such as table.tex",
+            path.display()
+        )));
+    }
     let analysis = analyze(&ld.numeric);
     if let Some(path) = &a.latex {
         let tex = latex_table(&ld, &analysis);
         write_atomic(path, tex.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+            .map_err(|e| bad_input(format!("--latex {}: cannot write: {e}", path.display())))?;
     }
     if a.json {
         let v = analysis_json(&ld, &analysis);
@@ -372,6 +385,9 @@ fn analysis_json(ld: &Loaded, an: &Analysis) -> Value {
         "populations": ld.game.populations.iter().map(|p| json!({"name": p.name, "strategies": p.strategies})).collect::<Vec<_>>(),
         "parameters": ld.values,
         "rest_points": an.rest_points.iter().map(|rp| rest_point_json(ld, rp)).collect::<Vec<_>>(),
+        "payoff_form": if ld.game.advantages.is_some() { "advantage" } else { "table" },
+        "definitions": ld.game.definitions.iter().map(|d| (d.name.clone(), d.text.clone())).collect::<BTreeMap<_, _>>(),
+        "continua": an.continua,
         "warnings": an.warnings,
     })
 }
@@ -411,8 +427,53 @@ fn analysis_text(ld: &Loaded, an: &Analysis) -> String {
             o.join(", ")
         );
     }
-    for p in &ld.game.populations {
-        let _ = writeln!(s, "  {} {{{}}}", p.name, p.strategies.join(", "));
+    if !ld.game.definitions.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}:",
+            lang.pick(
+                "Definitions (used by name in the symbolic table)",
+                "记号 (符号表中按名称使用)"
+            )
+        );
+        for d in &ld.game.definitions {
+            let _ = writeln!(
+                s,
+                "  {} = {}   (= {})",
+                d.name,
+                d.text,
+                num(ld.env[&d.name])
+            );
+        }
+    }
+    for (i, p) in ld.game.populations.iter().enumerate() {
+        match &ld.game.advantages {
+            Some(adv) => {
+                let _ = writeln!(
+                    s,
+                    "  {} {{{}}}   {} {} − {} = {}",
+                    p.name,
+                    p.strategies.join(", "),
+                    lang.pick("payoff advantage", "收益差"),
+                    p.strategies[0],
+                    p.strategies[1],
+                    adv[i].text
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  {} {{{}}}", p.name, p.strategies.join(", "));
+            }
+        }
+    }
+    if ld.game.advantages.is_some() {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "Given in payoff-advantage (replicator) form: the equivalent payoff table (first strategy earns the advantage at each vertex, second strategy 0) is used",
+                "以收益差 (复制动态) 形式给出: 使用等价的收益矩阵 (第一个策略在各顶点获得收益差, 第二个策略为 0)"
+            )
+        );
     }
     if binary(g) {
         let first: Vec<String> = ld
@@ -533,7 +594,7 @@ fn analysis_text(ld: &Loaded, an: &Analysis) -> String {
             stability_word(rp.stability, lang)
         );
         for (m, e) in sym.iter().enumerate() {
-            let v = symbolic::eval(e, &ld.values);
+            let v = symbolic::eval(e, &ld.env);
             let holds = v < 0.0 && v.abs() > xietong_game::rest::zero_tol(g);
             let mark = if holds { "✓" } else { "✗" };
             let who = format!(
@@ -618,6 +679,26 @@ fn latex_table(ld: &Loaded, an: &Analysis) -> String {
         let _ = writeln!(s, "\\hline");
     }
     let _ = writeln!(s, "\\end{{tabular}}");
+    if !ld.game.definitions.is_empty() {
+        let defs: Vec<String> = ld
+            .game
+            .definitions
+            .iter()
+            .map(|d| {
+                format!(
+                    "${} = {}$",
+                    xietong_game::expr::latex_name(&d.name),
+                    d.expr.to_latex()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "\n\\noindent {} {}.",
+            lang.pick("where", "其中"),
+            defs.join(", ")
+        );
+    }
     s
 }
 
@@ -731,10 +812,17 @@ fn is_vertex(x: &[f64]) -> bool {
     x.iter().all(|&v| v == 0.0 || v == 1.0)
 }
 
+/// Largest `--t-end` accepted: trajectories settle long before, and the integrator's step budget
+/// (1,000,000 steps per trajectory) is then never the reason a run fails.
+const MAX_T_END: f64 = 1e5;
+/// Tightest relative tolerance accepted: double precision cannot meet a tighter one.
+const MIN_RTOL: f64 = 1e-13;
+
 fn output_times(t_end: f64, points: usize) -> anyhow::Result<Vec<f64>> {
-    if !(t_end.is_finite() && t_end > 0.0) {
+    if !(t_end.is_finite() && t_end > 0.0 && t_end <= MAX_T_END) {
         return Err(bad_input(format!(
-            "--t-end {t_end}: expected a positive number"
+            "--t-end {}: expected a positive number up to {MAX_T_END:e} (trajectories of the replicator dynamics settle long before)",
+            show(t_end)
         )));
     }
     if !(2..=1_000_000).contains(&points) {
@@ -789,6 +877,66 @@ fn trajectories_csv(ld: &Loaded, trajs: &[(Vec<f64>, Trajectory)]) -> String {
     s
 }
 
+/// A number as a user would write it: plain for moderate magnitudes, else in e-notation.
+fn show(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e6).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+fn check_tolerances(rtol: f64, atol: f64) -> anyhow::Result<()> {
+    if !(rtol.is_finite() && (MIN_RTOL..=0.1).contains(&rtol)) {
+        return Err(bad_input(format!(
+            "--rtol {}: expected a number from {MIN_RTOL:e} to 0.1 (double precision cannot meet a tighter relative tolerance)",
+            show(rtol)
+        )));
+    }
+    if !(atol.is_finite() && atol > 0.0 && atol <= 0.1) {
+        return Err(bad_input(format!(
+            "--atol {}: expected a positive finite number up to 0.1 (shares lie in [0, 1])",
+            show(atol)
+        )));
+    }
+    Ok(())
+}
+
+/// An integrator failure is caused by the options (end time, tolerances): exit status 2, with
+/// what to change.
+fn integration_failed(what: String, e: xietong_game::ode::OdeError) -> anyhow::Error {
+    bad_input(format!(
+        "{what}: {e}: the requested accuracy cannot be reached over this time span; use a shorter --t-end or looser --rtol/--atol"
+    ))
+}
+
+/// The output folder must be usable before anything is computed or written.
+fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad_input(format!(
+            "--out {}: exists and is not a folder",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        bad_input(format!(
+            "--out {}: cannot create the folder: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(())
+}
+
+/// Write a complete output set that was rendered in memory beforehand; a failure to write is an
+/// unusable output location (exit status 2).
+fn write_all(files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
+    for (p, bytes) in files {
+        write_atomic(p, bytes)
+            .map_err(|e| bad_input(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
 fn formats(f: &str) -> anyhow::Result<(bool, bool)> {
     match f {
         "svg" => Ok((true, false)),
@@ -813,9 +961,7 @@ fn run_simulate(a: SimulateArgs) -> anyhow::Result<()> {
             .map(|s| parse_state(g, &names, s))
             .collect::<anyhow::Result<_>>()?
     };
-    if !(a.rtol > 0.0 && a.atol > 0.0) {
-        return Err(bad_input("--rtol and --atol must be positive"));
-    }
+    check_tolerances(a.rtol, a.atol)?;
     let times = output_times(a.t_end, a.points)?;
     let opts = OdeOptions {
         rtol: a.rtol,
@@ -831,15 +977,19 @@ fn run_simulate(a: SimulateArgs) -> anyhow::Result<()> {
                 k + 1
             );
         }
-        let tr =
-            integrate(g, x0, &times, &opts).map_err(|e| anyhow::anyhow!("start {}: {e}", k + 1))?;
+        let tr = integrate(g, x0, &times, &opts)
+            .map_err(|e| integration_failed(format!("start {}", k + 1), e))?;
         trajs.push((x0.clone(), tr));
     }
+    // Everything is rendered in memory first, so a failure leaves no partial set behind.
     let csv = trajectories_csv(&ld, &trajs);
     let path = a.out.join("trajectories.csv");
-    write_atomic(&path, csv.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     let figures = charts::simulate_figures(&ld, &analysis, &trajs, ld.lang)?;
-    let written = write_figures(&a.out, &figures, svg, png)?;
+    let mut files = vec![(path.clone(), csv.into_bytes())];
+    files.extend(render_figures(&a.out, &figures, svg, png)?);
+    prepare_out_dir(&a.out)?;
+    write_all(&files)?;
+    let written: Vec<PathBuf> = files[1..].iter().map(|(p, _)| p.clone()).collect();
 
     // Summary: where each start ends and which rest point it approaches.
     let lang = ld.lang;
@@ -916,25 +1066,30 @@ fn short_state(g: &NumericGame, x: &[f64]) -> String {
     }
 }
 
-fn write_figures(
+/// Render every figure to bytes (nothing is written here).
+fn render_figures(
     dir: &Path,
     figs: &[charts::Figure],
     svg: bool,
     png: bool,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut out = Vec::new();
     for f in figs {
         if svg {
             let p = dir.join(format!("{}.svg", f.name));
-            write_atomic(&p, f.chart.to_svg()?.as_bytes())
-                .with_context(|| format!("writing {}", p.display()))?;
-            out.push(p);
+            let bytes = f
+                .chart
+                .to_svg()
+                .with_context(|| format!("drawing {}", p.display()))?;
+            out.push((p, bytes.into_bytes()));
         }
         if png {
             let p = dir.join(format!("{}.png", f.name));
-            write_atomic(&p, &f.chart.to_png()?)
-                .with_context(|| format!("writing {}", p.display()))?;
-            out.push(p);
+            let bytes = f
+                .chart
+                .to_png()
+                .with_context(|| format!("drawing {}", p.display()))?;
+            out.push((p, bytes));
         }
     }
     Ok(out)
@@ -1014,11 +1169,15 @@ fn run_sweep(a: SweepArgs) -> anyhow::Result<()> {
     }
     let p1 = a.out.join("sweep_stable.csv");
     let p2 = a.out.join("sweep_trajectories.csv");
-    write_atomic(&p1, stable_csv.as_bytes())
-        .with_context(|| format!("writing {}", p1.display()))?;
-    write_atomic(&p2, final_csv.as_bytes()).with_context(|| format!("writing {}", p2.display()))?;
     let figs = charts::sweep_figures(&ld, &a.param, &res, lang)?;
-    let written = write_figures(&a.out, &figs, svg, png)?;
+    let mut files = vec![
+        (p1.clone(), stable_csv.into_bytes()),
+        (p2.clone(), final_csv.into_bytes()),
+    ];
+    files.extend(render_figures(&a.out, &figs, svg, png)?);
+    prepare_out_dir(&a.out)?;
+    write_all(&files)?;
+    let written: Vec<PathBuf> = files[2..].iter().map(|(p, _)| p.clone()).collect();
 
     if a.json {
         let v = json!({
@@ -1089,6 +1248,10 @@ mod charts {
         pub name: String,
         pub chart: Box<dyn Chart>,
     }
+
+    /// Most trajectories drawn in their own colour with a legend entry in a time chart; with more
+    /// starts all are drawn in one colour (a legend of 80 entries would not fit the figure).
+    pub const MAX_LEGEND_SERIES: usize = 12;
 
     fn share_label(ld: &Loaded, i: usize, lang: Lang) -> String {
         let p = &ld.game.populations[i];
@@ -1198,17 +1361,42 @@ mod charts {
         }
         for i in 0..np {
             let o = g.offsets[i];
-            let series = trajs
-                .iter()
-                .enumerate()
-                .map(|(k, (x0, t))| Series {
-                    name: format!("{} {} ({:.2})", lang.pick("start", "初始"), k + 1, x0[o]),
-                    x: t.t.clone(),
-                    y: t.x.iter().map(|x| x[o]).collect(),
+            let series = if trajs.len() <= MAX_LEGEND_SERIES {
+                trajs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (x0, t))| Series {
+                        name: format!("{} {} ({:.2})", lang.pick("start", "初始"), k + 1, x0[o]),
+                        x: t.t.clone(),
+                        y: t.x.iter().map(|x| x[o]).collect(),
+                        lower: None,
+                        upper: None,
+                    })
+                    .collect()
+            } else {
+                // Too many starts for a legend (and for distinguishable colours): every
+                // trajectory in one colour, separated by gaps, named once.
+                let mut x = Vec::new();
+                let mut y = Vec::new();
+                for (_, t) in trajs {
+                    if !x.is_empty() {
+                        x.push(f64::NAN);
+                        y.push(f64::NAN);
+                    }
+                    x.extend_from_slice(&t.t);
+                    y.extend(t.x.iter().map(|s| s[o]));
+                }
+                vec![Series {
+                    name: match lang {
+                        Lang::En => format!("{} starts", trajs.len()),
+                        Lang::Zh => format!("{} 个初始点", trajs.len()),
+                    },
+                    x,
+                    y,
                     lower: None,
                     upper: None,
-                })
-                .collect();
+                }]
+            };
             figs.push(time_figure(ld, i, lang, format!("time_{}", i + 1), series));
         }
         Ok(figs)
