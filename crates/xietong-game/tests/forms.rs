@@ -185,7 +185,8 @@ fn definitions_keep_the_central_example_table_readable_and_exact() {
         }
     }
     // At (not, not, strict) Sichuan's gain from cooperating is its payoff at (cooperate, not,
-    // strict) in the file: b*(1 + lam_S) + Sc + q_strict*F - K_S - A_S - R_S, in those names.
+    // strict) in the file: b + Sc + q_strict*F - K_S - A_S - R_S, in those names (the local
+    // benefit counts at its true value: local-centric thinking only discounts the joint value).
     let sym = symbolic::pure_profile(&g, &[1, 1, 0]);
     let mut names: Vec<String> = xietong_game::expr::parse(&sym[0].text)
         .unwrap()
@@ -197,7 +198,7 @@ fn definitions_keep_the_central_example_table_readable_and_exact() {
     names.dedup();
     assert_eq!(
         names,
-        ["A_S", "F", "K_S", "R_S", "Sc", "b", "lam_S", "q_strict"]
+        ["A_S", "F", "K_S", "R_S", "Sc", "b", "q_strict"]
     );
 }
 
