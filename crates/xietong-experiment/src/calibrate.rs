@@ -91,7 +91,7 @@ pub struct Targets {
 }
 
 impl Targets {
-    /// The paper's survey-window figures (PAPER-FACTS.md): future directions 69 / 65.7 / 36.7 %,
+    /// The paper's survey-window figures (Liu & Li 2024): future directions 69 / 65.7 / 36.7 %,
     /// zone demand A2 > B3 > A3 > A1 > B2 > B1 > B4.
     pub fn paper() -> Targets {
         Targets {

@@ -27,7 +27,7 @@ fn v(name: &str, sets: &[&str]) -> Variant {
     }
 }
 
-/// The built-in variants: the paper's recommendations and their alternatives (MODEL.md P4-P7).
+/// The built-in variants: the paper's recommendations and their alternatives (patterns P4-P7 of docs/ODD.md).
 pub fn builtin_variants() -> Vec<Variant> {
     vec![
         v(
@@ -210,16 +210,23 @@ pub fn compare(
             "--runs: a paired interval needs at least 2 runs",
         ));
     }
-    let pairs: Vec<([f64; 7], [f64; 7])> = (0..runs as u64)
+    let pairs: Vec<Result<([f64; 7], [f64; 7])>> = (0..runs as u64)
         .into_par_iter()
         .map(|r| {
-            let x = outcomes(a.1, &simulate(a.1, seed, r));
+            let (ra, rb) = (simulate(a.1, seed, r), simulate(b.1, seed, r));
             on_run();
-            let y = outcomes(b.1, &simulate(b.1, seed, r));
             on_run();
-            (x, y)
+            for (arm, res) in [(&a.0.name, &ra), (&b.0.name, &rb)] {
+                if let Some((t, what)) = res.first_non_finite() {
+                    return Err(ExpError::input(format!(
+                        "variant {arm}: the simulation overflowed ({what} is not a finite number in run {r}, period {t}); lower dynamics.growth_rate, the domains' values or calendar.periods"
+                    )));
+                }
+            }
+            Ok((outcomes(a.1, &ra), outcomes(b.1, &rb)))
         })
         .collect();
+    let pairs = pairs.into_iter().collect::<Result<Vec<_>>>()?;
     let mut differences = Vec::new();
     for (k, (name, _)) in OUTCOMES.iter().enumerate() {
         let xa: Vec<f64> = pairs.iter().map(|p| p.0[k]).collect();
@@ -382,4 +389,12 @@ pub fn report(
         sections,
     }
     .render())
+}
+
+/// The error for a design point whose simulation overflowed (a non-finite indicator), so that no
+/// `inf` or `NaN` reaches a results file.
+pub(crate) fn overflow(point: usize, replication: usize, period: usize, what: &str) -> ExpError {
+    ExpError::input(format!(
+        "design point {point}, replication {replication}: the simulation overflowed ({what} is not a finite number in period {period}); the point's values make development grow without bound (lower dynamics.growth_rate, the domains' values or calendar.periods, or narrow the design's ranges)"
+    ))
 }

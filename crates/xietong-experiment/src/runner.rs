@@ -37,14 +37,18 @@ pub fn run_points(
             .map(|p| {
                 let s = plan.scenario(p)?;
                 let seed = plan.seed(p);
-                let rows: Vec<(String, String)> = (0..reps)
+                let rows: Vec<Result<(String, String)>> = (0..reps)
                     .into_par_iter()
                     .map(|r| {
                         let result = simulate(&s, seed, r as u64);
                         on_run();
-                        (plan.row(p, r, &result), plan.series_rows(p, r, &s, &result))
+                        if let Some((t, what)) = result.first_non_finite() {
+                            return Err(crate::compare::overflow(p, r, t, what));
+                        }
+                        Ok((plan.row(p, r, &result), plan.series_rows(p, r, &s, &result)))
                     })
                     .collect();
+                let rows = rows.into_iter().collect::<Result<Vec<_>>>()?;
                 let (a, b): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
                 Ok((a.concat(), b.concat()))
             })

@@ -196,10 +196,7 @@ fn definitions_keep_the_central_example_table_readable_and_exact() {
         .collect();
     names.sort();
     names.dedup();
-    assert_eq!(
-        names,
-        ["A_S", "F", "K_S", "R_S", "Sc", "b", "q_strict"]
-    );
+    assert_eq!(names, ["A_S", "F", "K_S", "R_S", "Sc", "b", "q_strict"]);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Scenario types and the regional-synergy mechanism as pure functions.
 //!
 //! `scenario` holds what a user writes; `load` and `validate` turn TOML into a checked scenario with
-//! located errors; `mechanism` holds each behavioural rule of `MODEL.md` as a small, testable
+//! located errors; `mechanism` holds each behavioural rule of the model (docs/ODD.md, section 7) as a small, testable
 //! function; `builtin` embeds the Chengdu-Chongqing scenario.
 
 pub mod builtin;

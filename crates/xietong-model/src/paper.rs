@@ -28,7 +28,7 @@ pub const SURVEY_TOLERANCE: f64 = 0.05;
 mod tests {
     #[test]
     fn zone_order_is_the_papers() {
-        // PAPER-FACTS: A2 180.00 > B3 173.79 > A3 170.29 > A1 164.31 > B2 159.82 > B1 130.89 > B4 127.73.
+        // The paper: A2 180.00 > B3 173.79 > A3 170.29 > A1 164.31 > B2 159.82 > B1 130.89 > B4 127.73.
         let mut z = super::ZONE_DEMAND;
         z.sort_by(|a, b| b.1.total_cmp(&a.1));
         assert_eq!(

@@ -48,6 +48,49 @@ impl Checker {
             self.fail(path, format!("expected a number > 0, found {v}"));
         }
     }
+    /// A magnitude the model can work with: finite, ≥ 0 and at most `max` (documented limits, so
+    /// that no arithmetic overflows to infinity).
+    fn magnitude(&mut self, path: &str, v: f64, max: f64) {
+        if self.finite(path, v) {
+            if v < 0.0 {
+                self.fail(path, format!("expected a number ≥ 0, found {v}"));
+            } else if v > max {
+                self.fail(path, format!("expected at most {max}, found {v}"));
+            }
+        }
+    }
+    /// A positive level in `[min, max]` (development, temperature).
+    fn level(&mut self, path: &str, v: f64, min: f64, max: f64) {
+        if self.finite(path, v) && !(min..=max).contains(&v) {
+            self.fail(
+                path,
+                format!("expected a number in [{min}, {max}], found {v}"),
+            );
+        }
+    }
+    /// A positive distribution of levels: mean in `[min, max]`, sd at most 10 × the mean.
+    fn level_dist(&mut self, path: &str, d: &Dist, min: f64, max: f64) {
+        match *d {
+            Dist::Fixed(v) => self.level(path, v, min, max),
+            Dist::Spread { mean, sd } => {
+                self.level(&format!("{path}.mean"), mean, min, max);
+                let sp = format!("{path}.sd");
+                if self.finite(&sp, sd) {
+                    if sd < 0.0 {
+                        self.fail(sp, format!("expected a standard deviation ≥ 0, found {sd}"));
+                    } else if sd > 10.0 * mean.abs() {
+                        self.fail(
+                            sp,
+                            format!(
+                                "expected at most 10 × the mean ({}), found {sd}",
+                                10.0 * mean.abs()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
     fn open_unit(&mut self, path: &str, v: f64) {
         if self.finite(path, v) && !(v > 0.0 && v < 1.0) {
             self.fail(
@@ -80,15 +123,6 @@ impl Checker {
                         );
                     }
                 }
-            }
-        }
-    }
-    fn positive_dist(&mut self, path: &str, d: &Dist) {
-        match *d {
-            Dist::Fixed(v) => self.positive(path, v),
-            Dist::Spread { mean, sd } => {
-                self.positive(&format!("{path}.mean"), mean);
-                self.non_negative(&format!("{path}.sd"), sd);
             }
         }
     }
@@ -181,7 +215,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 "expected at most 5,000,000 jurisdictions per zone",
             );
         }
-        c.positive_dist(&format!("zones[{i}].development"), &z.development);
+        c.level_dist(
+            &format!("zones[{i}].development"),
+            &z.development,
+            1e-3,
+            1e3,
+        );
     }
     for (i, j) in s.jurisdictions.iter().enumerate() {
         if s.zone_index(&j.zone).is_none() {
@@ -190,7 +229,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 format!("unknown zone \"{}\"", j.zone),
             );
         }
-        c.positive(&format!("jurisdictions[{i}].development"), j.development);
+        c.level(
+            &format!("jurisdictions[{i}].development"),
+            j.development,
+            1e-3,
+            1e3,
+        );
     }
     for (pi, p) in s.provinces.iter().enumerate() {
         let n: u64 = if explicit {
@@ -226,18 +270,22 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unique_ids("domains", s.domains.iter().map(|d| d.id.as_str()));
     for (i, d) in s.domains.iter().enumerate() {
         let p = |f: &str| format!("domains[{i}].{f}");
-        c.non_negative(&p("value"), d.value);
-        c.non_negative(&p("local_benefit"), d.local_benefit);
-        c.non_negative(&p("cost"), d.cost);
-        c.non_negative(&p("difficulty"), d.difficulty);
-        c.non_negative(&p("risk"), d.risk);
-        c.non_negative(&p("siphon"), d.siphon);
+        for (f, v) in [
+            ("value", d.value),
+            ("local_benefit", d.local_benefit),
+            ("cost", d.cost),
+            ("difficulty", d.difficulty),
+            ("risk", d.risk),
+        ] {
+            c.magnitude(&p(f), v, 1e3);
+        }
+        c.magnitude(&p("siphon"), d.siphon, 50.0);
     }
 
     // Central policy.
-    c.non_negative("central.scale", s.central.scale);
-    c.non_negative("central.support", s.central.support);
-    c.non_negative("central.penalty", s.central.penalty);
+    c.magnitude("central.scale", s.central.scale, 1e3);
+    c.magnitude("central.support", s.central.support, 1e3);
+    c.magnitude("central.penalty", s.central.penalty, 1e3);
     c.unit("central.enforcement", s.central.enforcement);
     for (id, o) in &s.central.domains {
         let p = |f: &str| format!("central.domains.{id}.{f}");
@@ -251,10 +299,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             );
         }
         if let Some(v) = o.support {
-            c.non_negative(&p("support"), v);
+            c.magnitude(&p("support"), v, 1e3);
         }
         if let Some(v) = o.penalty {
-            c.non_negative(&p("penalty"), v);
+            c.magnitude(&p("penalty"), v, 1e3);
         }
         if let Some(v) = o.enforcement {
             c.unit(&p("enforcement"), v);
@@ -288,7 +336,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             ("penalty", ch.penalty),
         ] {
             if let Some(v) = v {
-                c.non_negative(&p(f), v);
+                c.magnitude(&p(f), v, 1e3);
             }
         }
         if let Some(v) = ch.enforcement {
@@ -301,8 +349,8 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("levers.uniformity", l.uniformity);
     c.unit("levers.flexibility", l.flexibility);
     c.unit("levers.standardization.effort", l.standardization.effort);
-    c.non_negative("levers.cadre.reward", l.cadre.reward);
-    c.non_negative("levers.cadre.punishment", l.cadre.punishment);
+    c.magnitude("levers.cadre.reward", l.cadre.reward, 1e3);
+    c.magnitude("levers.cadre.punishment", l.cadre.punishment, 1e3);
     if l.standardization.timing == Timing::Scheduled {
         match l.standardization.start {
             None => c.fail(
@@ -324,7 +372,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit_dist("behaviour.trust", &b.trust);
     c.unit_dist("behaviour.orientation", &b.orientation);
     c.unit_dist("behaviour.fidelity", &b.fidelity);
-    c.positive_dist("behaviour.temperature", &b.temperature);
+    c.level_dist("behaviour.temperature", &b.temperature, 1e-3, 1e3);
     for (i, p) in s.provinces.iter().enumerate() {
         for (what, dist, shift) in [
             ("local_centric", b.local_centric, p.local_centric_shift),
@@ -371,8 +419,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.non_negative("dynamics.punishment_effect", d.punishment_effect);
     c.unit("dynamics.punishment_ceiling", d.punishment_ceiling);
     c.non_negative("dynamics.reward_bureau", d.reward_bureau);
-    c.non_negative("dynamics.growth_rate", d.growth_rate);
-    c.positive("dynamics.bureau_temperature", d.bureau_temperature);
+    c.magnitude("dynamics.growth_rate", d.growth_rate, 0.1);
+    c.level(
+        "dynamics.bureau_temperature",
+        d.bureau_temperature,
+        1e-3,
+        1e3,
+    );
     c.non_negative("dynamics.bureau_benefit", d.bureau_benefit);
     c.non_negative("dynamics.bureau_cost", d.bureau_cost);
     c.non_negative("dynamics.deepen_effort", d.deepen_effort);
@@ -406,14 +459,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("dilemma.stall", dl.stall);
     c.non_negative("dilemma.deepen_cost", dl.deepen_cost);
     c.unit("dilemma.deepen_alignment", dl.deepen_alignment);
-    c.positive("dilemma.temperature", dl.temperature);
+    c.level("dilemma.temperature", dl.temperature, 1e-3, 1e3);
     if dl.selective_window == 0 {
         c.fail("dilemma.selective_window", "expected at least 1 period");
     }
 
-    c.positive("demand.scale", s.demand.scale);
-    c.positive("demand.peak", s.demand.peak);
-    c.positive("demand.shape", s.demand.shape);
+    c.level("demand.scale", s.demand.scale, 1e-6, 1e6);
+    c.level("demand.peak", s.demand.peak, 1e-3, 1e3);
+    c.level("demand.shape", s.demand.shape, 1e-3, 100.0);
     c.problems
 }
 

@@ -1,4 +1,4 @@
-//! What a run records: one [`PeriodRecord`] per period (the indicators of MODEL.md) and a
+//! What a run records: one [`PeriodRecord`] per period (the indicators of docs/ODD.md) and a
 //! [`RunSummary`] of the whole run.
 
 use serde::Serialize;
@@ -81,4 +81,43 @@ pub struct RunSummary {
 pub struct RunResult {
     pub periods: Vec<PeriodRecord>,
     pub summary: RunSummary,
+}
+
+impl RunResult {
+    /// The first indicator that overflowed to infinity or became undefined, as
+    /// `(period, indicator)`; `None` when every value that must be a number is one. Extreme
+    /// scenarios (huge joint values or growth rates over a long horizon) can make development
+    /// overflow; callers refuse to write such results instead of writing `inf`. Averages over an
+    /// empty set (an axis or tier without domains) are NaN by design and are written as empty
+    /// cells, so they are not checked.
+    pub fn first_non_finite(&self) -> Option<(usize, &'static str)> {
+        for (t, p) in self.periods.iter().enumerate() {
+            let values = [
+                ("cooperation", p.cooperation),
+                ("executed", p.executed),
+                ("trust", p.trust),
+                ("alignment", p.alignment),
+                ("gini", p.gini),
+                ("theil", p.theil),
+                ("siphon_index", p.siphon_index),
+                ("welfare", p.welfare),
+                ("selective_index", p.selective_index),
+            ];
+            if let Some((name, _)) = values.iter().find(|(_, v)| !v.is_finite()) {
+                return Some((t, name));
+            }
+            for z in &p.zones {
+                for (name, v) in [
+                    ("zone cooperation", z.cooperation),
+                    ("zone development", z.development),
+                    ("zone demand", z.demand),
+                ] {
+                    if !v.is_finite() {
+                        return Some((t, name));
+                    }
+                }
+            }
+        }
+        None
+    }
 }

@@ -141,6 +141,19 @@ pub fn run(args: RunArgs) -> Result<()> {
     bar.enable_steady_tick(Duration::from_millis(200));
     let results = run_many(&s, args.seed, args.runs, &|| bar.inc(1));
     bar.finish_and_clear();
+    if let Some((r, (t, what))) = results
+        .iter()
+        .enumerate()
+        .find_map(|(r, res)| res.first_non_finite().map(|x| (r, x)))
+    {
+        return Err(bad_input(format!(
+            "{name}: the simulation overflowed ({what} is not a finite number in run {r}, quarter {}); \
+             the scenario's magnitudes make development grow without bound: lower \
+             dynamics.growth_rate, the domains' values and local benefits, or calendar.periods. \
+             Nothing was written.",
+            s.period_label(t)
+        )));
+    }
 
     let agg = Aggregate::of(&s, &results);
     let files = [

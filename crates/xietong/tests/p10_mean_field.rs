@@ -1,4 +1,4 @@
-//! P10 (MODEL.md; issue 3 item 6): with the state frozen, many homogeneous jurisdictions and a small
+//! P10 (docs/ODD.md, section 9): with the state frozen, many homogeneous jurisdictions and a small
 //! temperature μ, the simulator's cooperation shares settle where the two-population replicator
 //! dynamics of the same payoffs has a stable rest point. The game is built from the scenario with
 //! the model's own payoff rule (cooperating pays the perceived utility `U(π_obs)`, not cooperating
