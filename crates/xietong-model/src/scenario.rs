@@ -443,8 +443,8 @@ impl Default for Stages {
         Stages {
             transition_alignment: 0.2,
             advanced_alignment: 0.6,
-            advanced_trust: 0.55,
-            advanced_cooperation: 0.5,
+            advanced_trust: 0.7,
+            advanced_cooperation: 0.6,
             advanced_axes: 2,
             advanced_orientation: 0.5,
             retreat_cooperation: 0.08,
