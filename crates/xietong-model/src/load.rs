@@ -1,7 +1,7 @@
 //! From TOML text to a validated [`Scenario`], with errors that point at file, line and column.
 //! Also applies `--set PATH=VALUE` overrides, which go through exactly the same checks.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Dist, Scenario};
 use crate::validate::{Problem, validate};
 use std::fmt;
 use toml::de::{DeTable, DeValue};
@@ -39,12 +39,12 @@ impl fmt::Display for LoadError {
         for p in &self.problems {
             write!(f, "\n  ")?;
             match (&p.set, p.line_col) {
-                (Some(set), _) => write!(f, "--set {set}: ")?,
+                (Some(set), _) => write!(f, "--set {}: ", shorten(set))?,
                 (None, Some((l, c))) => write!(f, "{}:{l}:{c}: ", self.file)?,
                 (None, None) => write!(f, "{}: ", self.file)?,
             }
             if !p.path.is_empty() {
-                write!(f, "{}: ", p.path)?;
+                write!(f, "{}: ", shorten(&p.path))?;
             }
             write!(f, "{}", p.message)?;
         }
@@ -144,9 +144,25 @@ fn from_toml_error(text: &str, e: &toml::de::Error, set: Option<String>) -> Loca
     Located {
         line_col: e.span().map(|s| line_col(text, s.start)),
         path: String::new(),
-        message: e.message().trim().to_string(),
+        message: shorten_quoted(e.message().trim()),
         set,
     }
+}
+
+/// The message with every `quoted` piece of user text shortened by [`shorten`].
+pub fn shorten_quoted(message: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&shorten(piece));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 fn locate_problem(text: &str, p: Problem) -> Located {
@@ -296,4 +312,71 @@ fn parse_value(raw: &str) -> toml::Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(raw.trim_matches('"').to_string()))
+}
+
+/// A [`Dist`] is a number or a table with exactly `mean` and `sd`. Written by hand instead of an
+/// untagged derive, which would accept unknown keys (`sdd = 1` silently ignored) and explain a
+/// mismatch only as "did not match any variant".
+impl<'de> serde::Deserialize<'de> for Dist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dist, D::Error> {
+        d.deserialize_any(DistVisitor)
+    }
+}
+
+struct DistVisitor;
+
+const DIST_KEYS: &[&str] = &["mean", "sd"];
+
+impl<'de> serde::de::Visitor<'de> for DistVisitor {
+    type Value = Dist;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a spread { mean = NUMBER, sd = NUMBER }")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v as f64))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Dist, A::Error> {
+        use serde::de::Error;
+        let (mut mean, mut sd) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
+                "mean" => &mut mean,
+                "sd" => &mut sd,
+                other => return Err(A::Error::unknown_field(&shorten(other), DIST_KEYS)),
+            };
+            if slot.is_some() {
+                return Err(A::Error::custom(format!("duplicate key `{key}`")));
+            }
+            *slot = Some(map.next_value::<f64>()?);
+        }
+        match (mean, sd) {
+            (Some(mean), Some(sd)) => Ok(Dist::Spread { mean, sd }),
+            (None, _) => Err(A::Error::missing_field("mean")),
+            (_, None) => Err(A::Error::missing_field("sd")),
+        }
+    }
+}
+
+/// At most `MAX_ECHO` characters of user text, with an ellipsis and the full length when cut:
+/// a message never repeats a megabyte-long key.
+pub fn shorten(s: &str) -> String {
+    const MAX_ECHO: usize = 100;
+    let n = s.chars().count();
+    if n <= MAX_ECHO {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX_ECHO).collect();
+        format!("{head}… ({n} characters)")
+    }
 }

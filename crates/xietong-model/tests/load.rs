@@ -243,3 +243,51 @@ fn docs_show_the_current_builtin_scenario() {
         "docs/scenario.md must end with the built-in scenario verbatim: paste scenarios/chengdu-chongqing.toml into its last code block"
     );
 }
+
+/// Issue 10 item 6: a misspelt key inside a spread is refused with its place, not ignored.
+#[test]
+fn unknown_key_inside_a_distribution_is_rejected_with_its_place() {
+    let text = edit(
+        "local_centric =",
+        "local_centric = { mean = 0.5, sd = 0.08, sdd = 1 }",
+    );
+    let msg = error_of(&text);
+    let line = line_of(&text, "sdd = 1");
+    assert!(
+        msg.contains("sdd") && msg.contains(&format!("test.toml:{line}:")),
+        "{msg}"
+    );
+    // A spread missing its sd is refused too, naming the missing key.
+    let msg = error_of(&edit("local_centric =", "local_centric = { mean = 0.5 }"));
+    assert!(msg.contains("sd"), "{msg}");
+}
+
+#[test]
+fn unknown_key_inside_a_distribution_is_rejected_via_set() {
+    for set in [
+        "behaviour.local_centric.sdd=1",
+        "behaviour.local_centric={mean=0.5,sd=0.08,sdd=1}",
+    ] {
+        let err = parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &[set.to_string()])
+            .expect_err(set)
+            .to_string();
+        assert!(err.contains("sdd") && err.contains("--set"), "{set}: {err}");
+    }
+    // The documented forms still work.
+    for set in [
+        "behaviour.local_centric=0.4",
+        "behaviour.local_centric={mean=0.4,sd=0.05}",
+    ] {
+        parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &[set.to_string()]).expect(set);
+    }
+}
+
+/// Issue 10 item 14: a megabyte-long unknown key is not echoed in full.
+#[test]
+fn long_unknown_keys_are_truncated_in_messages() {
+    let key = "k".repeat(1_000_000);
+    let text = edit("flexibility", &format!("{key} = 0.6"));
+    let msg = error_of(&text);
+    assert!(msg.len() < 2_000, "message of {} bytes", msg.len());
+    assert!(msg.contains("kkkk"), "{msg}");
+}
