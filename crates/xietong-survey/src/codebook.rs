@@ -177,6 +177,19 @@ impl Codebook {
                             it.id
                         )));
                     }
+                    // One label per 0/1 column: a shorter or longer list would silently fall back
+                    // to column names or label the wrong options.
+                    if !it.columns.is_empty()
+                        && !it.labels.is_empty()
+                        && it.labels.len() != it.columns.len()
+                    {
+                        return Err(err(format!(
+                            "item '{}': {} labels for {} columns; give one label per column (or none to use the column names)",
+                            it.id,
+                            it.labels.len(),
+                            it.columns.len()
+                        )));
+                    }
                 }
                 _ => {
                     if it.column.is_none() {

@@ -24,6 +24,11 @@ pub enum DataError {
     },
 }
 
+/// Largest magnitude a numeric survey value may have: the statistics square values and sum
+/// squares of deviations (and Welch's degrees of freedom square variances), which overflows
+/// to infinity for values much beyond 1e50. No questionnaire measure comes near it.
+pub const MAX_MAGNITUDE: f64 = 1e50;
+
 /// Which layout conventions the file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Flavor {
@@ -157,8 +162,8 @@ impl Table {
         self.flavor == Flavor::Wenjuanxing && t.starts_with('-') && t[1..].parse::<u32>().is_ok()
     }
 
-    /// Numeric values of a column; missing → None; anything else non-numeric is an error naming
-    /// the row and column.
+    /// Numeric values of a column (missing → None). A value that is not a finite number, or whose
+    /// magnitude exceeds [`MAX_MAGNITUDE`], is an error naming its row and column.
     pub fn numeric(
         &self,
         j: usize,
@@ -172,16 +177,23 @@ impl Table {
                     return Ok(None);
                 }
                 let t = strip_free_text(cell.trim());
-                t.parse::<f64>()
+                let cell_error = |msg: String| DataError::Cell {
+                    file: self.source.clone(),
+                    row: i + 2,
+                    column: self.header[j].clone(),
+                    msg,
+                };
+                let v = t
+                    .parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
-                    .map(Some)
-                    .ok_or_else(|| DataError::Cell {
-                        file: self.source.clone(),
-                        row: i + 2,
-                        column: self.header[j].clone(),
-                        msg: format!("expected a number, found '{cell}'"),
-                    })
+                    .ok_or_else(|| cell_error(format!("expected a number, found '{cell}'")))?;
+                if v.abs() > MAX_MAGNITUDE {
+                    return Err(cell_error(format!(
+                        "{v:e} is beyond the supported magnitude {MAX_MAGNITUDE:e} (squares and sums of squares of larger values overflow); rescale the column, e.g. to thousands or millions"
+                    )));
+                }
+                Ok(Some(v))
             })
             .collect()
     }

@@ -231,6 +231,14 @@ fn from_cov(
             loading: loadings.as_ref().map(|l| l[j]),
         });
     }
+    // Never report NaN or infinity: a covariance matrix that is not positive semidefinite
+    // (possible under pairwise deletion) can make these undefined.
+    let finite = alpha.is_finite() && std_alpha.is_finite() && rbar.is_finite();
+    if !finite {
+        return Err(StatsError::Invalid(
+            "alpha is undefined for these items (the item covariances are inconsistent, e.g. under pairwise deletion with few shared cases)".into(),
+        ));
+    }
     Ok(Reliability {
         n,
         k,
