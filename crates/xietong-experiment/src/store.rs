@@ -29,6 +29,24 @@ pub const EXPERIMENT_COPY: &str = "experiment.toml";
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const DESIGN: &str = "design.csv";
 
+/// Every file an experiment folder can hold (run, merge, parquet, analyze with the default
+/// `--out`): what `merge` may replace in an existing folder without a manifest.
+pub const EXPERIMENT_FILES: &[&str] = &[
+    EXPERIMENT_COPY,
+    SCENARIO_COPY,
+    DESIGN,
+    MANIFEST,
+    RESULTS,
+    PARTIAL,
+    SERIES,
+    SERIES_PARTIAL,
+    RESULTS_PARQUET,
+    "points.csv",
+    "analysis.json",
+    "sensitivity.csv",
+    "sensitivity-report.html",
+];
+
 /// What `manifest.json` records. Nothing machine- or time-specific, so a merged folder is
 /// byte-identical to a single-machine one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +119,7 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temp_files(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -112,6 +131,225 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Whether process `pid` may still be running. On Linux from `/proc`; elsewhere every process is
+/// assumed alive, so a temporary of another run is never removed under its feet.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    pid == std::process::id() || proc.join(pid.to_string()).exists()
+}
+
+/// The process id in a temporary name `.{stem}.{pid}{suffix}` of this crate, if it is one.
+fn temp_pid(entry: &str, stem: &str, suffix: &str) -> Option<u32> {
+    entry
+        .strip_prefix('.')?
+        .strip_prefix(stem)?
+        .strip_prefix('.')?
+        .strip_suffix(suffix)?
+        .parse()
+        .ok()
+}
+
+/// Remove `.{name}.{pid}.tmp` files left in `dir` by killed processes (best effort).
+fn remove_stale_temp_files(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let entry = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = temp_pid(&entry, name, ".tmp")
+            && !process_alive(pid)
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A whole folder of results written as one set: every file goes into a fresh sibling folder
+/// `.NAME.PID.new`, which replaces `NAME` only when all of them are written and synced. A reader
+/// therefore sees the previous complete set or the new complete set, never a mix, and a killed
+/// run leaves only its `.NAME.PID.new` folder, which the next write of `NAME` removes.
+///
+/// Replacing an existing folder goes through `.NAME.PID.old` (rename the old set aside, rename
+/// the new one in, delete the old one); if a run is killed between the two renames, the next
+/// write of `NAME` first puts the old set back. An existing folder is replaced only if everything
+/// in it is something the command writes (`owned` top-level names) or a temporary of this crate:
+/// other files are never deleted, the write is refused instead.
+pub struct OutputSet {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl OutputSet {
+    /// Check the location, clean up after killed runs, and create the empty temporary folder.
+    /// Errors are the location's problems (a file in the way, no permission, foreign files in
+    /// the folder), reported before any result is computed when called first.
+    pub fn begin(out: &Path, owned: &[&str]) -> std::io::Result<OutputSet> {
+        use std::io::{Error, ErrorKind};
+        let name = match out.file_name() {
+            Some(n) => n.to_string_lossy().into_owned(),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "name a results folder (not `.`, `..` or a root): the folder is replaced as a whole",
+                ));
+            }
+        };
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        if let Some(file) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
+            return Err(Error::new(
+                ErrorKind::NotADirectory,
+                format!(
+                    "{} is a file, so no folder can be made under it",
+                    file.display()
+                ),
+            ));
+        }
+        fs::create_dir_all(&parent)?;
+        if out.exists() && !out.is_dir() {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "exists and is not a folder",
+            ));
+        }
+        // Clean up after killed runs: put back an old set whose replacement never arrived, and
+        // remove temporaries of processes that no longer exist.
+        if let Ok(entries) = fs::read_dir(&parent) {
+            let mut stale: Vec<(String, PathBuf)> = entries
+                .flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect();
+            stale.sort();
+            for (entry, path) in stale {
+                if let Some(pid) = temp_pid(&entry, &name, ".old")
+                    && !process_alive(pid)
+                {
+                    if out.exists() {
+                        let _ = fs::remove_dir_all(&path);
+                    } else {
+                        fs::rename(&path, out)?;
+                    }
+                } else if let Some(pid) = temp_pid(&entry, &name, ".new")
+                    && !process_alive(pid)
+                {
+                    let _ = fs::remove_dir_all(&path);
+                }
+            }
+        }
+        if out.is_dir() {
+            check_owned(out, owned)?;
+        }
+        let tmp = parent.join(format!(".{name}.{}.new", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)?;
+        }
+        fs::create_dir(&tmp)?;
+        Ok(OutputSet {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// The temporary folder the set is being written into.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Write one file of the set (`rel` may contain `/`: subfolders are created) and sync it.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let mut f = File::create(&path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Put the set in place of `out` (see the type's documentation). `owned` as for `begin`:
+    /// the folder is checked again, in case files appeared meanwhile.
+    pub fn commit(mut self, owned: &[&str]) -> std::io::Result<()> {
+        sync_dir(&self.tmp);
+        if self.out.is_dir() {
+            check_owned(&self.out, owned)?;
+            let old = self
+                .parent
+                .join(format!(".{}.{}.old", self.name, std::process::id()));
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(&self.out, &old)?;
+            if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                let _ = fs::rename(&old, &self.out);
+                return Err(e);
+            }
+            self.committed = true;
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.tmp, &self.out)?;
+            self.committed = true;
+        }
+        sync_dir(&self.parent);
+        Ok(())
+    }
+}
+
+impl Drop for OutputSet {
+    /// An abandoned set (an error before `commit`) leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Refuse to replace a folder holding anything but `owned` names and temporaries of this crate.
+fn check_owned(dir: &Path, owned: &[&str]) -> std::io::Result<()> {
+    let mut foreign = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let entry = e?.file_name().to_string_lossy().into_owned();
+        let temporary = entry.starts_with('.')
+            && (entry.ends_with(".tmp") || entry.ends_with(".new") || entry.ends_with(".old"));
+        if !owned.contains(&entry.as_str()) && !temporary {
+            foreign.push(entry);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let n = foreign.len();
+    foreign.truncate(5);
+    Err(std::io::Error::new(
+        std::io::ErrorKind::DirectoryNotEmpty,
+        format!(
+            "the folder holds {n} file{} this command does not write ({}{}); results replace the whole folder, so choose a new or empty folder (or move those files)",
+            if n == 1 { "" } else { "s" },
+            foreign.join(", "),
+            if n > foreign.len() { ", …" } else { "" }
+        ),
+    ))
+}
+
+/// Sync a folder's entries to disk where the platform allows it (best effort).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
 }
 
 /// Read an experiment file and its base scenario (built-in, or a file relative to it).
@@ -639,10 +877,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
         match m.shard {
             Some([_, n]) if n == count => {}
             other => {
+                let is = match other {
+                    Some([i, n]) => format!("shard {i} of {n}"),
+                    None => "a whole run, not a shard".to_string(),
+                };
                 return Err(ExpError::input(format!(
-                    "merge: {} is {:?}, expected a shard of {count}",
+                    "merge: {} is {is}, but {} is a shard of {count}: merge shards of one split (all run with --shard I/{count})",
                     d.display(),
-                    other
+                    shards[0].0.display()
                 )));
             }
         }
@@ -664,58 +906,47 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     let plan = &shards[0].1;
     let header = plan.header();
     let reps = plan.replications();
-    // Stream the shards' rows into temporary files (memory stays bounded however large the
-    // results), then rename them into place like every other file.
-    fs::create_dir_all(out).map_err(|e| ExpError::io(format!("creating {}", out.display()), e))?;
-    let tmp = out.join(format!(".{RESULTS}.{}.tmp", std::process::id()));
-    let series_tmp = out.join(format!(".{SERIES}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<()> {
-        concat_bodies(
-            &tmp,
-            &header,
-            shards
-                .iter()
-                .map(|(d, _, m)| {
-                    (
-                        d.join(RESULTS),
-                        (m.point_range[1] - m.point_range[0]) * reps,
-                    )
-                })
-                .collect(),
-        )?;
-        if plan.has_series() {
-            let mut parts = Vec::new();
-            for (d, _, m) in &shards {
-                let mut lines = 0;
-                for p in m.point_range[0]..m.point_range[1] {
-                    lines += reps * plan.scenario(p)?.calendar.periods as usize;
-                }
-                parts.push((d.join(SERIES), lines));
-            }
-            concat_bodies(&series_tmp, &plan.series_header(), parts)?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        let _ = fs::remove_file(&series_tmp);
-        return Err(e);
-    }
+    // Stream the shards' rows into the new folder (memory stays bounded however large the
+    // results), which replaces `out` as a whole once every file is written.
+    let io = |e| ExpError::io(format!("writing {}", out.display()), e);
+    let set = OutputSet::begin(out, EXPERIMENT_FILES).map_err(io)?;
+    concat_bodies(
+        &set.dir().join(RESULTS),
+        &header,
+        shards
+            .iter()
+            .map(|(d, _, m)| {
+                (
+                    d.join(RESULTS),
+                    (m.point_range[1] - m.point_range[0]) * reps,
+                )
+            })
+            .collect(),
+    )?;
     if plan.has_series() {
-        fs::rename(&series_tmp, out.join(SERIES))
-            .map_err(|e| ExpError::io(format!("writing {}", out.join(SERIES).display()), e))?;
+        let mut parts = Vec::new();
+        for (d, _, m) in &shards {
+            let mut lines = 0;
+            for p in m.point_range[0]..m.point_range[1] {
+                lines += reps * plan.scenario(p)?.calendar.periods as usize;
+            }
+            parts.push((d.join(SERIES), lines));
+        }
+        concat_bodies(&set.dir().join(SERIES), &plan.series_header(), parts)?;
     }
     let range = 0..plan.n_points();
-    write_atomic(&out.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
-    write_atomic(&out.join(SCENARIO_COPY), plan.base_text.as_bytes())?;
-    write_atomic(&out.join(DESIGN), plan.design_csv().as_bytes())?;
-    fs::rename(&tmp, out.join(RESULTS))
-        .map_err(|e| ExpError::io(format!("writing {}", out.join(RESULTS).display()), e))?;
-    // The manifest last: a folder with a manifest is a complete merge.
-    write_atomic(
-        &out.join(MANIFEST),
+    set.write(EXPERIMENT_COPY, plan.experiment_text.as_bytes())
+        .map_err(io)?;
+    set.write(SCENARIO_COPY, plan.base_text.as_bytes())
+        .map_err(io)?;
+    set.write(DESIGN, plan.design_csv().as_bytes())
+        .map_err(io)?;
+    set.write(
+        MANIFEST,
         Manifest::of(plan, None, &range).to_json().as_bytes(),
-    )?;
+    )
+    .map_err(io)?;
+    set.commit(EXPERIMENT_FILES).map_err(io)?;
     Ok(shards.len())
 }
 

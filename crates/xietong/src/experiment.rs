@@ -3,7 +3,7 @@
 //! are written by the crate's `store` module or atomically here.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{begin_set, finish_set, write_atomic};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -133,11 +133,9 @@ fn parse_shard(s: &str) -> Result<(usize, usize)> {
 
 /// A thread pool of the requested size (or rayon's default).
 pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    crate::limits::check_threads(threads)?;
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
-        if t == 0 {
-            return Err(bad_input("--threads: expected at least 1"));
-        }
         b = b.num_threads(t);
     }
     b.build().context("starting the worker threads")
@@ -312,6 +310,9 @@ pub struct CompareArgs {
     pub lang: String,
 }
 
+/// The files of a `compare` results folder, written as one set.
+const COMPARE_FILES: [&str; 3] = ["compare.csv", "compare.json", "report.html"];
+
 pub fn compare(args: CompareArgs) -> Result<()> {
     use xietong_experiment::compare as c;
     let lang = xietong_report::Lang::parse(&args.lang).ok_or_else(|| {
@@ -320,12 +321,6 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             args.lang
         ))
     })?;
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(bad_input(format!(
-            "--out {}: exists and is not a folder",
-            args.out.display()
-        )));
-    }
     let pool = pool(args.threads)?;
     let (base_text, base_name) = match &args.scenario {
         None => (
@@ -385,6 +380,15 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     if args.runs < 2 {
         return Err(bad_input("--runs: a paired interval needs at least 2 runs"));
     }
+    if args.runs as u64 > crate::limits::MAX_RUNS {
+        return Err(bad_input(format!(
+            "--runs {}: at most {} runs per arm",
+            args.runs,
+            crate::limits::MAX_RUNS
+        )));
+    }
+    // The results folder is prepared before simulating: an unusable location fails fast.
+    let set = begin_set(&args.out, &COMPARE_FILES)?;
     let bar = progress((pairs.len() * args.runs * 2) as u64, "comparing");
     let mut results = Vec::new();
     for ((a, b, label), (sa, sb)) in pairs.iter().zip(&scenarios) {
@@ -400,12 +404,20 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     bar.finish_and_clear();
     let table = c::table(&results);
     let html = c::report(&results, &base_name, lang).context("drawing the report")?;
-    write(&args.out.join("compare.csv"), &table.to_csv())?;
-    write(
-        &args.out.join("compare.json"),
-        &(serde_json::to_string_pretty(&results)? + "\n"),
+    let (csv, json) = (
+        table.to_csv(),
+        serde_json::to_string_pretty(&results)? + "\n",
+    );
+    finish_set(
+        set,
+        &args.out,
+        &COMPARE_FILES,
+        &[
+            ("compare.csv", csv.as_bytes()),
+            ("compare.json", json.as_bytes()),
+            ("report.html", html.as_bytes()),
+        ],
     )?;
-    write(&args.out.join("report.html"), &html)?;
     println!("{}", table.to_markdown());
     eprintln!(
         "{} comparisons × {} paired runs, seed {} → {}/",

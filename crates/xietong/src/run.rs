@@ -4,7 +4,7 @@
 //! atomically, so bad input leaves the output folder untouched.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{begin_set, finish_set};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -14,6 +14,9 @@ use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING, chengdu_chongqing}
 use xietong_model::{Scenario, parse_with_overrides};
 use xietong_report::Lang;
 use xietong_sim::{Aggregate, output, run_many};
+
+/// The files of a `run` results folder, written as one set.
+const RUN_FILES: [&str; 4] = ["timeseries.csv", "zones.csv", "summary.json", "report.html"];
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -110,20 +113,12 @@ pub fn run(args: RunArgs) -> Result<()> {
             args.lang
         ))
     })?;
-    if args.runs == 0 {
-        return Err(bad_input("--runs: expected at least 1 run"));
-    }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(bad_input(format!(
-            "--out {}: exists and is not a folder",
-            args.out.display()
-        )));
-    }
+    crate::limits::check_runs(args.runs)?;
+    crate::limits::check_threads(args.threads)?;
     let (s, name) = load(args.scenario.as_deref(), &args.sets)?;
+    // The results folder is prepared before simulating: an unusable location fails fast.
+    let set = begin_set(&args.out, &RUN_FILES)?;
     if let Some(t) = args.threads {
-        if t == 0 {
-            return Err(bad_input("--threads: expected at least 1"));
-        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build_global()
@@ -155,11 +150,8 @@ pub fn run(args: RunArgs) -> Result<()> {
             crate::run_report::render(&s, &name, args.seed, &results, &agg, lang)?,
         ),
     ];
-    for (file, text) in &files {
-        let path = args.out.join(file);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
+    finish_set(set, &args.out, &RUN_FILES, &files)?;
     let sp = &agg.survey_period;
     eprintln!(
         "{} runs of {} ({} periods from {}), seed {} → {}/",
