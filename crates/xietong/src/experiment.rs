@@ -41,13 +41,13 @@ pub struct RunArgs {
     #[arg(long, default_value = "experiment-out")]
     pub out: PathBuf,
     /// Run only slice I of N (1-based), e.g. `--shard 2/8`; join the folders with `merge`.
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", allow_hyphen_values = true)]
     pub shard: Option<String>,
     /// Continue an interrupted run in --out, keeping every finished point.
     #[arg(long)]
     pub resume: bool,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Result files: csv, or parquet/both to add results.parquet (needs a build with
     /// `--features parquet`). results.csv is always kept: resume, merge and analyze read it.
@@ -84,7 +84,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Bootstrap resamples for the confidence intervals.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub resamples: usize,
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
@@ -291,10 +291,10 @@ pub struct CompareArgs {
     #[arg(long = "variant", value_name = "NAME:PATH=VALUE,...")]
     pub variants: Vec<String>,
     /// Runs per arm (the same seeds in both arms).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub runs: usize,
     /// Seed of the random streams, shared by both arms of every comparison.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub seed: u64,
     /// Overrides applied to both arms before the variants'.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -303,7 +303,7 @@ pub struct CompareArgs {
     #[arg(long, default_value = "compare-out")]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
@@ -441,7 +441,7 @@ pub struct CalibrateArgs {
     #[arg(long)]
     pub targets: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 

@@ -34,3 +34,40 @@ pub fn check_threads(threads: Option<usize>) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// Parser of a whole-number option (`--seed`, `--runs`, …) that also reads negative numbers, so
+/// `--seed -1` is refused with a plain message instead of being taken for an unknown flag.
+pub fn whole_u64(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if t.starts_with('-') && t[1..].parse::<u64>().is_ok() {
+        return Err(format!(
+            "{t} is negative: expected a whole number from 0 to {}",
+            u64::MAX
+        ));
+    }
+    t.parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, found '{t}'",
+            u64::MAX
+        )
+    })
+}
+
+/// [`whole_u64`] for counts held in a `usize`.
+pub fn whole_usize(s: &str) -> Result<usize, String> {
+    let v = whole_u64(s)?;
+    usize::try_from(v).map_err(|_| format!("{v} is too large for this machine"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_refuse_negatives_in_words() {
+        assert_eq!(whole_u64("42"), Ok(42));
+        assert!(whole_u64("-1").unwrap_err().contains("-1 is negative"));
+        assert!(whole_u64("x").unwrap_err().contains("found 'x'"));
+        assert_eq!(whole_usize("7"), Ok(7));
+    }
+}

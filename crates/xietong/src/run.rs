@@ -26,10 +26,10 @@ pub struct RunArgs {
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
     /// Seed of the random streams: the same scenario and seed give identical files.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub seed: u64,
     /// Number of independent runs.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub runs: u64,
     /// Override a scenario value by dotted path, e.g. `--set levers.sequencing=key_first`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -38,7 +38,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "en")]
     pub lang: String,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 

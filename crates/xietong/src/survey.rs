@@ -62,7 +62,7 @@ pub enum SurveyCmd {
         #[arg(long, value_delimiter = ',')]
         levels: Option<Vec<String>>,
         /// Confidence level of the intervals.
-        #[arg(long, default_value_t = 0.95)]
+        #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
         conf: f64,
         /// Centre Levene's test on medians (Brown-Forsythe) instead of means (SPSS).
         #[arg(long)]
@@ -125,7 +125,7 @@ pub enum SurveyCmd {
     Demo {
         #[arg(long, default_value = "survey-demo")]
         out: PathBuf,
-        #[arg(long, default_value_t = 2024)]
+        #[arg(long, default_value_t = 2024, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
         seed: u64,
         #[arg(long, default_value = "zh")]
         lang: String,

@@ -347,3 +347,57 @@ fn merge_writes_one_set_and_describes_mismatched_shards_plainly() {
         fs::read(whole.join("results.csv")).unwrap()
     );
 }
+
+/// Issue 10 item 13: a negative number given to an option is read as its value and refused (or
+/// used) with a plain message, not taken for an unknown flag with clap's "use -- -1" tip.
+#[test]
+fn negative_numbers_to_options_get_a_clear_message() {
+    let d = tmpdir("negative");
+    let f = d.join("exp.toml");
+    fs::write(&f, EXPERIMENT).unwrap();
+    let data = d.join("g.csv");
+    fs::write(&data, "x,g\n1,a\n2,a\n3,b\n5,b\n").unwrap();
+    let out = s(&d.join("out")).to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", "--seed", "-1", "--out", &out], "-1 is negative"),
+        (vec!["run", "--runs", "-5", "--out", &out], "-5 is negative"),
+        (
+            vec!["run", "--threads", "-2", "--out", &out],
+            "-2 is negative",
+        ),
+        (
+            vec!["compare", "--seed", "-3", "--out", &out],
+            "-3 is negative",
+        ),
+        (
+            vec!["experiment", "run", s(&f), "--shard", "-1/3", "--out", &out],
+            "--shard -1/3: expected I/N",
+        ),
+        (
+            vec!["experiment", "run", s(&f), "--shard", "-1", "--out", &out],
+            "--shard -1: expected I/N",
+        ),
+        (
+            vec![
+                "survey",
+                "ttest",
+                s(&data),
+                "--value",
+                "x",
+                "--group",
+                "g",
+                "--conf",
+                "-0.5",
+            ],
+            "--conf must be between 0 and 1",
+        ),
+    ];
+    for (args, want) in cases {
+        let e = bad(&args);
+        assert!(
+            e.contains(want) && !e.contains("unexpected argument") && !e.contains("tip:"),
+            "{args:?}: {e}"
+        );
+    }
+    assert!(!d.join("out").exists());
+}
