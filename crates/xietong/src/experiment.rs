@@ -498,8 +498,15 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
             )
         }
     };
-    let c =
-        cal::Calibration::new(&text, &name, &base_text, &base_name, targets).map_err(to_anyhow)?;
+    let c = cal::Calibration::with_targets_from(
+        &text,
+        &name,
+        &base_text,
+        &base_name,
+        targets,
+        &targets_name,
+    )
+    .map_err(to_anyhow)?;
     let s = &c.settings;
     eprintln!(
         "calibrating {} parameter(s) to {targets_name}: {:?}, {} restarts × ≤{} iterations, {} runs per evaluation (seed {}, common random numbers)",
