@@ -291,3 +291,37 @@ fn long_unknown_keys_are_truncated_in_messages() {
     assert!(msg.len() < 2_000, "message of {} bytes", msg.len());
     assert!(msg.contains("kkkk"), "{msg}");
 }
+
+/// Issue 10 item 14: a type error does not hide the other problems of the file (the docs promise
+/// all problems at once): two wrong types and a value out of range are all reported, each at its
+/// line.
+#[test]
+fn type_errors_do_not_hide_other_problems() {
+    let text = edit("uniformity", "uniformity = \"high\"")
+        .replace("flexibility = 0.6 ", "flexibility = -1.0 ");
+    let text = {
+        let mut done = false;
+        text.lines()
+            .map(|l| {
+                if !done && l.trim_start().starts_with("trust =") {
+                    done = true;
+                    "trust = true".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let err = parse_scenario(&text, "t.toml").unwrap_err();
+    let msg = err.to_string();
+    assert_eq!(err.problems.len(), 3, "{msg}");
+    for needle in [
+        "uniformity = \"high\"",
+        "flexibility = -1.0",
+        "trust = true",
+    ] {
+        let line = line_of(&text, needle);
+        assert!(msg.contains(&format!("t.toml:{line}:")), "{needle}: {msg}");
+    }
+}
