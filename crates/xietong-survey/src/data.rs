@@ -24,9 +24,10 @@ pub enum DataError {
     },
 }
 
-/// Largest magnitude a numeric survey value may have: the statistics square values and sum
-/// squares of deviations (and Welch's degrees of freedom square variances), which overflows
-/// to infinity for values much beyond 1e50. No questionnaire measure comes near it.
+/// Largest magnitude a numeric survey value may have, and `1 / MAX_MAGNITUDE` the smallest
+/// non-zero one: the statistics square values and sum squares of deviations (and Welch's degrees
+/// of freedom square variances), which overflows to infinity beyond about 1e75 and underflows to
+/// zero below about 1e-75. No questionnaire measure comes near either.
 pub const MAX_MAGNITUDE: f64 = 1e50;
 
 /// Which layout conventions the file follows.
@@ -163,7 +164,8 @@ impl Table {
     }
 
     /// Numeric values of a column (missing → None). A value that is not a finite number, or whose
-    /// magnitude exceeds [`MAX_MAGNITUDE`], is an error naming its row and column.
+    /// magnitude is above [`MAX_MAGNITUDE`] or non-zero below its inverse, is an error naming its
+    /// row and column.
     pub fn numeric(
         &self,
         j: usize,
@@ -191,6 +193,12 @@ impl Table {
                 if v.abs() > MAX_MAGNITUDE {
                     return Err(cell_error(format!(
                         "{v:e} is beyond the supported magnitude {MAX_MAGNITUDE:e} (squares and sums of squares of larger values overflow); rescale the column, e.g. to thousands or millions"
+                    )));
+                }
+                if v != 0.0 && v.abs() < 1.0 / MAX_MAGNITUDE {
+                    return Err(cell_error(format!(
+                        "{v:e} is closer to zero than the supported magnitude {:e} (squares of smaller values underflow to 0); rescale the column",
+                        1.0 / MAX_MAGNITUDE
                     )));
                 }
                 Ok(Some(v))

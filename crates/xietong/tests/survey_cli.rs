@@ -447,6 +447,23 @@ fn huge_values_are_refused_with_exit_2_never_nan_or_panic() {
             "{args:?}: {stderr}"
         );
     }
+    // Values so close to zero that their squares underflow are refused the same way, instead of
+    // being called "identical".
+    let tiny = d.join("tiny.csv");
+    std::fs::write(&tiny, "g,x\na,1e-300\na,2e-300\nb,3e-300\nb,5e-300\n").unwrap();
+    let (code, _, stderr) = survey(&[
+        "ttest",
+        tiny.to_str().unwrap(),
+        "--value",
+        "x",
+        "--group",
+        "g",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tiny.csv") && stderr.contains("closer to zero"),
+        "{stderr}"
+    );
 }
 
 /// Issue 10 item 9: a multi item with 1 label for 3 columns is an error naming the item.
