@@ -175,7 +175,7 @@ impl Calibration {
                         .span()
                         .map(|s| xietong_model::load::line_col(spec_text, s.start)),
                     path: String::new(),
-                    message: e.message().trim().to_string(),
+                    message: xietong_model::load::shorten_quoted(e.message().trim()),
                 }],
             )
         })?;

@@ -111,7 +111,7 @@ impl ExperimentSpec {
                         .span()
                         .map(|s| xietong_model::load::line_col(text, s.start)),
                     path: String::new(),
-                    message: e.message().trim().to_string(),
+                    message: xietong_model::load::shorten_quoted(e.message().trim()),
                 }],
             )
         })?;

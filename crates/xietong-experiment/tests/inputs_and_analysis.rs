@@ -376,3 +376,15 @@ candidates = 1000000
     let m = err(morris);
     assert!(m.contains("exp.toml:") && m.contains("at most 4096"), "{m}");
 }
+
+/// Issue 10 item 14: a megabyte-long unknown key is not echoed in full.
+#[test]
+fn long_unknown_keys_in_an_experiment_file_are_truncated() {
+    let key = "k".repeat(1_000_000);
+    let m = err(&format!("{key} = 1\n{OK}"));
+    assert!(
+        m.len() < 2_000 && m.contains("kkkk") && m.contains("exp.toml:"),
+        "{}",
+        m.len()
+    );
+}

@@ -121,9 +121,18 @@ pub struct Scale {
 impl Codebook {
     /// Parse TOML; errors carry the line and column from the TOML parser.
     pub fn from_toml(name: &str, text: &str) -> Result<Codebook, DataError> {
-        let cb: Codebook = toml::from_str(text).map_err(|e| DataError::File {
-            file: name.into(),
-            msg: e.to_string(),
+        let cb: Codebook = toml::from_str(text).map_err(|e| {
+            // The position and the message, without the echoed source line (which can be huge).
+            let at = e.span().map_or(String::new(), |s| {
+                let before = &text[..s.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {col}: ")
+            });
+            DataError::File {
+                file: name.into(),
+                msg: format!("{at}{}", crate::text::shorten_quoted(e.message().trim())),
+            }
         })?;
         cb.check(name)?;
         Ok(cb)

@@ -461,9 +461,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
         let at = e
             .span()
             .map(|s| xietong_model::load::line_col(&text, s.start));
+        let message = xietong_model::load::shorten_quoted(e.message().trim());
         bad_input(match at {
-            Some((l, c)) => format!("{name}:{l}:{c}: {}", e.message().trim()),
-            None => format!("{name}: {}", e.message().trim()),
+            Some((l, c)) => format!("{name}:{l}:{c}: {message}"),
+            None => format!("{name}: {message}"),
         })
     })?;
     let dir = args.file.parent().unwrap_or(std::path::Path::new("."));

@@ -571,3 +571,32 @@ fn alpha_errors_name_the_items_and_the_file() {
         "{stderr}"
     );
 }
+
+/// Issue 10 item 14: a codebook with a megabyte-long unknown key gets a short, located message.
+#[test]
+fn long_unknown_codebook_keys_are_truncated() {
+    let d = tmpdir("longkey");
+    let data = d.join("x.csv");
+    std::fs::write(&data, "x\n1\n2\n").unwrap();
+    let cb = d.join("cb.toml");
+    let key = "k".repeat(1_000_000);
+    std::fs::write(
+        &cb,
+        format!("[[item]]\nid = \"x\"\ntype = \"numeric\"\n{key} = \"x\"\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = survey(&[
+        "analyze",
+        data.to_str().unwrap(),
+        "--codebook",
+        cb.to_str().unwrap(),
+        "--out",
+        d.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{}", &stderr[..stderr.len().min(500)]);
+    assert!(
+        stderr.len() < 2_000 && stderr.contains("cb.toml") && stderr.contains("line 4"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+}
