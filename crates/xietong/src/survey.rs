@@ -683,7 +683,7 @@ fn alpha_text(r: &quick::AlphaReport) -> String {
                 i.item.clone(),
                 num(Some(i.mean), 3),
                 num(Some(i.sd), 3),
-                num(Some(i.item_total_r), 3),
+                num(i.item_total_r, 3),
                 num(i.alpha_if_deleted, 3),
                 num(i.loading, 3),
             ]

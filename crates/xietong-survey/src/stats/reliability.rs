@@ -11,7 +11,9 @@ pub struct ItemStat {
     pub item: String,
     pub mean: f64,
     pub sd: f64,
-    pub item_total_r: f64,
+    /// Corrected item-total correlation; None when undefined (the other items' sum does not vary,
+    /// or a pairwise covariance matrix makes its variance non-positive).
+    pub item_total_r: Option<f64>,
     pub alpha_if_deleted: Option<f64>,
     pub loading: Option<f64>,
 }
@@ -216,7 +218,7 @@ fn from_cov(
             .map(|(a, b)| cov[a][b])
             .sum();
         let cov_j_rest: f64 = others.iter().map(|&b| cov[j][b]).sum();
-        let r = cov_j_rest / (cov[j][j] * var_rest).sqrt();
+        let r = Some(cov_j_rest / (cov[j][j] * var_rest).sqrt()).filter(|r| r.is_finite());
         let aid = if k >= 3 {
             Some(alpha_from_cov(cov, &others))
         } else {
