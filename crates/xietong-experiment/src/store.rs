@@ -322,8 +322,15 @@ fn check_owned(dir: &Path, owned: &[&str]) -> std::io::Result<()> {
     let mut foreign = Vec::new();
     for e in fs::read_dir(dir)? {
         let entry = e?.file_name().to_string_lossy().into_owned();
+        // `.NAME.PID.tmp|new|old`: a temporary of this crate, left by a killed process.
         let temporary = entry.starts_with('.')
-            && (entry.ends_with(".tmp") || entry.ends_with(".new") || entry.ends_with(".old"));
+            && [".tmp", ".new", ".old"].iter().any(|suffix| {
+                entry.strip_suffix(suffix).is_some_and(|rest| {
+                    rest.rsplit_once('.').is_some_and(|(head, pid)| {
+                        head.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                    })
+                })
+            });
         if !owned.contains(&entry.as_str()) && !temporary {
             foreign.push(entry);
         }

@@ -112,3 +112,17 @@ fn a_file_in_the_way_is_a_not_a_directory_error() {
         .expect("refused");
     assert!(err.to_string().contains("not a folder"), "{err}");
 }
+
+#[test]
+fn only_this_crates_temporaries_count_as_replaceable() {
+    let d = scratch("hidden");
+    let out = d.join("out");
+    write_set(&out, "one");
+    // A user's hidden file that merely ends like a temporary is foreign.
+    fs::write(out.join(".notes.old"), "mine").unwrap();
+    assert!(OutputSet::begin(&out, OWNED).is_err());
+    fs::remove_file(out.join(".notes.old")).unwrap();
+    fs::write(out.join(".a.csv.4242.tmp"), "stale").unwrap();
+    write_set(&out, "two");
+    assert_eq!(names(&out), ["a.csv", "charts"]);
+}

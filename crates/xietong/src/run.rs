@@ -1,7 +1,8 @@
 //! `xietong run` and `xietong scenario show|check`: load a scenario (built-in or file) with `--set`
 //! overrides, simulate many runs in parallel, and write `timeseries.csv`, `zones.csv`,
-//! `summary.json` and `report.html`. Every file is rendered in memory first and then written
-//! atomically, so bad input leaves the output folder untouched.
+//! `summary.json` and `report.html`. The files go into a fresh sibling folder that replaces the
+//! output folder as a whole (`crate::io::begin_set`), so bad input leaves it untouched and a
+//! killed run never leaves a mixed set.
 
 use crate::error::bad_input;
 use crate::io::{begin_set, finish_set};
