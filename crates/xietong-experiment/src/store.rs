@@ -119,7 +119,7 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale_temp_files(dir, &name);
+    remove_stale_temp_files(dir, Some(&name));
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -155,14 +155,24 @@ fn temp_pid(entry: &str, stem: &str, suffix: &str) -> Option<u32> {
 }
 
 /// Remove `.{name}.{pid}.tmp` files left in `dir` by killed processes (best effort).
-fn remove_stale_temp_files(dir: &Path, name: &str) {
+/// With `name` None: of every file of the folder (`--resume` cleans a whole experiment folder).
+fn remove_stale_temp_files(dir: &Path, name: Option<&str>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let entry = e.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = temp_pid(&entry, name, ".tmp")
+        let pid = match name {
+            Some(name) => temp_pid(&entry, name, ".tmp"),
+            None => entry
+                .strip_prefix('.')
+                .and_then(|r| r.strip_suffix(".tmp"))
+                .and_then(|r| r.rsplit_once('.'))
+                .and_then(|(_, pid)| pid.parse().ok()),
+        };
+        if let Some(pid) = pid
             && !process_alive(pid)
+            && e.file_type().is_ok_and(|t| t.is_file())
         {
             let _ = fs::remove_file(e.path());
         }
@@ -563,6 +573,8 @@ pub fn start(
                 show(manifest.shard)
             )));
         }
+        // Temporaries of a killed run of this folder (copies written before the kill).
+        remove_stale_temp_files(dir, None);
         let (series_partial, series_done) = (dir.join(SERIES_PARTIAL), dir.join(SERIES));
         if done_path.exists() {
             // Killed between the two renames: the time series is complete as well.
@@ -907,7 +919,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     let want: Vec<usize> = (1..=count).collect();
     if have != want {
         return Err(ExpError::input(format!(
-            "merge: need shards 1..={count} exactly once each, got {have:?}"
+            "merge: need shards 1..={count} exactly once each, got shards {}",
+            have.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let plan = &shards[0].1;
