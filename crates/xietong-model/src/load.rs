@@ -93,9 +93,16 @@ pub fn parse_with_overrides(
     let edited = toml::to_string(&table).expect("a TOML table always serializes");
     let attribute = sets.join(" --set ");
     let scenario: Scenario = toml::from_str(&edited).map_err(|e| {
-        let mut l = from_toml_error(&edited, &e, Some(attribute.clone()));
-        l.line_col = None;
-        err(vec![l])
+        // Every wrong type the overrides introduced (and what validation then finds), each
+        // attributed to its override when exactly one matches.
+        err(all_type_errors(&edited, e)
+            .into_iter()
+            .map(|mut l| {
+                l.line_col = None;
+                l.set = Some(responsible_set(&l.path, sets).unwrap_or_else(|| attribute.clone()));
+                l
+            })
+            .collect())
     })?;
     let problems = validate(&scenario);
     if !problems.is_empty() {

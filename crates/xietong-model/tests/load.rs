@@ -325,3 +325,20 @@ fn type_errors_do_not_hide_other_problems() {
         assert!(msg.contains(&format!("t.toml:{line}:")), "{needle}: {msg}");
     }
 }
+
+/// Two overrides with wrong types are both reported, each with its own `--set`.
+#[test]
+fn type_errors_from_several_sets_are_all_reported() {
+    let sets = vec![
+        "levers.uniformity=true".to_string(),
+        "levers.flexibility=[1]".to_string(),
+    ];
+    let err = parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &sets).unwrap_err();
+    let msg = err.to_string();
+    assert_eq!(err.problems.len(), 2, "{msg}");
+    assert!(
+        msg.contains("--set levers.uniformity=true: levers.uniformity")
+            && msg.contains("--set levers.flexibility=[1]: levers.flexibility"),
+        "{msg}"
+    );
+}
