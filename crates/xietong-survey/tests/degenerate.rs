@@ -107,3 +107,24 @@ fn zero_within_group_variance_is_not_called_identical_values() {
         .to_string();
     assert!(msg.contains("all values are identical"), "{msg}");
 }
+
+/// Issue 10 item 1: items whose other items sum to a constant (y + z = 1 in every case) have an
+/// undefined item-total r and α-if-deleted: None, never NaN.
+#[test]
+fn undefined_item_statistics_are_none_not_nan() {
+    let names: Vec<String> = ["x", "y", "z"].iter().map(|s| s.to_string()).collect();
+    let data = vec![
+        vec![0.0, 1.0, 0.0],
+        vec![1.0, 0.0, 1.0],
+        vec![1.0, 1.0, 0.0],
+        vec![0.0, 0.0, 1.0],
+    ];
+    let r = reliability::reliability(&names, &data).unwrap();
+    assert_eq!(r.items[0].item_total_r, None);
+    assert_eq!(r.items[0].alpha_if_deleted, None);
+    for it in &r.items {
+        assert!(it.item_total_r.is_none_or(f64::is_finite));
+        assert!(it.alpha_if_deleted.is_none_or(f64::is_finite));
+    }
+    assert!(r.alpha.is_finite());
+}

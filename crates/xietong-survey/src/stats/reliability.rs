@@ -14,6 +14,7 @@ pub struct ItemStat {
     /// Corrected item-total correlation; None when undefined (the other items' sum does not vary,
     /// or a pairwise covariance matrix makes its variance non-positive).
     pub item_total_r: Option<f64>,
+    /// α of the other items; None with fewer than 3 items or when undefined.
     pub alpha_if_deleted: Option<f64>,
     pub loading: Option<f64>,
 }
@@ -219,8 +220,9 @@ fn from_cov(
             .sum();
         let cov_j_rest: f64 = others.iter().map(|&b| cov[j][b]).sum();
         let r = Some(cov_j_rest / (cov[j][j] * var_rest).sqrt()).filter(|r| r.is_finite());
+        // Undefined (None, never NaN) when the remaining items' sum does not vary.
         let aid = if k >= 3 {
-            Some(alpha_from_cov(cov, &others))
+            Some(alpha_from_cov(cov, &others)).filter(|a| a.is_finite())
         } else {
             None
         };
