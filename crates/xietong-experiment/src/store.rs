@@ -184,9 +184,10 @@ fn remove_stale_temp_files(dir: &Path, name: Option<&str>) {
 /// therefore sees the previous complete set or the new complete set, never a mix, and a killed
 /// run leaves only its `.NAME.PID.new` folder, which the next write of `NAME` removes.
 ///
-/// Replacing an existing folder goes through `.NAME.PID.old` (rename the old set aside, rename
-/// the new one in, delete the old one); if a run is killed between the two renames, the next
-/// write of `NAME` first puts the old set back. An existing folder is replaced only if everything
+/// Replacing an existing folder swaps the two folders in one step where the system can (Linux
+/// `renameat2` with `RENAME_EXCHANGE`), then deletes the old set. Elsewhere it goes through
+/// `.NAME.PID.old` (rename the old set aside, rename the new one in, delete the old one); if a
+/// run is killed between those two renames, the next write of `NAME` first puts the old set back. An existing folder is replaced only if everything
 /// in it is something the command writes (`owned` top-level names) or a temporary of this crate:
 /// other files are never deleted, the write is refused instead.
 pub struct OutputSet {
@@ -296,6 +297,14 @@ impl OutputSet {
         sync_dir(&self.tmp);
         if self.out.is_dir() {
             check_owned(&self.out, owned)?;
+            if exchange(&self.tmp, &self.out)? {
+                // `out` now holds the new set and the temporary folder the old one; a kill from
+                // here on leaves a complete `out` and a stale `.NAME.PID.new` for the next run.
+                self.committed = true;
+                let _ = fs::remove_dir_all(&self.tmp);
+                sync_dir(&self.parent);
+                return Ok(());
+            }
             let old = self
                 .parent
                 .join(format!(".{}.{}.old", self.name, std::process::id()));
@@ -325,6 +334,43 @@ impl Drop for OutputSet {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// Swap two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`). `Ok(false)` where the
+/// system or file system cannot, so the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that live across the call; AT_FDCWD makes them
+    // relative to the working directory like every other path here.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// Refuse to replace a folder holding anything but `owned` names and temporaries of this crate.
@@ -1067,4 +1113,33 @@ pub fn read_results(dir: &Path) -> Result<Vec<Vec<String>>> {
     }
     let text = read_text(&path)?;
     Ok(text.lines().map(split_csv_line).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-step swap exchanges two folders' contents, or reports that it cannot (leaving
+    /// both untouched) so that the caller falls back to two renames.
+    #[test]
+    fn exchange_swaps_two_folders_or_leaves_them_untouched() {
+        let d = std::env::temp_dir().join(format!("xietong-exchange-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let (a, b) = (d.join("a"), d.join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("f"), "from a").unwrap();
+        fs::write(b.join("f"), "from b").unwrap();
+        let swapped = exchange(&a, &b).unwrap();
+        let (in_a, in_b) = (
+            fs::read_to_string(a.join("f")).unwrap(),
+            fs::read_to_string(b.join("f")).unwrap(),
+        );
+        if swapped {
+            assert_eq!((in_a.as_str(), in_b.as_str()), ("from b", "from a"));
+        } else {
+            assert_eq!((in_a.as_str(), in_b.as_str()), ("from a", "from b"));
+        }
+        let _ = fs::remove_dir_all(&d);
+    }
 }
