@@ -47,18 +47,18 @@ pub fn grouped(
     levels: Option<&[String]>,
     missing: &[String],
 ) -> Result<(Vec<String>, Vec<Vec<f64>>), QuickError> {
-    if let Some(w) = levels {
-        if let Some((i, l)) = w.iter().enumerate().find(|(i, l)| w[..*i].contains(l)) {
-            return Err(DataError::File {
-                file: t.source.clone(),
-                msg: format!(
-                    "--levels: level '{l}' is duplicated (given at positions {} and {}); list each level of '{group}' once",
-                    w.iter().position(|x| x == l).unwrap_or(0) + 1,
-                    i + 1
-                ),
-            }
-            .into());
+    if let Some(w) = levels
+        && let Some((i, l)) = w.iter().enumerate().find(|(i, l)| w[..*i].contains(l))
+    {
+        return Err(DataError::File {
+            file: t.source.clone(),
+            msg: format!(
+                "--levels: level '{l}' is duplicated (given at positions {} and {}); list each level of '{group}' once",
+                w.iter().position(|x| x == l).unwrap_or(0) + 1,
+                i + 1
+            ),
         }
+        .into());
     }
     let vj = t.col(value)?;
     let gj = t.col(group)?;
