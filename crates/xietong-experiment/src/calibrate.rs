@@ -152,6 +152,21 @@ impl Calibration {
         base_file: &str,
         targets: Targets,
     ) -> Result<Calibration> {
+        Self::with_targets_from(
+            spec_text, spec_file, base_text, base_file, targets, "targets",
+        )
+    }
+
+    /// [`Calibration::new`] with targets read from `targets_file`, which messages about the
+    /// targets name (e.g. `targets.json: unknown zone "Z9" in zone_demand_order`).
+    pub fn with_targets_from(
+        spec_text: &str,
+        spec_file: &str,
+        base_text: &str,
+        base_file: &str,
+        targets: Targets,
+        targets_file: &str,
+    ) -> Result<Calibration> {
         let spec: CalibrationSpec = toml::from_str(spec_text).map_err(|e| {
             ExpError::file(
                 spec_file,
@@ -160,7 +175,7 @@ impl Calibration {
                         .span()
                         .map(|s| xietong_model::load::line_col(spec_text, s.start)),
                     path: String::new(),
-                    message: e.message().trim().to_string(),
+                    message: xietong_model::load::shorten_quoted(e.message().trim()),
                 }],
             )
         })?;
@@ -210,7 +225,7 @@ impl Calibration {
         for (d, v) in &targets.domain_cooperation_shares {
             let k = base.domain_index(d).ok_or_else(|| {
                 ExpError::input(format!(
-                    "targets: unknown domain \"{d}\"; the scenario's domains are {}",
+                    "{targets_file}: unknown domain \"{d}\" in domain_cooperation_shares; the scenario's domains are {}",
                     base.domains
                         .iter()
                         .map(|x| x.id.as_str())
@@ -224,7 +239,12 @@ impl Calibration {
         for z in &targets.zone_demand_order {
             zones.push(base.zone_index(z).ok_or_else(|| {
                 ExpError::input(format!(
-                    "targets: unknown zone \"{z}\" in zone_demand_order"
+                    "{targets_file}: unknown zone \"{z}\" in zone_demand_order; the scenario's zones are {}",
+                    base.zones
+                        .iter()
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             })?);
         }

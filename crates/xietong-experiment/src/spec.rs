@@ -6,6 +6,10 @@ use xietong_sensitivity::DesignSpec;
 
 use crate::error::{ExpError, Problem};
 
+/// Most replications per design point: the rows of a point's runs are held in memory until the
+/// point is written, for a window of points at a time. Checked before anything runs.
+pub const MAX_REPLICATIONS: usize = 10_000;
+
 /// An experiment file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,7 +111,7 @@ impl ExperimentSpec {
                         .span()
                         .map(|s| xietong_model::load::line_col(text, s.start)),
                     path: String::new(),
-                    message: e.message().trim().to_string(),
+                    message: xietong_model::load::shorten_quoted(e.message().trim()),
                 }],
             )
         })?;
@@ -123,6 +127,14 @@ impl ExperimentSpec {
             at(
                 "replications".into(),
                 "expected at least 1 replication".into(),
+            );
+        } else if spec.replications > MAX_REPLICATIONS {
+            at(
+                "replications".into(),
+                format!(
+                    "{} replications: at most {MAX_REPLICATIONS} per point (a point's runs are held in memory until it is written); use more design points or several experiments with different seeds",
+                    spec.replications
+                ),
             );
         }
         if spec.factors.is_empty() {

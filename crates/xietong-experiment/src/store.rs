@@ -29,6 +29,24 @@ pub const EXPERIMENT_COPY: &str = "experiment.toml";
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const DESIGN: &str = "design.csv";
 
+/// Every file an experiment folder can hold (run, merge, parquet, analyze with the default
+/// `--out`): what `merge` may replace in an existing folder without a manifest.
+pub const EXPERIMENT_FILES: &[&str] = &[
+    EXPERIMENT_COPY,
+    SCENARIO_COPY,
+    DESIGN,
+    MANIFEST,
+    RESULTS,
+    PARTIAL,
+    SERIES,
+    SERIES_PARTIAL,
+    RESULTS_PARQUET,
+    "points.csv",
+    "analysis.json",
+    "sensitivity.csv",
+    "sensitivity-report.html",
+];
+
 /// What `manifest.json` records. Nothing machine- or time-specific, so a merged folder is
 /// byte-identical to a single-machine one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +119,7 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temp_files(dir, Some(&name));
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -112,6 +131,288 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Whether process `pid` may still be running. On Linux from `/proc`; elsewhere every process is
+/// assumed alive, so a temporary of another run is never removed under its feet.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    pid == std::process::id() || proc.join(pid.to_string()).exists()
+}
+
+/// The process id in a temporary name `.{stem}.{pid}{suffix}` of this crate, if it is one.
+fn temp_pid(entry: &str, stem: &str, suffix: &str) -> Option<u32> {
+    entry
+        .strip_prefix('.')?
+        .strip_prefix(stem)?
+        .strip_prefix('.')?
+        .strip_suffix(suffix)?
+        .parse()
+        .ok()
+}
+
+/// Remove `.{name}.{pid}.tmp` files left in `dir` by killed processes (best effort).
+/// With `name` None: of every file of the folder (`--resume` cleans a whole experiment folder).
+fn remove_stale_temp_files(dir: &Path, name: Option<&str>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let entry = e.file_name().to_string_lossy().into_owned();
+        let pid = match name {
+            Some(name) => temp_pid(&entry, name, ".tmp"),
+            None => entry
+                .strip_prefix('.')
+                .and_then(|r| r.strip_suffix(".tmp"))
+                .and_then(|r| r.rsplit_once('.'))
+                .and_then(|(_, pid)| pid.parse().ok()),
+        };
+        if let Some(pid) = pid
+            && !process_alive(pid)
+            && e.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A whole folder of results written as one set: every file goes into a fresh sibling folder
+/// `.NAME.PID.new`, which replaces `NAME` only when all of them are written and synced. A reader
+/// therefore sees the previous complete set or the new complete set, never a mix, and a killed
+/// run leaves only its `.NAME.PID.new` folder, which the next write of `NAME` removes.
+///
+/// Replacing an existing folder swaps the two folders in one step where the system can (Linux
+/// `renameat2` with `RENAME_EXCHANGE`), then deletes the old set. Elsewhere it goes through
+/// `.NAME.PID.old` (rename the old set aside, rename the new one in, delete the old one); if a
+/// run is killed between those two renames, the next write of `NAME` first puts the old set back. An existing folder is replaced only if everything
+/// in it is something the command writes (`owned` top-level names) or a temporary of this crate:
+/// other files are never deleted, the write is refused instead.
+pub struct OutputSet {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl OutputSet {
+    /// Check the location, clean up after killed runs, and create the empty temporary folder.
+    /// Errors are the location's problems (a file in the way, no permission, foreign files in
+    /// the folder), reported before any result is computed when called first.
+    pub fn begin(out: &Path, owned: &[&str]) -> std::io::Result<OutputSet> {
+        use std::io::{Error, ErrorKind};
+        let name = match out.file_name() {
+            Some(n) => n.to_string_lossy().into_owned(),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "name a results folder (not `.`, `..` or a root): the folder is replaced as a whole",
+                ));
+            }
+        };
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        if let Some(file) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
+            return Err(Error::new(
+                ErrorKind::NotADirectory,
+                format!(
+                    "{} is a file, so no folder can be made under it",
+                    file.display()
+                ),
+            ));
+        }
+        fs::create_dir_all(&parent)?;
+        if out.exists() && !out.is_dir() {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "exists and is not a folder",
+            ));
+        }
+        // Clean up after killed runs: put back an old set whose replacement never arrived, and
+        // remove temporaries of processes that no longer exist.
+        if let Ok(entries) = fs::read_dir(&parent) {
+            let mut stale: Vec<(String, PathBuf)> = entries
+                .flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect();
+            stale.sort();
+            for (entry, path) in stale {
+                if let Some(pid) = temp_pid(&entry, &name, ".old")
+                    && !process_alive(pid)
+                {
+                    if out.exists() {
+                        let _ = fs::remove_dir_all(&path);
+                    } else {
+                        fs::rename(&path, out)?;
+                    }
+                } else if let Some(pid) = temp_pid(&entry, &name, ".new")
+                    && !process_alive(pid)
+                {
+                    let _ = fs::remove_dir_all(&path);
+                }
+            }
+        }
+        if out.is_dir() {
+            check_owned(out, owned)?;
+        }
+        let tmp = parent.join(format!(".{name}.{}.new", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)?;
+        }
+        fs::create_dir(&tmp)?;
+        Ok(OutputSet {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// The temporary folder the set is being written into.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Write one file of the set (`rel` may contain `/`: subfolders are created) and sync it.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let mut f = File::create(&path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Put the set in place of `out` (see the type's documentation). `owned` as for `begin`:
+    /// the folder is checked again, in case files appeared meanwhile.
+    pub fn commit(mut self, owned: &[&str]) -> std::io::Result<()> {
+        sync_dir(&self.tmp);
+        if self.out.is_dir() {
+            check_owned(&self.out, owned)?;
+            if exchange(&self.tmp, &self.out)? {
+                // `out` now holds the new set and the temporary folder the old one; a kill from
+                // here on leaves a complete `out` and a stale `.NAME.PID.new` for the next run.
+                self.committed = true;
+                let _ = fs::remove_dir_all(&self.tmp);
+                sync_dir(&self.parent);
+                return Ok(());
+            }
+            let old = self
+                .parent
+                .join(format!(".{}.{}.old", self.name, std::process::id()));
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(&self.out, &old)?;
+            if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                let _ = fs::rename(&old, &self.out);
+                return Err(e);
+            }
+            self.committed = true;
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.tmp, &self.out)?;
+            self.committed = true;
+        }
+        sync_dir(&self.parent);
+        Ok(())
+    }
+}
+
+impl Drop for OutputSet {
+    /// An abandoned set (an error before `commit`) leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Swap two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`). `Ok(false)` where the
+/// system or file system cannot, so the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that live across the call; AT_FDCWD makes them
+    // relative to the working directory like every other path here.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Refuse to replace a folder holding anything but `owned` names and temporaries of this crate.
+fn check_owned(dir: &Path, owned: &[&str]) -> std::io::Result<()> {
+    let mut foreign = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let entry = e?.file_name().to_string_lossy().into_owned();
+        // `.NAME.PID.tmp|new|old`: a temporary of this crate, left by a killed process.
+        let temporary = entry.starts_with('.')
+            && [".tmp", ".new", ".old"].iter().any(|suffix| {
+                entry.strip_suffix(suffix).is_some_and(|rest| {
+                    rest.rsplit_once('.').is_some_and(|(head, pid)| {
+                        head.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                    })
+                })
+            });
+        if !owned.contains(&entry.as_str()) && !temporary {
+            foreign.push(entry);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let n = foreign.len();
+    foreign.truncate(5);
+    Err(std::io::Error::new(
+        std::io::ErrorKind::DirectoryNotEmpty,
+        format!(
+            "the folder holds {n} file{} this command does not write ({}{}); results replace the whole folder, so choose a new or empty folder (or move those files)",
+            if n == 1 { "" } else { "s" },
+            foreign.join(", "),
+            if n > foreign.len() { ", …" } else { "" }
+        ),
+    ))
+}
+
+/// Sync a folder's entries to disk where the platform allows it (best effort).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
 }
 
 /// Read an experiment file and its base scenario (built-in, or a file relative to it).
@@ -318,6 +619,8 @@ pub fn start(
                 show(manifest.shard)
             )));
         }
+        // Temporaries of a killed run of this folder (copies written before the kill).
+        remove_stale_temp_files(dir, None);
         let (series_partial, series_done) = (dir.join(SERIES_PARTIAL), dir.join(SERIES));
         if done_path.exists() {
             // Killed between the two renames: the time series is complete as well.
@@ -639,10 +942,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
         match m.shard {
             Some([_, n]) if n == count => {}
             other => {
+                let is = match other {
+                    Some([i, n]) => format!("shard {i} of {n}"),
+                    None => "a whole run, not a shard".to_string(),
+                };
                 return Err(ExpError::input(format!(
-                    "merge: {} is {:?}, expected a shard of {count}",
+                    "merge: {} is {is}, but {} is a shard of {count}: merge shards of one split (all run with --shard I/{count})",
                     d.display(),
-                    other
+                    shards[0].0.display()
                 )));
             }
         }
@@ -658,64 +965,57 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<usize> {
     let want: Vec<usize> = (1..=count).collect();
     if have != want {
         return Err(ExpError::input(format!(
-            "merge: need shards 1..={count} exactly once each, got {have:?}"
+            "merge: need shards 1..={count} exactly once each, got shards {}",
+            have.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let plan = &shards[0].1;
     let header = plan.header();
     let reps = plan.replications();
-    // Stream the shards' rows into temporary files (memory stays bounded however large the
-    // results), then rename them into place like every other file.
-    fs::create_dir_all(out).map_err(|e| ExpError::io(format!("creating {}", out.display()), e))?;
-    let tmp = out.join(format!(".{RESULTS}.{}.tmp", std::process::id()));
-    let series_tmp = out.join(format!(".{SERIES}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<()> {
-        concat_bodies(
-            &tmp,
-            &header,
-            shards
-                .iter()
-                .map(|(d, _, m)| {
-                    (
-                        d.join(RESULTS),
-                        (m.point_range[1] - m.point_range[0]) * reps,
-                    )
-                })
-                .collect(),
-        )?;
-        if plan.has_series() {
-            let mut parts = Vec::new();
-            for (d, _, m) in &shards {
-                let mut lines = 0;
-                for p in m.point_range[0]..m.point_range[1] {
-                    lines += reps * plan.scenario(p)?.calendar.periods as usize;
-                }
-                parts.push((d.join(SERIES), lines));
-            }
-            concat_bodies(&series_tmp, &plan.series_header(), parts)?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        let _ = fs::remove_file(&series_tmp);
-        return Err(e);
-    }
+    // Stream the shards' rows into the new folder (memory stays bounded however large the
+    // results), which replaces `out` as a whole once every file is written.
+    let io = |e| ExpError::io(format!("writing {}", out.display()), e);
+    let set = OutputSet::begin(out, EXPERIMENT_FILES).map_err(io)?;
+    concat_bodies(
+        &set.dir().join(RESULTS),
+        &header,
+        shards
+            .iter()
+            .map(|(d, _, m)| {
+                (
+                    d.join(RESULTS),
+                    (m.point_range[1] - m.point_range[0]) * reps,
+                )
+            })
+            .collect(),
+    )?;
     if plan.has_series() {
-        fs::rename(&series_tmp, out.join(SERIES))
-            .map_err(|e| ExpError::io(format!("writing {}", out.join(SERIES).display()), e))?;
+        let mut parts = Vec::new();
+        for (d, _, m) in &shards {
+            let mut lines = 0;
+            for p in m.point_range[0]..m.point_range[1] {
+                lines += reps * plan.scenario(p)?.calendar.periods as usize;
+            }
+            parts.push((d.join(SERIES), lines));
+        }
+        concat_bodies(&set.dir().join(SERIES), &plan.series_header(), parts)?;
     }
     let range = 0..plan.n_points();
-    write_atomic(&out.join(EXPERIMENT_COPY), plan.experiment_text.as_bytes())?;
-    write_atomic(&out.join(SCENARIO_COPY), plan.base_text.as_bytes())?;
-    write_atomic(&out.join(DESIGN), plan.design_csv().as_bytes())?;
-    fs::rename(&tmp, out.join(RESULTS))
-        .map_err(|e| ExpError::io(format!("writing {}", out.join(RESULTS).display()), e))?;
-    // The manifest last: a folder with a manifest is a complete merge.
-    write_atomic(
-        &out.join(MANIFEST),
+    set.write(EXPERIMENT_COPY, plan.experiment_text.as_bytes())
+        .map_err(io)?;
+    set.write(SCENARIO_COPY, plan.base_text.as_bytes())
+        .map_err(io)?;
+    set.write(DESIGN, plan.design_csv().as_bytes())
+        .map_err(io)?;
+    set.write(
+        MANIFEST,
         Manifest::of(plan, None, &range).to_json().as_bytes(),
-    )?;
+    )
+    .map_err(io)?;
+    set.commit(EXPERIMENT_FILES).map_err(io)?;
     Ok(shards.len())
 }
 
@@ -813,4 +1113,33 @@ pub fn read_results(dir: &Path) -> Result<Vec<Vec<String>>> {
     }
     let text = read_text(&path)?;
     Ok(text.lines().map(split_csv_line).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-step swap exchanges two folders' contents, or reports that it cannot (leaving
+    /// both untouched) so that the caller falls back to two renames.
+    #[test]
+    fn exchange_swaps_two_folders_or_leaves_them_untouched() {
+        let d = std::env::temp_dir().join(format!("xietong-exchange-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let (a, b) = (d.join("a"), d.join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("f"), "from a").unwrap();
+        fs::write(b.join("f"), "from b").unwrap();
+        let swapped = exchange(&a, &b).unwrap();
+        let (in_a, in_b) = (
+            fs::read_to_string(a.join("f")).unwrap(),
+            fs::read_to_string(b.join("f")).unwrap(),
+        );
+        if swapped {
+            assert_eq!((in_a.as_str(), in_b.as_str()), ("from b", "from a"));
+        } else {
+            assert_eq!((in_a.as_str(), in_b.as_str()), ("from a", "from b"));
+        }
+        let _ = fs::remove_dir_all(&d);
+    }
 }

@@ -335,3 +335,56 @@ metrics = ["dilemmas"]
     let t = xietong_experiment::analyze::indices_table(&a);
     assert_eq!(t.rows.len(), 3);
 }
+
+/// Issue 10 item 2: designs and replication counts beyond the documented limits are refused with
+/// a located input error before anything is allocated (each of these allocated tens of GB to TB).
+#[test]
+fn design_size_limits_are_checked_before_allocating() {
+    let m = err(&OK.replace("replications = 2", "replications = 1000000000"));
+    assert!(
+        m.contains("exp.toml:2:16") && m.contains("at most 10000"),
+        "{m}"
+    );
+    let grid = r#"
+[[factor]]
+path = "levers.flexibility"
+low = 0.1
+high = 0.9
+[[factor]]
+path = "levers.standardization.timing"
+values = ["developmental", "responsive"]
+[design]
+method = "grid"
+levels = [1099511627776, 0]
+"#;
+    let m = err(grid);
+    assert!(
+        m.contains("exp.toml:") && m.contains("2199023255552 points"),
+        "{m}"
+    );
+    let morris = r#"
+[[factor]]
+path = "levers.flexibility"
+low = 0.1
+high = 0.9
+[design]
+method = "morris"
+trajectories = 10
+seed = 1
+candidates = 1000000
+"#;
+    let m = err(morris);
+    assert!(m.contains("exp.toml:") && m.contains("at most 4096"), "{m}");
+}
+
+/// Issue 10 item 14: a megabyte-long unknown key is not echoed in full.
+#[test]
+fn long_unknown_keys_in_an_experiment_file_are_truncated() {
+    let key = "k".repeat(1_000_000);
+    let m = err(&format!("{key} = 1\n{OK}"));
+    assert!(
+        m.len() < 2_000 && m.contains("kkkk") && m.contains("exp.toml:"),
+        "{}",
+        m.len()
+    );
+}

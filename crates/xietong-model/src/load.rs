@@ -1,7 +1,7 @@
 //! From TOML text to a validated [`Scenario`], with errors that point at file, line and column.
 //! Also applies `--set PATH=VALUE` overrides, which go through exactly the same checks.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Dist, Scenario};
 use crate::validate::{Problem, validate};
 use std::fmt;
 use toml::de::{DeTable, DeValue};
@@ -39,12 +39,12 @@ impl fmt::Display for LoadError {
         for p in &self.problems {
             write!(f, "\n  ")?;
             match (&p.set, p.line_col) {
-                (Some(set), _) => write!(f, "--set {set}: ")?,
+                (Some(set), _) => write!(f, "--set {}: ", shorten(set))?,
                 (None, Some((l, c))) => write!(f, "{}:{l}:{c}: ", self.file)?,
                 (None, None) => write!(f, "{}: ", self.file)?,
             }
             if !p.path.is_empty() {
-                write!(f, "{}: ", p.path)?;
+                write!(f, "{}: ", shorten(&p.path))?;
             }
             write!(f, "{}", p.message)?;
         }
@@ -67,8 +67,7 @@ pub fn parse_with_overrides(
         file: file.to_string(),
         problems,
     };
-    let base: Scenario =
-        toml::from_str(text).map_err(|e| err(vec![from_toml_error(text, &e, None)]))?;
+    let base: Scenario = toml::from_str(text).map_err(|e| err(all_type_errors(text, e)))?;
     let base_problems = validate(&base);
     if !base_problems.is_empty() {
         return Err(err(base_problems
@@ -94,9 +93,16 @@ pub fn parse_with_overrides(
     let edited = toml::to_string(&table).expect("a TOML table always serializes");
     let attribute = sets.join(" --set ");
     let scenario: Scenario = toml::from_str(&edited).map_err(|e| {
-        let mut l = from_toml_error(&edited, &e, Some(attribute.clone()));
-        l.line_col = None;
-        err(vec![l])
+        // Every wrong type the overrides introduced (and what validation then finds), each
+        // attributed to its override when exactly one matches.
+        err(all_type_errors(&edited, e)
+            .into_iter()
+            .map(|mut l| {
+                l.line_col = None;
+                l.set = Some(responsible_set(&l.path, sets).unwrap_or_else(|| attribute.clone()));
+                l
+            })
+            .collect())
     })?;
     let problems = validate(&scenario);
     if !problems.is_empty() {
@@ -140,13 +146,178 @@ fn responsible_set(problem_path: &str, sets: &[String]) -> Option<String> {
     (matching.len() == 1).then(|| matching[0].clone())
 }
 
+/// Every problem of a file whose first problem is `first`, a type error: deserialization stops
+/// at the first wrong value, so each wrong value is replaced by a value of the right type (the
+/// built-in scenario's at the same path, or a plain literal) and the text parsed again, up to
+/// [`MAX_PROBLEMS`] times; the validation problems of the repaired scenario follow, except at the
+/// repaired paths. A syntax error or a problem that cannot be tied to one value ends the search.
+fn all_type_errors(text: &str, first: toml::de::Error) -> Vec<Located> {
+    const MAX_PROBLEMS: usize = 50;
+    let builtin: Option<toml::Table> = toml::from_str(crate::builtin::CHENGDU_CHONGQING).ok();
+    let mut problems = vec![from_toml_error(text, &first, None)];
+    let mut repaired: Vec<String> = Vec::new();
+    let mut current = text.to_string();
+    let mut error = first;
+    while problems.len() < MAX_PROBLEMS {
+        let Some(offset) = error.span().map(|s| s.start) else {
+            return sorted(problems);
+        };
+        let Some((segs, span)) = scalar_at(&current, offset) else {
+            return sorted(problems);
+        };
+        if let Some(last) = problems.last_mut() {
+            last.path = path_string(&segs);
+        }
+        let from_builtin = builtin
+            .as_ref()
+            .and_then(|b| value_at(b, &segs))
+            .map(|v| v.to_string());
+        let candidates = from_builtin
+            .into_iter()
+            .chain(["0.5", "1", "\"x\"", "false", "[]"].map(String::from));
+        let mut next = None;
+        for c in candidates {
+            let attempt = format!("{}{c}{}", &current[..span.start], &current[span.end..]);
+            match toml::from_str::<Scenario>(&attempt) {
+                Ok(s) => {
+                    next = Some((attempt, Ok(s)));
+                    break;
+                }
+                Err(e) if e.span().map(|s| s.start) != Some(span.start) => {
+                    next = Some((attempt, Err(e)));
+                    break;
+                }
+                Err(_) => {}
+            }
+        }
+        let Some((attempt, outcome)) = next else {
+            return sorted(problems);
+        };
+        repaired.push(path_string(&segs));
+        current = attempt;
+        match outcome {
+            Ok(scenario) => {
+                for p in validate(&scenario) {
+                    let at_repaired = repaired
+                        .iter()
+                        .any(|r| p.path == *r || p.path.starts_with(&format!("{r}.")));
+                    if !at_repaired && problems.len() < MAX_PROBLEMS {
+                        problems.push(locate_problem(text, p));
+                    }
+                }
+                return sorted(problems);
+            }
+            Err(e) => {
+                problems.push(from_toml_error(&current, &e, None));
+                error = e;
+            }
+        }
+    }
+    sorted(problems)
+}
+
+/// Problems in file order (those without a place last).
+fn sorted(mut problems: Vec<Located>) -> Vec<Located> {
+    problems.sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
+    problems
+}
+
+/// Dotted form of a path: `domains[2].cost`.
+fn path_string(segs: &[Seg]) -> String {
+    let mut out = String::new();
+    for s in segs {
+        match s {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The value at a path of a TOML table.
+fn value_at<'a>(root: &'a toml::Table, segs: &[Seg]) -> Option<&'a toml::Value> {
+    let (first, rest) = segs.split_first()?;
+    let Seg::Key(k) = first else { return None };
+    let mut cur = root.get(k)?;
+    for s in rest {
+        cur = match (s, cur) {
+            (Seg::Key(k), toml::Value::Table(t)) => t.get(k)?,
+            (Seg::Index(i), toml::Value::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Path and byte span of the innermost single value (not a table) whose span holds `offset`.
+fn scalar_at(text: &str, offset: usize) -> Option<(Vec<Seg>, std::ops::Range<usize>)> {
+    fn walk_table(
+        t: &DeTable,
+        offset: usize,
+        path: &mut Vec<Seg>,
+    ) -> Option<(Vec<Seg>, std::ops::Range<usize>)> {
+        for (k, v) in t.iter() {
+            path.push(Seg::Key(k.get_ref().to_string()));
+            if let Some(found) = walk_value(v, offset, path) {
+                return Some(found);
+            }
+            path.pop();
+        }
+        None
+    }
+    fn walk_value(
+        v: &toml::Spanned<DeValue>,
+        offset: usize,
+        path: &mut Vec<Seg>,
+    ) -> Option<(Vec<Seg>, std::ops::Range<usize>)> {
+        let span = v.span();
+        match v.get_ref() {
+            DeValue::Table(t) => walk_table(t, offset, path),
+            DeValue::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    if let Some(found) = walk_value(x, offset, path) {
+                        return Some(found);
+                    }
+                    path.pop();
+                }
+                span.contains(&offset).then(|| (path.clone(), span))
+            }
+            _ => span.contains(&offset).then(|| (path.clone(), span)),
+        }
+    }
+    let root = DeTable::parse(text).ok()?;
+    walk_table(root.get_ref(), offset, &mut Vec::new())
+}
+
 fn from_toml_error(text: &str, e: &toml::de::Error, set: Option<String>) -> Located {
     Located {
         line_col: e.span().map(|s| line_col(text, s.start)),
         path: String::new(),
-        message: e.message().trim().to_string(),
+        message: shorten_quoted(e.message().trim()),
         set,
     }
+}
+
+/// The message with every `quoted` piece of user text shortened by [`shorten`].
+pub fn shorten_quoted(message: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&shorten(piece));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 fn locate_problem(text: &str, p: Problem) -> Located {
@@ -188,6 +359,7 @@ fn segments(path: &str) -> Vec<Seg> {
     out
 }
 
+#[derive(Clone)]
 enum Seg {
     Key(String),
     Index(usize),
@@ -296,4 +468,71 @@ fn parse_value(raw: &str) -> toml::Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(raw.trim_matches('"').to_string()))
+}
+
+/// A [`Dist`] is a number or a table with exactly `mean` and `sd`. Written by hand instead of an
+/// untagged derive, which would accept unknown keys (`sdd = 1` silently ignored) and explain a
+/// mismatch only as "did not match any variant".
+impl<'de> serde::Deserialize<'de> for Dist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dist, D::Error> {
+        d.deserialize_any(DistVisitor)
+    }
+}
+
+struct DistVisitor;
+
+const DIST_KEYS: &[&str] = &["mean", "sd"];
+
+impl<'de> serde::de::Visitor<'de> for DistVisitor {
+    type Value = Dist;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a spread { mean = NUMBER, sd = NUMBER }")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Dist, E> {
+        Ok(Dist::Fixed(v as f64))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Dist, A::Error> {
+        use serde::de::Error;
+        let (mut mean, mut sd) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
+                "mean" => &mut mean,
+                "sd" => &mut sd,
+                other => return Err(A::Error::unknown_field(&shorten(other), DIST_KEYS)),
+            };
+            if slot.is_some() {
+                return Err(A::Error::custom(format!("duplicate key `{key}`")));
+            }
+            *slot = Some(map.next_value::<f64>()?);
+        }
+        match (mean, sd) {
+            (Some(mean), Some(sd)) => Ok(Dist::Spread { mean, sd }),
+            (None, _) => Err(A::Error::missing_field("mean")),
+            (_, None) => Err(A::Error::missing_field("sd")),
+        }
+    }
+}
+
+/// At most `MAX_ECHO` characters of user text, with an ellipsis and the full length when cut:
+/// a message never repeats a megabyte-long key.
+pub fn shorten(s: &str) -> String {
+    const MAX_ECHO: usize = 100;
+    let n = s.chars().count();
+    if n <= MAX_ECHO {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX_ECHO).collect();
+        format!("{head}… ({n} characters)")
+    }
 }

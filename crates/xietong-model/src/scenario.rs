@@ -268,7 +268,8 @@ pub struct Cadre {
 /// A behavioural parameter: a fixed value or a spread across jurisdictions. Unit-interval
 /// quantities are drawn from a Beta with this mean and standard deviation, positive ones from a
 /// lognormal: both keep draws in range without clamping.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// Read by hand (see `load.rs`) so that a misspelt key such as `sdd` is an error.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Dist {
     Fixed(f64),

@@ -243,3 +243,102 @@ fn docs_show_the_current_builtin_scenario() {
         "docs/scenario.md must end with the built-in scenario verbatim: paste scenarios/chengdu-chongqing.toml into its last code block"
     );
 }
+
+/// Issue 10 item 6: a misspelt key inside a spread is refused with its place, not ignored.
+#[test]
+fn unknown_key_inside_a_distribution_is_rejected_with_its_place() {
+    let text = edit(
+        "local_centric =",
+        "local_centric = { mean = 0.5, sd = 0.08, sdd = 1 }",
+    );
+    let msg = error_of(&text);
+    let line = line_of(&text, "sdd = 1");
+    assert!(
+        msg.contains("sdd") && msg.contains(&format!("test.toml:{line}:")),
+        "{msg}"
+    );
+    // A spread missing its sd is refused too, naming the missing key.
+    let msg = error_of(&edit("local_centric =", "local_centric = { mean = 0.5 }"));
+    assert!(msg.contains("sd"), "{msg}");
+}
+
+#[test]
+fn unknown_key_inside_a_distribution_is_rejected_via_set() {
+    for set in [
+        "behaviour.local_centric.sdd=1",
+        "behaviour.local_centric={mean=0.5,sd=0.08,sdd=1}",
+    ] {
+        let err = parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &[set.to_string()])
+            .expect_err(set)
+            .to_string();
+        assert!(err.contains("sdd") && err.contains("--set"), "{set}: {err}");
+    }
+    // The documented forms still work.
+    for set in [
+        "behaviour.local_centric=0.4",
+        "behaviour.local_centric={mean=0.4,sd=0.05}",
+    ] {
+        parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &[set.to_string()]).expect(set);
+    }
+}
+
+/// Issue 10 item 14: a megabyte-long unknown key is not echoed in full.
+#[test]
+fn long_unknown_keys_are_truncated_in_messages() {
+    let key = "k".repeat(1_000_000);
+    let text = edit("flexibility", &format!("{key} = 0.6"));
+    let msg = error_of(&text);
+    assert!(msg.len() < 2_000, "message of {} bytes", msg.len());
+    assert!(msg.contains("kkkk"), "{msg}");
+}
+
+/// Issue 10 item 14: a type error does not hide the other problems of the file (the docs promise
+/// all problems at once): two wrong types and a value out of range are all reported, each at its
+/// line.
+#[test]
+fn type_errors_do_not_hide_other_problems() {
+    let text = edit("uniformity", "uniformity = \"high\"")
+        .replace("flexibility = 0.6 ", "flexibility = -1.0 ");
+    let text = {
+        let mut done = false;
+        text.lines()
+            .map(|l| {
+                if !done && l.trim_start().starts_with("trust =") {
+                    done = true;
+                    "trust = true".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let err = parse_scenario(&text, "t.toml").unwrap_err();
+    let msg = err.to_string();
+    assert_eq!(err.problems.len(), 3, "{msg}");
+    for needle in [
+        "uniformity = \"high\"",
+        "flexibility = -1.0",
+        "trust = true",
+    ] {
+        let line = line_of(&text, needle);
+        assert!(msg.contains(&format!("t.toml:{line}:")), "{needle}: {msg}");
+    }
+}
+
+/// Two overrides with wrong types are both reported, each with its own `--set`.
+#[test]
+fn type_errors_from_several_sets_are_all_reported() {
+    let sets = vec![
+        "levers.uniformity=true".to_string(),
+        "levers.flexibility=[1]".to_string(),
+    ];
+    let err = parse_with_overrides(CHENGDU_CHONGQING, "t.toml", &sets).unwrap_err();
+    let msg = err.to_string();
+    assert_eq!(err.problems.len(), 2, "{msg}");
+    assert!(
+        msg.contains("--set levers.uniformity=true: levers.uniformity")
+            && msg.contains("--set levers.flexibility=[1]: levers.flexibility"),
+        "{msg}"
+    );
+}

@@ -265,27 +265,19 @@ pub fn full_factorial(factors: &[Factor], levels: &[usize]) -> Result<Design> {
             format!("{} counts", levels.len()),
         ));
     }
-    let mut values: Vec<Vec<f64>> = Vec::with_capacity(factors.len());
+    // Level counts first, and the grid's size checked against the limit, before any level list
+    // is allocated (a count of 2^40 must be refused, not materialised).
     let mut used = Vec::with_capacity(factors.len());
     for (f, &n) in factors.iter().zip(levels) {
-        let vals = match &f.range {
-            Range::Continuous { low, high } => {
+        used.push(match &f.range {
+            Range::Continuous { .. } => {
                 if n < 2 {
                     return Err(SaError::InvalidFactor {
                         name: f.name.clone(),
                         reason: format!("a grid needs at least 2 levels, got {n}"),
                     });
                 }
-                let step = (high - low) / (n - 1) as f64;
-                (0..n)
-                    .map(|i| {
-                        if i == n - 1 {
-                            *high
-                        } else {
-                            low + i as f64 * step
-                        }
-                    })
-                    .collect()
+                n
             }
             Range::Levels(ls) => {
                 if n != 0 && n != ls.len() {
@@ -298,19 +290,38 @@ pub fn full_factorial(factors: &[Factor], levels: &[usize]) -> Result<Design> {
                         ),
                     });
                 }
-                ls.clone()
+                ls.len()
             }
-        };
-        used.push(vals.len());
-        values.push(vals);
+        });
     }
     let rows = used
         .iter()
         .try_fold(1usize, |acc, &n| acc.checked_mul(n))
         .ok_or_else(|| {
-            SaError::TooLarge(format!("a grid with levels {used:?} has too many points"))
+            SaError::TooLarge(format!(
+                "a grid with levels {used:?} has more points than can be counted; the limit is {MAX_CELLS} values (points x factors)"
+            ))
         })?;
     check_size(rows, factors.len(), "the full-factorial grid")?;
+    let mut values: Vec<Vec<f64>> = Vec::with_capacity(factors.len());
+    for (f, &n) in factors.iter().zip(&used) {
+        let vals = match &f.range {
+            Range::Continuous { low, high } => {
+                let step = (high - low) / (n - 1) as f64;
+                (0..n)
+                    .map(|i| {
+                        if i == n - 1 {
+                            *high
+                        } else {
+                            low + i as f64 * step
+                        }
+                    })
+                    .collect()
+            }
+            Range::Levels(ls) => ls.clone(),
+        };
+        values.push(vals);
+    }
     let d = factors.len();
     let mut points = Vec::with_capacity(rows * d);
     let mut idx = vec![0usize; d];
@@ -670,6 +681,11 @@ fn morris_unit(
     (unit, steps)
 }
 
+/// Most candidate trajectories [`morris_optimised`] accepts: it holds the distances between every
+/// pair (an M x M matrix, 128 MiB at this limit) and scores pairs of trajectories, so the work
+/// grows with M squared. Checked before anything is allocated.
+pub const MAX_MORRIS_CANDIDATES: usize = 4096;
+
 /// Largest number of subsets [`morris_optimised`] scores one by one; above it, it searches.
 pub const MORRIS_EXHAUSTIVE_LIMIT: u64 = 1_000_000;
 
@@ -688,6 +704,11 @@ pub fn morris_optimised(
     levels: usize,
     seed: u64,
 ) -> Result<Design> {
+    if candidates > MAX_MORRIS_CANDIDATES {
+        return Err(SaError::TooLarge(format!(
+            "{candidates} Morris candidates: at most {MAX_MORRIS_CANDIDATES} (choosing among them compares every pair, a {candidates} x {candidates} matrix); use fewer candidates"
+        )));
+    }
     check_morris(factors, candidates, levels)?;
     if trajectories < 2 || trajectories >= candidates {
         return Err(invalid(

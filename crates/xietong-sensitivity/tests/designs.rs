@@ -507,3 +507,28 @@ fn optimised_morris_validates_its_counts() {
         last = Some(pos);
     }
 }
+
+/// Issue 10 item 2: a grid level count of 2^40 is refused by the size limit before its levels
+/// are allocated (this test would abort on allocation otherwise).
+#[test]
+fn huge_grid_level_count_is_refused_before_allocating() {
+    let f = vec![
+        Factor::new("a", 0.0, 1.0),
+        Factor::levels("b", vec![1.0, 2.0]),
+    ];
+    let err = design::full_factorial(&f, &[1 << 40, 0]).unwrap_err();
+    assert!(matches!(err, SaError::TooLarge(_)), "{err}");
+    assert!(err.to_string().contains("2199023255552 points"), "{err}");
+    let err = design::full_factorial(&f, &[usize::MAX, 2]).unwrap_err();
+    assert!(matches!(err, SaError::TooLarge(_)), "{err}");
+}
+
+/// Issue 10 item 2: a million Morris candidates (an 8 TB distance matrix) are refused up front.
+#[test]
+fn too_many_morris_candidates_are_refused_before_allocating() {
+    let f = vec![Factor::new("a", 0.0, 1.0), Factor::new("b", 0.0, 1.0)];
+    let err = design::morris_optimised(&f, 1_000_000, 10, 4, 1).unwrap_err();
+    assert!(matches!(err, SaError::TooLarge(_)), "{err}");
+    assert!(err.to_string().contains("at most 4096"), "{err}");
+    assert!(design::morris_optimised(&f, 40, 10, 4, 1).is_ok());
+}

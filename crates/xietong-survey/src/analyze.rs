@@ -66,6 +66,13 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         }
     };
     let n = t.n_rows();
+    if n == 0 {
+        // Like ttest/anova: a header without answers has nothing to report.
+        return Err(DataError::File {
+            file: t.source.clone(),
+            msg: "no respondents: the file has a header row but no data rows, so there is nothing to analyze".into(),
+        });
+    }
     let weights: Option<Vec<f64>> = match &cb.survey.weight {
         Some(w) => {
             let j = t.col(w)?;

@@ -121,9 +121,18 @@ pub struct Scale {
 impl Codebook {
     /// Parse TOML; errors carry the line and column from the TOML parser.
     pub fn from_toml(name: &str, text: &str) -> Result<Codebook, DataError> {
-        let cb: Codebook = toml::from_str(text).map_err(|e| DataError::File {
-            file: name.into(),
-            msg: e.to_string(),
+        let cb: Codebook = toml::from_str(text).map_err(|e| {
+            // The position and the message, without the echoed source line (which can be huge).
+            let at = e.span().map_or(String::new(), |s| {
+                let before = &text[..s.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {col}: ")
+            });
+            DataError::File {
+                file: name.into(),
+                msg: format!("{at}{}", crate::text::shorten_quoted(e.message().trim())),
+            }
         })?;
         cb.check(name)?;
         Ok(cb)
@@ -175,6 +184,19 @@ impl Codebook {
                         return Err(err(format!(
                             "item '{}': a multi item needs `columns` (0/1 per option) or `column` (┋-joined)",
                             it.id
+                        )));
+                    }
+                    // One label per 0/1 column: a shorter or longer list would silently fall back
+                    // to column names or label the wrong options.
+                    if !it.columns.is_empty()
+                        && !it.labels.is_empty()
+                        && it.labels.len() != it.columns.len()
+                    {
+                        return Err(err(format!(
+                            "item '{}': {} labels for {} columns; give one label per column (or none to use the column names)",
+                            it.id,
+                            it.labels.len(),
+                            it.columns.len()
                         )));
                     }
                 }

@@ -24,6 +24,12 @@ pub enum DataError {
     },
 }
 
+/// Largest magnitude a numeric survey value may have, and `1 / MAX_MAGNITUDE` the smallest
+/// non-zero one: the statistics square values and sum squares of deviations (and Welch's degrees
+/// of freedom square variances), which overflows to infinity beyond about 1e75 and underflows to
+/// zero below about 1e-75. No questionnaire measure comes near either.
+pub const MAX_MAGNITUDE: f64 = 1e50;
+
 /// Which layout conventions the file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Flavor {
@@ -157,8 +163,9 @@ impl Table {
         self.flavor == Flavor::Wenjuanxing && t.starts_with('-') && t[1..].parse::<u32>().is_ok()
     }
 
-    /// Numeric values of a column; missing → None; anything else non-numeric is an error naming
-    /// the row and column.
+    /// Numeric values of a column (missing → None). A value that is not a finite number, or whose
+    /// magnitude is above [`MAX_MAGNITUDE`] or non-zero below its inverse, is an error naming its
+    /// row and column.
     pub fn numeric(
         &self,
         j: usize,
@@ -172,16 +179,29 @@ impl Table {
                     return Ok(None);
                 }
                 let t = strip_free_text(cell.trim());
-                t.parse::<f64>()
+                let cell_error = |msg: String| DataError::Cell {
+                    file: self.source.clone(),
+                    row: i + 2,
+                    column: self.header[j].clone(),
+                    msg,
+                };
+                let v = t
+                    .parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
-                    .map(Some)
-                    .ok_or_else(|| DataError::Cell {
-                        file: self.source.clone(),
-                        row: i + 2,
-                        column: self.header[j].clone(),
-                        msg: format!("expected a number, found '{cell}'"),
-                    })
+                    .ok_or_else(|| cell_error(format!("expected a number, found '{cell}'")))?;
+                if v.abs() > MAX_MAGNITUDE {
+                    return Err(cell_error(format!(
+                        "{v:e} is beyond the supported magnitude {MAX_MAGNITUDE:e} (squares and sums of squares of larger values overflow); rescale the column, e.g. to thousands or millions"
+                    )));
+                }
+                if v != 0.0 && v.abs() < 1.0 / MAX_MAGNITUDE {
+                    return Err(cell_error(format!(
+                        "{v:e} is closer to zero than the supported magnitude {:e} (squares of smaller values underflow to 0); rescale the column",
+                        1.0 / MAX_MAGNITUDE
+                    )));
+                }
+                Ok(Some(v))
             })
             .collect()
     }

@@ -47,6 +47,19 @@ pub fn grouped(
     levels: Option<&[String]>,
     missing: &[String],
 ) -> Result<(Vec<String>, Vec<Vec<f64>>), QuickError> {
+    if let Some(w) = levels
+        && let Some((i, l)) = w.iter().enumerate().find(|(i, l)| w[..*i].contains(l))
+    {
+        return Err(DataError::File {
+            file: t.source.clone(),
+            msg: format!(
+                "--levels: level '{l}' is duplicated (given at positions {} and {}); list each level of '{group}' once",
+                w.iter().position(|x| x == l).unwrap_or(0) + 1,
+                i + 1
+            ),
+        }
+        .into());
+    }
     let vj = t.col(value)?;
     let gj = t.col(group)?;
     let vals = t.numeric(vj, missing)?;
@@ -315,16 +328,15 @@ pub fn alpha_report(
         }
     }
     let excluded = n - data.len();
+    // Errors name the items and the file, e.g. "reliability of q1, q2, q3 in survey.csv".
+    let ctx = format!("reliability of {} in {}", items.join(", "), t.source);
     let (rel, pairwise) = match policy {
-        MissingPolicy::Listwise => (
-            st(reliability::reliability(items, &data), "reliability")?,
-            None,
-        ),
+        MissingPolicy::Listwise => (st(reliability::reliability(items, &data), &ctx)?, None),
         MissingPolicy::Pairwise => {
             let refs: Vec<&[Option<f64>]> = cols.iter().map(|c| c.as_slice()).collect();
             let (rel, counts) = st(
                 reliability::reliability_pairwise(items, &refs),
-                "reliability (pairwise)",
+                &format!("{ctx} (pairwise)"),
             )?;
             (rel, Some(counts))
         }

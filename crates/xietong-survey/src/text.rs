@@ -68,3 +68,23 @@ pub fn p_apa(p: f64) -> String {
         format!("{p:.3}").trim_start_matches('0').to_string()
     }
 }
+
+/// The message with every `quoted` piece of user text cut after 100 characters (with its full
+/// length), so that a message never repeats a megabyte-long key.
+pub fn shorten_quoted(message: &str) -> String {
+    const MAX_ECHO: usize = 100;
+    let mut out = String::new();
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let n = piece.chars().count();
+        if i % 2 == 1 && n > MAX_ECHO {
+            out.extend(piece.chars().take(MAX_ECHO));
+            out.push_str(&format!("… ({n} characters)"));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
+}

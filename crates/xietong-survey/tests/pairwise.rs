@@ -62,7 +62,7 @@ fn pairwise_alpha_matches_pingouin() {
             worst = worst.max(close(it.mean, &want["mean"], &format!("{w} mean")));
             worst = worst.max(close(it.sd, &want["sd"], &format!("{w} sd")));
             worst = worst.max(close(
-                it.item_total_r,
+                it.item_total_r.unwrap(),
                 &want["item_total_r"],
                 &format!("{w} item-total r"),
             ));
@@ -111,7 +111,7 @@ fn pairwise_without_missing_equals_listwise() {
     assert!((p.alpha - l.alpha).abs() < 1e-13);
     assert!((p.standardized_alpha - l.standardized_alpha).abs() < 1e-13);
     for (a, b) in p.items.iter().zip(&l.items) {
-        assert!((a.item_total_r - b.item_total_r).abs() < 1e-13);
+        assert!((a.item_total_r.unwrap() - b.item_total_r.unwrap()).abs() < 1e-13);
         assert!((a.alpha_if_deleted.unwrap() - b.alpha_if_deleted.unwrap()).abs() < 1e-13);
     }
 }
@@ -165,6 +165,14 @@ fn indefinite_pairwise_matrix_is_flagged() {
     ];
     let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     let (r, _) = reliability::reliability_pairwise(&names, &[&a, &b, &c]).unwrap();
+    // Issue 10 item 1: the undefined item-total r of item b is None, never NaN.
+    assert_eq!(r.items[1].item_total_r, None);
+    assert!(
+        r.items
+            .iter()
+            .flat_map(|i| i.item_total_r)
+            .all(f64::is_finite)
+    );
     assert!(
         r.warnings
             .iter()

@@ -392,7 +392,7 @@ fn reliability_matches_pingouin_and_uls() {
         );
         for (it, want) in r.items.iter().zip(c["items"].as_array().unwrap()) {
             close(
-                it.item_total_r,
+                it.item_total_r.unwrap(),
                 f(&want["item_total_r"]),
                 REL,
                 &format!("{name} item-total r"),

@@ -3,7 +3,7 @@
 //! are written by the crate's `store` module or atomically here.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{begin_set, finish_set, write_atomic};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -41,13 +41,13 @@ pub struct RunArgs {
     #[arg(long, default_value = "experiment-out")]
     pub out: PathBuf,
     /// Run only slice I of N (1-based), e.g. `--shard 2/8`; join the folders with `merge`.
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", allow_hyphen_values = true)]
     pub shard: Option<String>,
     /// Continue an interrupted run in --out, keeping every finished point.
     #[arg(long)]
     pub resume: bool,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Result files: csv, or parquet/both to add results.parquet (needs a build with
     /// `--features parquet`). results.csv is always kept: resume, merge and analyze read it.
@@ -84,7 +84,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Bootstrap resamples for the confidence intervals.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub resamples: usize,
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
@@ -133,11 +133,9 @@ fn parse_shard(s: &str) -> Result<(usize, usize)> {
 
 /// A thread pool of the requested size (or rayon's default).
 pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    crate::limits::check_threads(threads)?;
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
-        if t == 0 {
-            return Err(bad_input("--threads: expected at least 1"));
-        }
         b = b.num_threads(t);
     }
     b.build().context("starting the worker threads")
@@ -293,10 +291,10 @@ pub struct CompareArgs {
     #[arg(long = "variant", value_name = "NAME:PATH=VALUE,...")]
     pub variants: Vec<String>,
     /// Runs per arm (the same seeds in both arms).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub runs: usize,
     /// Seed of the random streams, shared by both arms of every comparison.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub seed: u64,
     /// Overrides applied to both arms before the variants'.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -305,12 +303,15 @@ pub struct CompareArgs {
     #[arg(long, default_value = "compare-out")]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
     pub lang: String,
 }
+
+/// The files of a `compare` results folder, written as one set.
+const COMPARE_FILES: [&str; 3] = ["compare.csv", "compare.json", "report.html"];
 
 pub fn compare(args: CompareArgs) -> Result<()> {
     use xietong_experiment::compare as c;
@@ -320,12 +321,6 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             args.lang
         ))
     })?;
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(bad_input(format!(
-            "--out {}: exists and is not a folder",
-            args.out.display()
-        )));
-    }
     let pool = pool(args.threads)?;
     let (base_text, base_name) = match &args.scenario {
         None => (
@@ -385,6 +380,15 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     if args.runs < 2 {
         return Err(bad_input("--runs: a paired interval needs at least 2 runs"));
     }
+    if args.runs as u64 > crate::limits::MAX_RUNS {
+        return Err(bad_input(format!(
+            "--runs {}: at most {} runs per arm",
+            args.runs,
+            crate::limits::MAX_RUNS
+        )));
+    }
+    // The results folder is prepared before simulating: an unusable location fails fast.
+    let set = begin_set(&args.out, &COMPARE_FILES)?;
     let bar = progress((pairs.len() * args.runs * 2) as u64, "comparing");
     let mut results = Vec::new();
     for ((a, b, label), (sa, sb)) in pairs.iter().zip(&scenarios) {
@@ -400,12 +404,20 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     bar.finish_and_clear();
     let table = c::table(&results);
     let html = c::report(&results, &base_name, lang).context("drawing the report")?;
-    write(&args.out.join("compare.csv"), &table.to_csv())?;
-    write(
-        &args.out.join("compare.json"),
-        &(serde_json::to_string_pretty(&results)? + "\n"),
+    let (csv, json) = (
+        table.to_csv(),
+        serde_json::to_string_pretty(&results)? + "\n",
+    );
+    finish_set(
+        set,
+        &args.out,
+        &COMPARE_FILES,
+        &[
+            ("compare.csv", csv.as_bytes()),
+            ("compare.json", json.as_bytes()),
+            ("report.html", html.as_bytes()),
+        ],
     )?;
-    write(&args.out.join("report.html"), &html)?;
     println!("{}", table.to_markdown());
     eprintln!(
         "{} comparisons × {} paired runs, seed {} → {}/",
@@ -429,7 +441,7 @@ pub struct CalibrateArgs {
     #[arg(long)]
     pub targets: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -449,9 +461,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
         let at = e
             .span()
             .map(|s| xietong_model::load::line_col(&text, s.start));
+        let message = xietong_model::load::shorten_quoted(e.message().trim());
         bad_input(match at {
-            Some((l, c)) => format!("{name}:{l}:{c}: {}", e.message().trim()),
-            None => format!("{name}: {}", e.message().trim()),
+            Some((l, c)) => format!("{name}:{l}:{c}: {message}"),
+            None => format!("{name}: {message}"),
         })
     })?;
     let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
@@ -486,8 +499,15 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
             )
         }
     };
-    let c =
-        cal::Calibration::new(&text, &name, &base_text, &base_name, targets).map_err(to_anyhow)?;
+    let c = cal::Calibration::with_targets_from(
+        &text,
+        &name,
+        &base_text,
+        &base_name,
+        targets,
+        &targets_name,
+    )
+    .map_err(to_anyhow)?;
     let s = &c.settings;
     eprintln!(
         "calibrating {} parameter(s) to {targets_name}: {:?}, {} restarts × ≤{} iterations, {} runs per evaluation (seed {}, common random numbers)",

@@ -5,6 +5,7 @@ mod error;
 mod experiment;
 mod game;
 mod io;
+mod limits;
 mod run;
 mod run_report;
 mod survey;

@@ -1,10 +1,11 @@
 //! `xietong run` and `xietong scenario show|check`: load a scenario (built-in or file) with `--set`
 //! overrides, simulate many runs in parallel, and write `timeseries.csv`, `zones.csv`,
-//! `summary.json` and `report.html`. Every file is rendered in memory first and then written
-//! atomically, so bad input leaves the output folder untouched.
+//! `summary.json` and `report.html`. The files go into a fresh sibling folder that replaces the
+//! output folder as a whole (`crate::io::begin_set`), so bad input leaves it untouched and a
+//! killed run never leaves a mixed set.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{begin_set, finish_set};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -15,6 +16,9 @@ use xietong_model::{Scenario, parse_with_overrides};
 use xietong_report::Lang;
 use xietong_sim::{Aggregate, output, run_many};
 
+/// The files of a `run` results folder, written as one set.
+const RUN_FILES: [&str; 4] = ["timeseries.csv", "zones.csv", "summary.json", "report.html"];
+
 #[derive(Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the built-in Chengdu-Chongqing scenario when omitted.
@@ -23,10 +27,10 @@ pub struct RunArgs {
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
     /// Seed of the random streams: the same scenario and seed give identical files.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub seed: u64,
     /// Number of independent runs.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
     pub runs: u64,
     /// Override a scenario value by dotted path, e.g. `--set levers.sequencing=key_first`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -35,7 +39,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "en")]
     pub lang: String,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -110,20 +114,12 @@ pub fn run(args: RunArgs) -> Result<()> {
             args.lang
         ))
     })?;
-    if args.runs == 0 {
-        return Err(bad_input("--runs: expected at least 1 run"));
-    }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(bad_input(format!(
-            "--out {}: exists and is not a folder",
-            args.out.display()
-        )));
-    }
+    crate::limits::check_runs(args.runs)?;
+    crate::limits::check_threads(args.threads)?;
     let (s, name) = load(args.scenario.as_deref(), &args.sets)?;
+    // The results folder is prepared before simulating: an unusable location fails fast.
+    let set = begin_set(&args.out, &RUN_FILES)?;
     if let Some(t) = args.threads {
-        if t == 0 {
-            return Err(bad_input("--threads: expected at least 1"));
-        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build_global()
@@ -168,11 +164,8 @@ pub fn run(args: RunArgs) -> Result<()> {
             crate::run_report::render(&s, &name, args.seed, &results, &agg, lang)?,
         ),
     ];
-    for (file, text) in &files {
-        let path = args.out.join(file);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
+    finish_set(set, &args.out, &RUN_FILES, &files)?;
     let sp = &agg.survey_period;
     eprintln!(
         "{} runs of {} ({} periods from {}), seed {} → {}/",

@@ -3,7 +3,8 @@
 //! `xietong-survey`.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{begin_set, finish_set, write_atomic};
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use xietong_report::{HtmlReport, Lang};
@@ -61,7 +62,7 @@ pub enum SurveyCmd {
         #[arg(long, value_delimiter = ',')]
         levels: Option<Vec<String>>,
         /// Confidence level of the intervals.
-        #[arg(long, default_value_t = 0.95)]
+        #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
         conf: f64,
         /// Centre Levene's test on medians (Brown-Forsythe) instead of means (SPSS).
         #[arg(long)]
@@ -124,7 +125,7 @@ pub enum SurveyCmd {
     Demo {
         #[arg(long, default_value = "survey-demo")]
         out: PathBuf,
-        #[arg(long, default_value_t = 2024)]
+        #[arg(long, default_value_t = 2024, value_parser = crate::limits::whole_u64, allow_negative_numbers = true)]
         seed: u64,
         #[arg(long, default_value = "zh")]
         lang: String,
@@ -181,11 +182,22 @@ fn parse_lang(s: &str) -> anyhow::Result<Lang> {
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomic(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Write an analysis: report.html, report.md, results.json, tables/*.csv, charts/*.svg.
+/// What a `survey analyze` results folder holds, written as one set.
+const ANALYSIS_FILES: [&str; 5] = [
+    "report.html",
+    "report.md",
+    "results.json",
+    "tables",
+    "charts",
+];
+
+/// Write an analysis as one set: report.html, report.md, results.json, tables/*.csv,
+/// charts/*.svg (a folder of results is always one complete, consistent set).
 fn write_analysis(a: &analyze::Analysis, out: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+    let set = begin_set(out, &ANALYSIS_FILES)?;
     let html = HtmlReport {
         title: a.title.clone(),
         subtitle: a.subtitle.clone(),
@@ -193,25 +205,24 @@ fn write_analysis(a: &analyze::Analysis, out: &std::path::Path, lang: Lang) -> a
         sections: a.sections.clone(),
     }
     .render();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (stem, t) in &a.tables {
-        write(
-            &out.join("tables").join(format!("{stem}.csv")),
-            t.to_csv().as_bytes(),
-        )?;
+        files.push((format!("tables/{stem}.csv"), t.to_csv().into_bytes()));
     }
     for (stem, svg) in &a.charts {
-        write(
-            &out.join("charts").join(format!("{stem}.svg")),
-            svg.as_bytes(),
-        )?;
+        files.push((format!("charts/{stem}.svg"), svg.clone().into_bytes()));
     }
-    write(
-        &out.join("results.json"),
-        serde_json::to_string_pretty(&a.json)?.as_bytes(),
-    )?;
-    write(&out.join("report.md"), analyze::to_markdown(a).as_bytes())?;
-    write(&out.join("report.html"), html.as_bytes())?;
-    Ok(())
+    files.push((
+        "results.json".into(),
+        serde_json::to_string_pretty(&a.json)?.into_bytes(),
+    ));
+    files.push(("report.md".into(), analyze::to_markdown(a).into_bytes()));
+    files.push(("report.html".into(), html.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    finish_set(set, out, &ANALYSIS_FILES, &refs)
 }
 
 pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
@@ -672,7 +683,7 @@ fn alpha_text(r: &quick::AlphaReport) -> String {
                 i.item.clone(),
                 num(Some(i.mean), 3),
                 num(Some(i.sd), 3),
-                num(Some(i.item_total_r), 3),
+                num(i.item_total_r, 3),
                 num(i.alpha_if_deleted, 3),
                 num(i.loading, 3),
             ]

@@ -302,5 +302,7 @@ max_iters = 8
         s(&d.join("c2")),
     ]);
     assert!(e.contains("unknown zone \"Z9\""), "{e}");
+    // Issue 10 item 14: target-file errors name the JSON file.
+    assert!(e.contains(&format!("{}: unknown zone", s(&t))), "{e}");
     assert!(!d.join("c2").exists());
 }

@@ -407,3 +407,196 @@ fn alpha_missing_policy_pairwise_matches_pingouin_and_refuses_unknown() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("pairwise deletion"), "{text}");
 }
+
+/// `xietong survey ARGS…` with the standard error as text.
+fn survey(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = bin().arg("survey").args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 10 item 1: values near 1e306 overflowed inside the statistics (statrs panicked in
+/// ttest/anova, alpha printed NaN with exit 0). Now a located error, exit 2, no NaN anywhere.
+#[test]
+fn huge_values_are_refused_with_exit_2_never_nan_or_panic() {
+    let d = tmpdir("huge");
+    let f = d.join("huge.csv");
+    std::fs::write(
+        &f,
+        "g,x,y,z\na,1e306,2e306,3e306\na,3e306,1e306,2e306\nb,-2e306,5e305,1e306\nb,4e305,-1e306,7e305\n",
+    )
+    .unwrap();
+    let p = f.to_str().unwrap();
+    for args in [
+        vec!["ttest", p, "--value", "x", "--group", "g"],
+        vec!["anova", p, "--value", "x", "--group", "g"],
+        vec!["alpha", p, "--items", "x,y,z"],
+        vec!["alpha", p, "--items", "x,y,z", "--json"],
+    ] {
+        let (code, stdout, stderr) = survey(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            !stdout.contains("NaN") && !stdout.contains("inf"),
+            "{stdout}"
+        );
+        assert!(
+            stderr.contains("huge.csv") && stderr.contains("row 2") && stderr.contains("magnitude"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Values so close to zero that their squares underflow are refused the same way, instead of
+    // being called "identical".
+    let tiny = d.join("tiny.csv");
+    std::fs::write(&tiny, "g,x\na,1e-300\na,2e-300\nb,3e-300\nb,5e-300\n").unwrap();
+    let (code, _, stderr) = survey(&[
+        "ttest",
+        tiny.to_str().unwrap(),
+        "--value",
+        "x",
+        "--group",
+        "g",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tiny.csv") && stderr.contains("closer to zero"),
+        "{stderr}"
+    );
+}
+
+/// Issue 10 item 9: a multi item with 1 label for 3 columns is an error naming the item.
+#[test]
+fn codebook_multi_item_needs_one_label_per_column() {
+    let d = tmpdir("multilabels");
+    let data = d.join("m.csv");
+    std::fs::write(&data, "a,b,c\n1,0,1\n0,1,1\n").unwrap();
+    let cb = d.join("cb.toml");
+    std::fs::write(
+        &cb,
+        "[[item]]\nid = \"future\"\ntype = \"multi\"\ncolumns = [\"a\", \"b\", \"c\"]\nlabels = [\"only one\"]\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let (code, _, stderr) = survey(&[
+        "analyze",
+        data.to_str().unwrap(),
+        "--codebook",
+        cb.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cb.toml")
+            && stderr.contains("'future'")
+            && stderr.contains("1 labels for 3 columns"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+/// Issue 10 item 9: `survey analyze` on a header-only file refuses, like ttest/anova do.
+#[test]
+fn analyze_refuses_a_header_only_file() {
+    let d = tmpdir("headeronly");
+    let data = d.join("h.csv");
+    std::fs::write(&data, "x,g\n").unwrap();
+    let cb = d.join("cb.toml");
+    std::fs::write(
+        &cb,
+        "[[item]]\nid = \"x\"\ntype = \"numeric\"\ncolumn = \"x\"\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let (code, _, stderr) = survey(&[
+        "analyze",
+        data.to_str().unwrap(),
+        "--codebook",
+        cb.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("h.csv") && stderr.contains("no respondents"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a 0-respondent report was written");
+    let (code, _, _) = survey(&[
+        "ttest",
+        data.to_str().unwrap(),
+        "--value",
+        "x",
+        "--group",
+        "g",
+    ]);
+    assert_eq!(code, Some(2));
+}
+
+/// Issue 10 item 14: `--levels a,a,b` names the duplicate instead of saying it "has no cases".
+#[test]
+fn duplicated_level_is_named_as_duplicated() {
+    let d = tmpdir("duplevels");
+    let f = d.join("g.csv");
+    std::fs::write(&f, "x,g\n1,a\n2,a\n3,b\n5,b\n").unwrap();
+    let (code, _, stderr) = survey(&[
+        "anova",
+        f.to_str().unwrap(),
+        "--value",
+        "x",
+        "--group",
+        "g",
+        "--levels",
+        "a,a,b",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("level 'a' is duplicated") && !stderr.contains("no cases"),
+        "{stderr}"
+    );
+}
+
+/// Issue 10 item 14: alpha errors name the items and the file.
+#[test]
+fn alpha_errors_name_the_items_and_the_file() {
+    let d = tmpdir("alphaerr");
+    let f = d.join("flat.csv");
+    std::fs::write(&f, "q1,q2,q3\n3,1,2\n3,2,4\n3,5,1\n").unwrap();
+    let (code, _, stderr) = survey(&["alpha", f.to_str().unwrap(), "--items", "q1,q2,q3"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("flat.csv") && stderr.contains("q1, q2, q3") && stderr.contains("'q1'"),
+        "{stderr}"
+    );
+}
+
+/// Issue 10 item 14: a codebook with a megabyte-long unknown key gets a short, located message.
+#[test]
+fn long_unknown_codebook_keys_are_truncated() {
+    let d = tmpdir("longkey");
+    let data = d.join("x.csv");
+    std::fs::write(&data, "x\n1\n2\n").unwrap();
+    let cb = d.join("cb.toml");
+    let key = "k".repeat(1_000_000);
+    std::fs::write(
+        &cb,
+        format!("[[item]]\nid = \"x\"\ntype = \"numeric\"\n{key} = \"x\"\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = survey(&[
+        "analyze",
+        data.to_str().unwrap(),
+        "--codebook",
+        cb.to_str().unwrap(),
+        "--out",
+        d.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{}", &stderr[..stderr.len().min(500)]);
+    assert!(
+        stderr.len() < 2_000 && stderr.contains("cb.toml") && stderr.contains("line 4"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+}

@@ -97,8 +97,11 @@ pub fn oneway(groups: &[&[f64]]) -> Result<Anova> {
     }
     let (ssb, ssw) = between_within(groups);
     if ssw <= 0.0 {
-        return Err(StatsError::ZeroVariance {
-            what: "one-way ANOVA (within groups)".into(),
+        let what = "one-way ANOVA (within groups)".into();
+        return Err(if ssb > 0.0 {
+            StatsError::NoWithinVariance { what }
+        } else {
+            StatsError::ZeroVariance { what }
         });
     }
     let df1 = (k - 1) as f64;

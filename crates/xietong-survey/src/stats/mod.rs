@@ -26,6 +26,12 @@ pub enum StatsError {
     },
     #[error("{what}: all values are identical (zero variance), the statistic is undefined")]
     ZeroVariance { what: String },
+    /// The groups differ, but every group's values are identical: no error variance to weigh
+    /// the difference against.
+    #[error(
+        "{what}: the values are identical within each group (zero within-group variance, although the group means differ), the statistic is undefined"
+    )]
+    NoWithinVariance { what: String },
     #[error("{what}: needs at least {need} groups/categories, found {got}")]
     TooFewGroups {
         what: String,

@@ -11,7 +11,10 @@ pub struct ItemStat {
     pub item: String,
     pub mean: f64,
     pub sd: f64,
-    pub item_total_r: f64,
+    /// Corrected item-total correlation; None when undefined (the other items' sum does not vary,
+    /// or a pairwise covariance matrix makes its variance non-positive).
+    pub item_total_r: Option<f64>,
+    /// α of the other items; None with fewer than 3 items or when undefined.
     pub alpha_if_deleted: Option<f64>,
     pub loading: Option<f64>,
 }
@@ -216,9 +219,10 @@ fn from_cov(
             .map(|(a, b)| cov[a][b])
             .sum();
         let cov_j_rest: f64 = others.iter().map(|&b| cov[j][b]).sum();
-        let r = cov_j_rest / (cov[j][j] * var_rest).sqrt();
+        let r = Some(cov_j_rest / (cov[j][j] * var_rest).sqrt()).filter(|r| r.is_finite());
+        // Undefined (None, never NaN) when the remaining items' sum does not vary.
         let aid = if k >= 3 {
-            Some(alpha_from_cov(cov, &others))
+            Some(alpha_from_cov(cov, &others)).filter(|a| a.is_finite())
         } else {
             None
         };
@@ -230,6 +234,14 @@ fn from_cov(
             alpha_if_deleted: aid,
             loading: loadings.as_ref().map(|l| l[j]),
         });
+    }
+    // Never report NaN or infinity: a covariance matrix that is not positive semidefinite
+    // (possible under pairwise deletion) can make these undefined.
+    let finite = alpha.is_finite() && std_alpha.is_finite() && rbar.is_finite();
+    if !finite {
+        return Err(StatsError::Invalid(
+            "alpha is undefined for these items (the item covariances are inconsistent, e.g. under pairwise deletion with few shared cases)".into(),
+        ));
     }
     Ok(Reliability {
         n,

@@ -139,8 +139,11 @@ pub fn ttest_ind(a: &[f64], b: &[f64], conf: f64, levene_median: bool) -> Result
     let df = f1 + f2 - 2.0;
     let sp2 = (ss1 + ss2) / df;
     if sp2 <= 0.0 {
-        return Err(StatsError::ZeroVariance {
-            what: "t-test (pooled variance)".into(),
+        let what = "t-test (pooled variance)".into();
+        return Err(if m1 != m2 {
+            StatsError::NoWithinVariance { what }
+        } else {
+            StatsError::ZeroVariance { what }
         });
     }
     let diff = m1 - m2;
