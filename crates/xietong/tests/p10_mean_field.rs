@@ -34,6 +34,7 @@ fn check(central_scale: &str) -> usize {
         "calendar.periods=60".into(),
         "calendar.survey_window=[\"2020Q1\", \"2020Q1\"]".into(),
         "behaviour.temperature=0.001".into(),
+        "behaviour.temperature.sd=0".into(),
         "behaviour.fidelity.sd=0".into(),
         "behaviour.fidelity=1.0".into(),
     ];
