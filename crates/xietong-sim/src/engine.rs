@@ -358,7 +358,8 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
         acc.joint_gain[p] += w.joint[i];
         acc.pair_value[p] += w.pair[i];
         acc.total_gain += w.gain[i];
-        let trust = m::combined_trust(a.trust, ctx.rule_trust[p]);
+        // Combined trust as the decision pass used it (the column holds the same expression).
+        let trust = w.trust[i];
         acc.trust[p] += trust;
         acc.local_centric[p] += a.local_centric;
         acc.barrier[p] += a.barrier;
