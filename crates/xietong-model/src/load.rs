@@ -162,6 +162,26 @@ fn all_type_errors(text: &str, first: toml::de::Error) -> Vec<Located> {
         let Some(offset) = error.span().map(|s| s.start) else {
             return sorted(problems);
         };
+        // An unknown key on a line of its own: comment the line out (line numbers stay the same)
+        // and read on, so that a misspelt key does not hide the file's other problems.
+        if let Some(line) = unknown_key_line(&current, &error, offset) {
+            current.insert(line, '#');
+            match toml::from_str::<Scenario>(&current) {
+                Ok(scenario) => {
+                    for p in validate(&scenario) {
+                        if problems.len() < MAX_PROBLEMS {
+                            problems.push(locate_problem(text, p));
+                        }
+                    }
+                    return sorted(problems);
+                }
+                Err(e) => {
+                    problems.push(from_toml_error(&current, &e, None));
+                    error = e;
+                    continue;
+                }
+            }
+        }
         let Some((segs, span)) = scalar_at(&current, offset) else {
             return sorted(problems);
         };
@@ -214,6 +234,22 @@ fn all_type_errors(text: &str, first: toml::de::Error) -> Vec<Located> {
         }
     }
     sorted(problems)
+}
+
+/// Where the line starts when `error` is an unknown key written as `key = value` on a line of
+/// its own (not inside an inline table).
+fn unknown_key_line(text: &str, error: &toml::de::Error, offset: usize) -> Option<usize> {
+    if !error.message().starts_with("unknown field") || offset > text.len() {
+        return None;
+    }
+    let line = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line..offset];
+    let rest = &text[offset..];
+    let key_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let after_key = rest[key_len..].trim_start_matches([' ', '\t']);
+    (before.trim().is_empty() && key_len > 0 && after_key.starts_with('=')).then_some(line)
 }
 
 /// Problems in file order (those without a place last).

@@ -342,3 +342,26 @@ fn type_errors_from_several_sets_are_all_reported() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_misspelt_key_does_not_hide_the_files_other_problems() {
+    // A misspelt key, then (further down) an out-of-range value and another misspelt key: all
+    // three are reported, each at its own line.
+    let text = edit("drop = 0.3", "drpo = 0.3")
+        .replace("scale = 180.0 ", "scale = -5 ")
+        .replace("peak = 0.915", "peek = 0.915");
+    let e = parse_scenario(&text, "s.toml").unwrap_err();
+    let msg = e.to_string();
+    assert_eq!(e.problems.len(), 3, "{msg}");
+    for (needle, what) in [
+        ("drpo = 0.3", "unknown field `drpo`"),
+        ("scale = -5", "demand.scale"),
+        ("peek = 0.915", "unknown field `peek`"),
+    ] {
+        let line = line_of(&text, needle);
+        assert!(
+            msg.contains(&format!("s.toml:{line}:")) && msg.contains(what),
+            "{needle}: {msg}"
+        );
+    }
+}
