@@ -405,15 +405,11 @@ impl Probe {
         let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
         let (_, res) = self.runs(&sets);
         let t_n = res[0].periods.len();
-        let gini_at = |t: usize| mean(&per_run(&res, |r| r.periods[t].gini));
-        let series: Vec<f64> = (0..t_n).map(gini_at).collect();
-        let (peak_t, &peak) = series
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .expect("periods");
-        let _ = peak;
         let gini = |t: usize| per_run(&res, |r| r.periods[t].gini);
+        // The period at which the mean Gini over runs peaks.
+        let peak_t = (0..t_n)
+            .max_by(|&a, &b| mean(&gini(a)).total_cmp(&mean(&gini(b))))
+            .expect("periods");
         c.greater("Gini: peak vs start", &gini(peak_t), &gini(0), 0.01);
         c.greater("Gini: peak vs end", &gini(peak_t), &gini(t_n - 1), 0.01);
         let omega = |t: usize| per_run(&res, |r| r.periods[t].orientation);
