@@ -160,6 +160,20 @@ pub fn parse_csv_bytes(
 
 /// Read the first (or named) worksheet of an Excel/ODS workbook.
 pub fn read_excel(path: &Path, opts: &ReadOptions) -> Result<Table, DataError> {
+    // calamine 0.38 panics on some damaged .xls (compound file) inputs, found by fuzzing
+    // (docs/fuzzing.md): report those as an unreadable workbook instead of crashing.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_excel_unguarded(path, opts)
+    }))
+    .unwrap_or_else(|_| {
+        Err(DataError::File {
+            file: path.display().to_string(),
+            msg: "cannot open workbook: the file is damaged or not a valid Excel workbook".into(),
+        })
+    })
+}
+
+fn read_excel_unguarded(path: &Path, opts: &ReadOptions) -> Result<Table, DataError> {
     use calamine::{Data, Reader, open_workbook_auto};
     let name = path.display().to_string();
     let ferr = |msg: String| DataError::File {
