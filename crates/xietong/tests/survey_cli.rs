@@ -418,6 +418,31 @@ fn survey(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// `survey analyze` of a data file and a codebook written into a fresh folder; returns the exit
+/// code, standard error and the output folder it was asked to write.
+fn analyze_with(
+    tag: &str,
+    data_name: &str,
+    data: &str,
+    codebook: &str,
+) -> (Option<i32>, String, std::path::PathBuf) {
+    let d = tmpdir(tag);
+    let path = d.join(data_name);
+    std::fs::write(&path, data).unwrap();
+    let cb = d.join("cb.toml");
+    std::fs::write(&cb, codebook).unwrap();
+    let out = d.join("out");
+    let (code, _, stderr) = survey(&[
+        "analyze",
+        path.to_str().unwrap(),
+        "--codebook",
+        cb.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (code, stderr, out)
+}
+
 /// Issue 10 item 1: values near 1e306 overflowed inside the statistics (statrs panicked in
 /// ttest/anova, alpha printed NaN with exit 0). Now a located error, exit 2, no NaN anywhere.
 #[test]
@@ -469,24 +494,12 @@ fn huge_values_are_refused_with_exit_2_never_nan_or_panic() {
 /// Issue 10 item 9: a multi item with 1 label for 3 columns is an error naming the item.
 #[test]
 fn codebook_multi_item_needs_one_label_per_column() {
-    let d = tmpdir("multilabels");
-    let data = d.join("m.csv");
-    std::fs::write(&data, "a,b,c\n1,0,1\n0,1,1\n").unwrap();
-    let cb = d.join("cb.toml");
-    std::fs::write(
-        &cb,
+    let (code, stderr, out) = analyze_with(
+        "multilabels",
+        "m.csv",
+        "a,b,c\n1,0,1\n0,1,1\n",
         "[[item]]\nid = \"future\"\ntype = \"multi\"\ncolumns = [\"a\", \"b\", \"c\"]\nlabels = [\"only one\"]\n",
-    )
-    .unwrap();
-    let out = d.join("out");
-    let (code, _, stderr) = survey(&[
-        "analyze",
-        data.to_str().unwrap(),
-        "--codebook",
-        cb.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("cb.toml")
@@ -500,30 +513,19 @@ fn codebook_multi_item_needs_one_label_per_column() {
 /// Issue 10 item 9: `survey analyze` on a header-only file refuses, like ttest/anova do.
 #[test]
 fn analyze_refuses_a_header_only_file() {
-    let d = tmpdir("headeronly");
-    let data = d.join("h.csv");
-    std::fs::write(&data, "x,g\n").unwrap();
-    let cb = d.join("cb.toml");
-    std::fs::write(
-        &cb,
+    let (code, stderr, out) = analyze_with(
+        "headeronly",
+        "h.csv",
+        "x,g\n",
         "[[item]]\nid = \"x\"\ntype = \"numeric\"\ncolumn = \"x\"\n",
-    )
-    .unwrap();
-    let out = d.join("out");
-    let (code, _, stderr) = survey(&[
-        "analyze",
-        data.to_str().unwrap(),
-        "--codebook",
-        cb.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("h.csv") && stderr.contains("no respondents"),
         "{stderr}"
     );
     assert!(!out.exists(), "a 0-respondent report was written");
+    let data = out.with_file_name("h.csv");
     let (code, _, _) = survey(&[
         "ttest",
         data.to_str().unwrap(),
@@ -575,24 +577,13 @@ fn alpha_errors_name_the_items_and_the_file() {
 /// Issue 10 item 14: a codebook with a megabyte-long unknown key gets a short, located message.
 #[test]
 fn long_unknown_codebook_keys_are_truncated() {
-    let d = tmpdir("longkey");
-    let data = d.join("x.csv");
-    std::fs::write(&data, "x\n1\n2\n").unwrap();
-    let cb = d.join("cb.toml");
     let key = "k".repeat(1_000_000);
-    std::fs::write(
-        &cb,
-        format!("[[item]]\nid = \"x\"\ntype = \"numeric\"\n{key} = \"x\"\n"),
-    )
-    .unwrap();
-    let (code, _, stderr) = survey(&[
-        "analyze",
-        data.to_str().unwrap(),
-        "--codebook",
-        cb.to_str().unwrap(),
-        "--out",
-        d.join("out").to_str().unwrap(),
-    ]);
+    let (code, stderr, _) = analyze_with(
+        "longkey",
+        "x.csv",
+        "x\n1\n2\n",
+        &format!("[[item]]\nid = \"x\"\ntype = \"numeric\"\n{key} = \"x\"\n"),
+    );
     assert_eq!(code, Some(2), "{}", &stderr[..stderr.len().min(500)]);
     assert!(
         stderr.len() < 2_000 && stderr.contains("cb.toml") && stderr.contains("line 4"),
