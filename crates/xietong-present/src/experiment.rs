@@ -1,0 +1,1 @@
+//! Presentation of `xietong experiment` results (being moved here from the CLI crate).
