@@ -8,6 +8,7 @@ mod io;
 mod limits;
 mod run;
 mod run_report;
+mod studio;
 mod survey;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,8 @@ enum Command {
     Compare(experiment::CompareArgs),
     /// Fit scenario parameters to targets (survey-window figures by default).
     Calibrate(experiment::CalibrateArgs),
+    /// Open the studio, a local web workbench for all of the above, in the browser.
+    Studio(studio::StudioArgs),
 }
 
 fn main() {
@@ -56,6 +59,7 @@ fn main() {
         Command::Experiment(cmd) => experiment::run(cmd),
         Command::Compare(args) => experiment::compare(args),
         Command::Calibrate(args) => experiment::calibrate(args),
+        Command::Studio(args) => studio::run(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

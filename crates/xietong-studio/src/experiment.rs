@@ -1,0 +1,8 @@
+//! Experiment page endpoints.
+
+use crate::Shared;
+use axum::Router;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+}
