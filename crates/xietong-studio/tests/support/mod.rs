@@ -44,8 +44,28 @@ pub fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)],
     s.write_all(req.as_bytes()).unwrap();
     // The server may answer (413) and close before reading a large body.
     let _ = s.write_all(body);
+    // Read by Content-Length (or to the last chunk): some servers keep the connection open.
     let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
+    let mut chunk = [0u8; 65536];
+    loop {
+        let n = s.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            match len {
+                Some(len) if buf.len() >= end + 4 + len => break,
+                None if head.contains("chunked") && buf.ends_with(b"0\r\n\r\n") => break,
+                _ => {}
+            }
+        }
+    }
     parse_reply(&buf)
 }
 
@@ -291,9 +311,12 @@ impl Browser {
     }
 
     /// The element matching `css` (WebDriver element reference).
+    /// The element matching `css` (WebDriver element reference), scrolled to the middle of the
+    /// window so that the sticky header does not cover it.
     pub fn find(&mut self, css: &str) -> Value {
         let p = self.s("/element");
         let v = self.call("POST", &p, Some(json!({"using": "css selector", "value": css})));
+        self.js("arguments[0].scrollIntoView({block: 'center'});", json!([v.clone()]));
         v
     }
 

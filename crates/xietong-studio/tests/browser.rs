@@ -1,0 +1,77 @@
+//! End-to-end tests: headless Chromium drives every page of the studio as a user would. Skipped
+//! with a notice when chromium/chromedriver are missing, unless XIETONG_REQUIRE_BROWSER=1.
+//! Screenshots of each page in both languages go to target/tmp/studio-screens/ for review.
+
+mod support;
+
+use serde_json::json;
+use std::sync::Mutex;
+use std::time::Duration;
+use support::*;
+
+/// One browser at a time: the machines that run these have two cores.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+const T: Duration = Duration::from_secs(60);
+
+#[test]
+fn simulator_change_a_lever_see_errors_run_and_switch_language() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let (s, _ws) = studio("e2e-sim");
+    b.goto(&format!("{}#sim", s.url));
+    b.js("localStorage.setItem('xietong-lang', 'en'); location.reload();", json!([]));
+    b.wait("the scenario form", "document.querySelector('#sim-status.ok')", T);
+    let lever = "#sim-form input[type=number][data-path='levers.uniformity']";
+    // A value out of range is marked on the field, with the loader's message.
+    b.type_into(lever, "1.5");
+    b.wait(
+        "the lever marked invalid",
+        &format!("document.querySelector(\"{lever}\").classList.contains('invalid')"),
+        T,
+    );
+    let problems = b.js("return document.querySelector('#sim-problems').textContent;", json!([]));
+    assert!(problems.as_str().unwrap().contains("levers.uniformity"), "{problems}");
+    // Running is refused while the scenario is invalid.
+    b.click("#sim-run-btn");
+    b.wait("the refusal", "document.querySelector('#sim-run .ptext').textContent.includes('problem')", T);
+    // A valid value clears the mark.
+    b.type_into(lever, "0.95");
+    b.wait("the form valid again", "document.querySelector('#sim-status.ok') && !document.querySelector('.invalid')", T);
+    // Run 12 runs; the charts appear and the files are offered.
+    b.type_into("#sim-runs", "12");
+    b.click("#sim-run-btn");
+    b.wait("a chart", "document.querySelector('#sim-charts svg')", T);
+    b.wait("the files", "document.querySelectorAll('#sim-files a').length >= 5", T);
+    let progress = b.js("return document.querySelector('#sim-run .ptext').textContent;", json!([]));
+    assert!(progress.as_str().unwrap().starts_with("12/12"), "{progress}");
+    let files = b.js("return [...document.querySelectorAll('#sim-files a')].map(a => a.textContent).join(' ');", json!([]));
+    for f in ["timeseries.csv", "zones.csv", "summary.json", "report.html", "scenario.toml"] {
+        assert!(files.as_str().unwrap().contains(f), "{files}");
+    }
+    // The run used the edited lever: the scenario file offered with the results says so.
+    let href = b.js("return [...document.querySelectorAll('#sim-files a')].find(a => a.textContent.includes('scenario.toml')).getAttribute('href');", json!([]));
+    let toml = get(s.addr, href.as_str().unwrap()).text();
+    let parsed: toml::Table = toml::from_str(&toml).unwrap();
+    assert_eq!(parsed["levers"]["uniformity"].as_float(), Some(0.95), "{toml}");
+    let summary = b.js("return fetch([...document.querySelectorAll('#sim-files a')].find(a => a.textContent.includes('summary.json')).href).then(r => r.json()).then(j => j.runs);", json!([]));
+    assert_eq!(summary, json!(12));
+    b.screenshot(&shot("sim-en.png"));
+
+    // Compare two built-in variants side by side.
+    b.type_into("#sim-cmp-runs", "6");
+    b.click("#sim-cmp-btn");
+    b.wait("the comparison table", "document.querySelector('#sim-cmp-table table')", T);
+    let sides = b.js("return [document.querySelectorAll('#sim-cmp-a svg').length, document.querySelectorAll('#sim-cmp-b svg').length];", json!([]));
+    assert!(sides[0].as_u64().unwrap() > 0 && sides[1].as_u64().unwrap() > 0, "{sides}");
+
+    // Switch to Chinese: the page's words change, and new charts come in Chinese.
+    b.click("#lang");
+    b.wait("Chinese labels", "document.querySelector('#nav a[data-page=sim]').textContent === '机制模拟'", T);
+    assert_eq!(b.js("return document.documentElement.lang;", json!([])), json!("zh-CN"));
+    b.click("#sim-run-btn");
+    b.wait("a Chinese chart", "[...document.querySelectorAll('#sim-charts svg text')].some(t => t.textContent.includes('合作概率'))", T);
+    b.wait("the run to end", "!document.querySelector('#sim-run-btn').disabled", T);
+    b.screenshot(&shot("sim-zh.png"));
+    assert_eq!(b.console_errors(), Vec::<String>::new());
+}
