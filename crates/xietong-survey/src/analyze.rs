@@ -783,7 +783,12 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                     &mut blocks,
                     &format!("multi_{}", it.id),
                     RTable {
-                        caption: format!("{label} ({})", pick("multiple response", "多选")),
+                        // Questionnaires often already say so in the question ("…（多选）").
+                        caption: if ["多选", "multiple"].iter().any(|w| label.to_lowercase().contains(w)) {
+                            label.clone()
+                        } else {
+                            format!("{label} ({})", pick("multiple response", "多选"))
+                        },
                         header: vec![
                             pick("Option", "选项"),
                             "n".into(),
