@@ -3,8 +3,8 @@
 //! keying, scales, grouping variables, missing codes and weights — and how to draft one from a file.
 
 use crate::data::{
-    natural_cmp,
-    DataError, Flavor, Table, WJX_META, parse_option_header, parse_question_header, split_choices,
+    DataError, Flavor, Table, WJX_META, natural_cmp, parse_option_header, parse_question_header,
+    split_choices,
 };
 use serde::{Deserialize, Serialize};
 
@@ -309,7 +309,15 @@ pub fn item_scores(t: &Table, cb: &Codebook, it: &Item) -> Result<Vec<Option<f64
 /// comments (Wenjuanxing exports free-text boxes with the same header form as choices).
 fn looks_like_choice(label: &str, distinct: &[String], answered: usize) -> bool {
     const FREE_TEXT_WORDS: [&str; 9] = [
-        "建议", "意见", "请说明", "请填写", "请简述", "其他看法", "comment", "suggest", "specify",
+        "建议",
+        "意见",
+        "请说明",
+        "请填写",
+        "请简述",
+        "其他看法",
+        "comment",
+        "suggest",
+        "specify",
     ];
     let lower = label.to_lowercase();
     if FREE_TEXT_WORDS.iter().any(|w| lower.contains(w)) {

@@ -229,7 +229,10 @@ impl Table {
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     if let (Ok(x), Ok(y)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-        return x.partial_cmp(&y).unwrap_or(Ordering::Equal).then_with(|| a.cmp(b));
+        return x
+            .partial_cmp(&y)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| a.cmp(b));
     }
     let (mut i, mut j) = (a.char_indices().peekable(), b.char_indices().peekable());
     loop {
@@ -240,7 +243,8 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             (Some((_, ca)), Some((_, cb))) if ca.is_ascii_digit() && cb.is_ascii_digit() => {
                 let run = |it: &mut std::iter::Peekable<std::str::CharIndices>| {
                     let mut d = String::new();
-                    while let Some((_, c)) = it.peek().copied().filter(|(_, c)| c.is_ascii_digit()) {
+                    while let Some((_, c)) = it.peek().copied().filter(|(_, c)| c.is_ascii_digit())
+                    {
                         d.push(c);
                         it.next();
                     }

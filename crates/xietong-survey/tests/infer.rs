@@ -14,15 +14,35 @@ fn free_text_box_is_text_not_a_single_choice() {
     let mut csv = String::from("序号,1、您所在的区域,2、其他建议,3、您认为应采取的协同方式\n");
     let zones = ["B4", "A1", "A3", "B1", "A2", "A10"];
     for i in 0..60 {
-        let advice = if i % 3 == 0 { "加强标准共享" } else { "(空)" };
-        let mode = if i % 2 == 0 { "联合推进" } else { "各有侧重" };
-        csv.push_str(&format!("{},{},{advice},{mode}\n", i + 1, zones[i % zones.len()]));
+        let advice = if i % 3 == 0 {
+            "加强标准共享"
+        } else {
+            "(空)"
+        };
+        let mode = if i % 2 == 0 {
+            "联合推进"
+        } else {
+            "各有侧重"
+        };
+        csv.push_str(&format!(
+            "{},{},{advice},{mode}\n",
+            i + 1,
+            zones[i % zones.len()]
+        ));
     }
     let cb = infer(&table(&csv));
     let kind = |id: &str| cb.items.iter().find(|i| i.id == id).map(|i| i.kind);
     assert_eq!(kind("q2"), Some(ItemType::Text), "free-text box");
-    assert_eq!(kind("q3"), Some(ItemType::Single), "a real two-option choice stays single");
-    let zone = cb.groups.iter().find(|g| g.id == "q1_group").expect("zone offered as a group");
+    assert_eq!(
+        kind("q3"),
+        Some(ItemType::Single),
+        "a real two-option choice stays single"
+    );
+    let zone = cb
+        .groups
+        .iter()
+        .find(|g| g.id == "q1_group")
+        .expect("zone offered as a group");
     assert_eq!(zone.levels, ["A1", "A2", "A3", "A10", "B1", "B4"]);
 }
 
