@@ -255,7 +255,7 @@ pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
     for (j, name) in ix.names.iter().enumerate() {
         if ix.s1[j] > ix.st[j] + TOL {
             w.push(format!(
-                "S1 of '{name}' exceeds its ST ({:.3} > {:.3}), which cannot hold for converged estimates: {advice}",
+                "S1 of '{name}' exceeds its ST ({:.3} > {:.3}), which cannot hold for converged estimates",
                 ix.s1[j], ix.st[j]
             ));
         }
@@ -263,7 +263,7 @@ pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
     for p in &ix.s2 {
         if p.value < -TOL {
             w.push(format!(
-                "S2 of '{}' × '{}' is negative ({:.3}), which cannot hold for converged estimates: {advice}",
+                "S2 of '{}' × '{}' is negative ({:.3}), which cannot hold for converged estimates",
                 ix.names[p.i], ix.names[p.j], p.value
             ));
         }
@@ -271,7 +271,7 @@ pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
     let sum: f64 = ix.s1.iter().sum();
     if sum > 1.0 + TOL {
         w.push(format!(
-            "the first-order indices sum to {sum:.3} > 1, which cannot hold for converged estimates: {advice}"
+            "the first-order indices sum to {sum:.3} > 1, which cannot hold for converged estimates"
         ));
     }
     let widest = ix
@@ -282,7 +282,13 @@ pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
         .fold(0.0, f64::max);
     if widest > WIDE {
         w.push(format!(
-            "confidence intervals are as wide as ±{widest:.3}: factor rankings within that distance are undecided; {advice}"
+            "confidence intervals are as wide as ±{widest:.3}: factor rankings within that distance are undecided"
+        ));
+    }
+    if !w.is_empty() {
+        w.push(format!(
+            "increase the base sample N (now {n}), e.g. to {}, and compare",
+            (n * 4).max(512)
         ));
     }
     w

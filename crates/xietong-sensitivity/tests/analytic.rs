@@ -282,8 +282,9 @@ fn each_bound_violation_is_named() {
         warnings: vec![],
     };
     let w = xietong_sensitivity::sobol_analysis::convergence_warnings(&ix);
-    assert_eq!(w.len(), 3, "{w:?}");
+    assert_eq!(w.len(), 4, "{w:?}");
     assert!(w[0].contains("S1 of 'a' exceeds its ST"));
     assert!(w[1].contains("S2 of 'a' × 'b' is negative"));
     assert!(w[2].contains("sum to 1.050"));
+    assert!(w[3].contains("increase the base sample N (now 64)"));
 }
