@@ -247,10 +247,6 @@ pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
     const TOL: f64 = 0.01;
     const WIDE: f64 = 0.1;
     let n = ix.base_samples;
-    let advice = format!(
-        "increase the base sample N (now {n}), e.g. to {}",
-        (n * 4).max(512)
-    );
     let mut w = Vec::new();
     for (j, name) in ix.names.iter().enumerate() {
         if ix.s1[j] > ix.st[j] + TOL {
