@@ -5,13 +5,13 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xietong_model::mechanism::Stage;
 use xietong_model::{Scenario, parse_with_overrides};
 use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
 use xietong_sensitivity::paired;
 use xietong_sim::{RunResult, simulate};
 
 use crate::error::{ExpError, Result};
+use crate::metrics::{self, Metric};
 
 /// A named set of overrides.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -126,38 +126,28 @@ pub fn parse_variant(s: &str) -> Result<Variant> {
     }
 }
 
-/// What is compared, per run.
-pub const OUTCOMES: &[(&str, &str)] = &[
-    (
-        "time_to_transition",
-        "periods until the transition stage (runs that never reach it count as the horizon)",
-    ),
-    (
-        "reached_transition",
-        "share of runs reaching the transition stage",
-    ),
-    ("dilemmas", "dilemmas per run"),
-    ("retreat_share", "share of runs ending in the retreat stage"),
-    ("retreat_decisions", "retreat decisions per run"),
-    (
-        "cumulative_cooperation",
-        "sum over periods of mean cooperation",
-    ),
-    ("final_gini", "inequality of development (Gini) at the end"),
+/// What is compared, per run: metrics of the experiment registry (`crate::metrics`), so an
+/// outcome has the same name and meaning in `compare` as in experiments. The transition period is
+/// the censored one because a paired difference needs a value in both arms of every run.
+pub const OUTCOMES: [&str; 7] = [
+    "transition_period_censored",
+    "reached_transition",
+    "dilemmas",
+    "ended_in_retreat",
+    "retreats",
+    "cumulative_cooperation",
+    "final_gini",
 ];
 
-fn outcomes(s: &Scenario, r: &RunResult) -> [f64; 7] {
-    let m = &r.summary;
-    [
-        m.first_transition_period
-            .map_or(s.calendar.periods as f64, f64::from),
-        m.first_transition_period.is_some() as u8 as f64,
-        m.dilemmas as f64,
-        (m.final_stage == Stage::Retreat.id()) as u8 as f64,
-        m.retreats as f64,
-        m.cumulative_cooperation,
-        m.final_gini,
-    ]
+fn outcome_metrics(s: &Scenario) -> Vec<Metric> {
+    OUTCOMES
+        .iter()
+        .map(|n| Metric::parse(n, s).expect("compare's outcomes are registry metrics"))
+        .collect()
+}
+
+fn outcomes(metrics: &[Metric], r: &RunResult) -> [f64; 7] {
+    std::array::from_fn(|k| metrics[k].value(r).unwrap_or(f64::NAN))
 }
 
 /// The paired difference of one outcome, A − B.
@@ -210,6 +200,7 @@ pub fn compare(
             "--runs: a paired interval needs at least 2 runs",
         ));
     }
+    let (ma, mb) = (outcome_metrics(a.1), outcome_metrics(b.1));
     let pairs: Vec<Result<([f64; 7], [f64; 7])>> = (0..runs as u64)
         .into_par_iter()
         .map(|r| {
@@ -223,12 +214,12 @@ pub fn compare(
                     )));
                 }
             }
-            Ok((outcomes(a.1, &ra), outcomes(b.1, &rb)))
+            Ok((outcomes(&ma, &ra), outcomes(&mb, &rb)))
         })
         .collect();
     let pairs = pairs.into_iter().collect::<Result<Vec<_>>>()?;
     let mut differences = Vec::new();
-    for (k, (name, _)) in OUTCOMES.iter().enumerate() {
+    for (k, name) in OUTCOMES.iter().enumerate() {
         let xa: Vec<f64> = pairs.iter().map(|p| p.0[k]).collect();
         let xb: Vec<f64> = pairs.iter().map(|p| p.1[k]).collect();
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
@@ -283,15 +274,25 @@ fn g(v: f64) -> String {
     format!("{v:.3}")
 }
 
-/// One row per comparison and outcome.
+/// One row per comparison and outcome, with identifiers: the CSV that scripts read.
 pub fn table(cs: &[Comparison]) -> Table {
+    rows_table(cs, None)
+}
+
+/// The same rows with display names in `lang`: for reports and the terminal.
+pub fn display_table(cs: &[Comparison], lang: Lang) -> Table {
+    rows_table(cs, Some(lang))
+}
+
+fn rows_table(cs: &[Comparison], lang: Option<Lang>) -> Table {
+    let name = |id: &str| lang.map_or(id.to_string(), |l| metrics::label(id, l));
     let mut rows = Vec::new();
     for c in cs {
         for d in &c.differences {
             rows.push(vec![
                 c.label.clone(),
                 format!("{} − {}", c.a.name, c.b.name),
-                d.outcome.clone(),
+                name(&d.outcome),
                 g(d.mean_a),
                 g(d.mean_b),
                 g(d.difference),
@@ -300,9 +301,9 @@ pub fn table(cs: &[Comparison]) -> Table {
             ]);
         }
     }
-    Table {
-        caption: "Paired differences A − B (same seeds in both arms), 95% t intervals".into(),
-        header: [
+    let zh = lang == Some(Lang::Zh);
+    let header: [&str; 8] = match lang {
+        None => [
             "comparison",
             "A − B",
             "outcome",
@@ -311,15 +312,42 @@ pub fn table(cs: &[Comparison]) -> Table {
             "difference",
             "95% CI",
             "p",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        ],
+        Some(_) if zh => [
+            "比较",
+            "A − B",
+            "结果指标",
+            "A 均值",
+            "B 均值",
+            "差值",
+            "95% 置信区间",
+            "p",
+        ],
+        Some(_) => [
+            "Comparison",
+            "A − B",
+            "Outcome",
+            "Mean A",
+            "Mean B",
+            "Difference",
+            "95% CI",
+            "p",
+        ],
+    };
+    Table {
+        caption: if zh {
+            "配对差值 A − B（两组使用相同随机种子），95% t 区间".into()
+        } else {
+            "Paired differences A − B (same seeds in both arms), 95% t intervals".into()
+        },
+        header: header.iter().map(|s| s.to_string()).collect(),
         rows,
-        note: Some(
-            "Time to transition counts runs that never reach it as the whole horizon; reached_transition gives that share. p is '–' when every run gave the same difference."
-                .into(),
-        ),
+        note: Some(if zh {
+            "未进入过渡阶段的运行按全期计；进入比例见“进入过渡阶段的比例”。每次运行差值都相同时 p 记为“–”。".into()
+        } else {
+            "Runs that never reach the transition stage count as the whole horizon in the quarters to transition; the share reaching it is its own row. p is '–' when every run gave the same difference."
+                .into()
+        }),
     }
 }
 
@@ -330,12 +358,15 @@ pub fn report(
     lang: Lang,
 ) -> std::result::Result<String, xietong_report::ReportError> {
     let mut sections = Vec::new();
-    for (k, (name, meaning)) in OUTCOMES.iter().enumerate() {
+    for (k, name) in OUTCOMES.iter().enumerate() {
+        let label = metrics::label(name, lang);
         let d: Vec<&Difference> = cs.iter().map(|c| &c.differences[k]).collect();
         let chart = BarChart {
-            title: format!("{name}: A − B"),
+            title: format!("{label}: A − B"),
             x_label: String::new(),
-            y_label: meaning.to_string(),
+            y_label: lang
+                .pick("difference A − B (95% CI)", "差值 A − B（95% 置信区间）")
+                .into(),
             categories: cs
                 .iter()
                 .map(|c| format!("{} − {}", c.a.name, c.b.name))
@@ -350,7 +381,7 @@ pub fn report(
             ..Default::default()
         };
         sections.push(Section {
-            heading: name.to_string(),
+            heading: label,
             blocks: vec![Block::Svg(chart.to_svg()?)],
         });
     }
@@ -362,23 +393,30 @@ pub fn report(
             }
         }
     }
+    let (runs, seed) = (
+        cs.first().map_or(0, |c| c.runs),
+        cs.first().map_or(0, |c| c.seed),
+    );
     sections.insert(
         0,
         Section {
             heading: lang.pick("Results", "结果").into(),
             blocks: vec![
-                Block::Table(table(cs)),
+                Block::Table(display_table(cs, lang)),
                 Block::Table(Table {
                     caption: lang.pick("Variants", "方案").into(),
-                    header: vec!["variant".into(), "overrides".into()],
+                    header: vec![
+                        lang.pick("Variant", "方案").into(),
+                        lang.pick("Overrides", "参数设置").into(),
+                    ],
                     rows: variants,
                     note: None,
                 }),
-                Block::Note(format!(
-                    "{} runs per arm, seed {}; run r of both arms uses the same random streams (common random numbers), so the intervals are paired.",
-                    cs.first().map_or(0, |c| c.runs),
-                    cs.first().map_or(0, |c| c.seed)
-                )),
+                Block::Note(if lang == Lang::Zh {
+                    format!("每组 {runs} 次运行，种子 {seed}；两组的第 r 次运行使用相同的随机数流（共同随机数），因此区间为配对区间。")
+                } else {
+                    format!("{runs} runs per arm, seed {seed}; run r of both arms uses the same random streams (common random numbers), so the intervals are paired.")
+                }),
             ],
         },
     );

@@ -9,6 +9,8 @@ use xietong_sim::RunResult;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Metric {
     FirstTransition,
+    /// Censored at the scenario's horizon (its number of periods).
+    TransitionPeriodCensored(u32),
     FirstAdvanced,
     ReachedTransition,
     ReachedAdvanced,
@@ -43,6 +45,10 @@ pub const FIXED: &[(&str, &str)] = &[
     (
         "first_transition_period",
         "period the transition stage was first reached (empty if never)",
+    ),
+    (
+        "transition_period_censored",
+        "period the transition stage was first reached; the horizon if never (complete in every run, as paired comparisons need)",
     ),
     (
         "first_advanced_period",
@@ -82,6 +88,7 @@ impl Metric {
         use Metric::*;
         let m = match name {
             "first_transition_period" => FirstTransition,
+            "transition_period_censored" => TransitionPeriodCensored(s.calendar.periods),
             "first_advanced_period" => FirstAdvanced,
             "reached_transition" => ReachedTransition,
             "reached_advanced" => ReachedAdvanced,
@@ -131,6 +138,9 @@ impl Metric {
         let flag = |b: bool| Some(if b { 1.0 } else { 0.0 });
         match *self {
             FirstTransition => s.first_transition_period.map(f64::from),
+            TransitionPeriodCensored(horizon) => {
+                Some(f64::from(s.first_transition_period.unwrap_or(horizon)))
+            }
             FirstAdvanced => s.first_advanced_period.map(f64::from),
             ReachedTransition => flag(s.first_transition_period.is_some()),
             ReachedAdvanced => flag(s.first_advanced_period.is_some()),
@@ -158,5 +168,122 @@ pub fn cell(v: Option<f64>) -> String {
         Some(x) if x.is_finite() => format!("{x}"),
         Some(x) => format!("{x}"),
         None => String::new(),
+    }
+}
+
+/// Display names of the metrics in English and Chinese, one table for every report, chart and
+/// front end; files (CSV, JSON) keep the identifiers.
+pub const LABELS: &[(&str, &str, &str)] = &[
+    (
+        "first_transition_period",
+        "Quarter of first transition",
+        "首次进入过渡阶段的季度",
+    ),
+    (
+        "transition_period_censored",
+        "Quarters to transition (horizon if never)",
+        "进入过渡阶段所需季度（未进入计为全期）",
+    ),
+    (
+        "first_advanced_period",
+        "Quarter of first advanced stage",
+        "首次进入高级阶段的季度",
+    ),
+    (
+        "reached_transition",
+        "Share reaching transition",
+        "进入过渡阶段的比例",
+    ),
+    (
+        "reached_advanced",
+        "Share reaching the advanced stage",
+        "进入高级阶段的比例",
+    ),
+    ("dilemmas", "Dilemmas per run", "每次运行的困境次数"),
+    (
+        "deepens",
+        "Deepen decisions per run",
+        "每次运行的深化决策次数",
+    ),
+    (
+        "retreats",
+        "Retreat decisions per run",
+        "每次运行的退出决策次数",
+    ),
+    (
+        "cumulative_cooperation",
+        "Cumulative cooperation",
+        "累计合作水平",
+    ),
+    (
+        "final_gini",
+        "Final inequality (Gini)",
+        "期末发展不平等（基尼系数）",
+    ),
+    ("final_alignment", "Final alignment", "期末政策协调度"),
+    ("final_trust", "Final trust", "期末信任水平"),
+    (
+        "ended_in_retreat",
+        "Share ending in retreat",
+        "以退出阶段结束的比例",
+    ),
+    (
+        "survey_cooperation_mean",
+        "Cooperation in the survey window",
+        "调查期合作水平",
+    ),
+];
+
+/// The display name of a metric in `lang`; identifiers of per-domain and per-zone metrics keep
+/// their domain or zone id after the label.
+pub fn label(name: &str, lang: xietong_report::Lang) -> String {
+    let zh = lang == xietong_report::Lang::Zh;
+    if let Some((_, en, cn)) = LABELS.iter().find(|(n, _, _)| *n == name) {
+        return (if zh { *cn } else { *en }).to_string();
+    }
+    if let Some(id) = name.strip_prefix("survey_cooperation.") {
+        return format!(
+            "{}: {id}",
+            if zh {
+                "调查期合作水平"
+            } else {
+                "Survey-window cooperation"
+            }
+        );
+    }
+    if let Some(id) = name.strip_prefix("survey_zone_demand.") {
+        return format!(
+            "{}: {id}",
+            if zh {
+                "调查期区域需求"
+            } else {
+                "Survey-window zone demand"
+            }
+        );
+    }
+    name.to_string()
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    /// Every fixed metric has a label in both languages, and no label table entry is orphaned.
+    #[test]
+    fn every_metric_has_one_label_row() {
+        for (name, _) in FIXED {
+            assert_eq!(
+                LABELS.iter().filter(|(n, _, _)| n == name).count(),
+                1,
+                "{name}"
+            );
+        }
+        for (name, en, zh) in LABELS {
+            assert!(
+                FIXED.iter().any(|(n, _)| n == name),
+                "{name} is not a metric"
+            );
+            assert!(!en.is_empty() && !zh.is_empty() && en != zh);
+        }
     }
 }

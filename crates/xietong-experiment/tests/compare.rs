@@ -68,7 +68,7 @@ fn differences_are_paired_intervals_of_the_runs() {
         })
         .collect();
     let got = &c.differences[0];
-    assert_eq!(got.outcome, "time_to_transition");
+    assert_eq!(got.outcome, "transition_period_censored");
     assert_eq!(got.mean_b, t.iter().sum::<f64>() / runs as f64);
 }
 

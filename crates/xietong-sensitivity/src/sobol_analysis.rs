@@ -235,7 +235,59 @@ pub fn sobol_analyze_outputs(
     for (p, v) in out.s2.iter_mut().zip(&boot_s2) {
         p.conf = z * sample_sd(v);
     }
+    out.warnings.extend(convergence_warnings(&out));
     Ok(out)
+}
+
+/// Signs that the base sample is too small for the estimates to mean much: indices outside what
+/// they can be in theory (S1 ≤ ST, S2 ≥ 0, ΣS1 ≤ 1) by more than rounding, or intervals so wide
+/// that a factor's rank is undecided. The estimators can break these bounds at small N; SALib
+/// prints such indices silently, and readers then take noise for interaction effects.
+pub fn convergence_warnings(ix: &SobolIndices) -> Vec<String> {
+    const TOL: f64 = 0.01;
+    const WIDE: f64 = 0.1;
+    let n = ix.base_samples;
+    let mut w = Vec::new();
+    for (j, name) in ix.names.iter().enumerate() {
+        if ix.s1[j] > ix.st[j] + TOL {
+            w.push(format!(
+                "S1 of '{name}' exceeds its ST ({:.3} > {:.3}), which cannot hold for converged estimates",
+                ix.s1[j], ix.st[j]
+            ));
+        }
+    }
+    for p in &ix.s2 {
+        if p.value < -TOL {
+            w.push(format!(
+                "S2 of '{}' × '{}' is negative ({:.3}), which cannot hold for converged estimates",
+                ix.names[p.i], ix.names[p.j], p.value
+            ));
+        }
+    }
+    let sum: f64 = ix.s1.iter().sum();
+    if sum > 1.0 + TOL {
+        w.push(format!(
+            "the first-order indices sum to {sum:.3} > 1, which cannot hold for converged estimates"
+        ));
+    }
+    let widest = ix
+        .s1_conf
+        .iter()
+        .chain(&ix.st_conf)
+        .cloned()
+        .fold(0.0, f64::max);
+    if widest > WIDE {
+        w.push(format!(
+            "confidence intervals are as wide as ±{widest:.3}: factor rankings within that distance are undecided"
+        ));
+    }
+    if !w.is_empty() {
+        w.push(format!(
+            "increase the base sample N (now {n}), e.g. to {}, and compare",
+            (n * 4).max(512)
+        ));
+    }
+    w
 }
 
 fn sample_sd(v: &[f64]) -> f64 {

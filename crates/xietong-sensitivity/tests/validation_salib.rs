@@ -102,7 +102,12 @@ fn sobol_indices_equal_salib() {
             },
         )
         .unwrap();
-        assert!(si.warnings.is_empty());
+        // Convergence warnings are expected at SALib's small N; a degenerate-output warning is not.
+        assert!(
+            !si.warnings.iter().any(|w| w.contains("identical")),
+            "{:?}",
+            si.warnings
+        );
         for (j, (got, want)) in si.s1.iter().zip(fvec(&case["S1"])).enumerate() {
             assert_close(*got, want, 1e-9, &format!("{name} S1[{j}]"));
         }

@@ -469,6 +469,7 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         let mut blocks = Vec::new();
         let mut rows = Vec::new();
         let mut means_groups: Vec<BarGroup> = Vec::new();
+        let mut posthoc_rows: Vec<Vec<String>> = Vec::new();
         for v in &vars {
             let mut gs: Vec<Vec<f64>> = vec![Vec::new(); k];
             for r in 0..n {
@@ -527,6 +528,19 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                         }));
                         cells.push(f3(a.eta_squared));
                         let tk = anova::tukey(&refs, &names).ok();
+                        if a.p < 0.05
+                            && let Some(pairs) = &tk
+                        {
+                            for pr in pairs.iter().filter(|pr| pr.p < 0.05) {
+                                posthoc_rows.push(vec![
+                                    v.label.clone(),
+                                    format!("{} − {}", pr.a, pr.b),
+                                    f2(pr.diff),
+                                    f3(pr.se),
+                                    p_apa(pr.p),
+                                ]);
+                            }
+                        }
                         jcomp.push(json!({"group": g.id, "var": v.id, "levels": names, "anova": a, "welch": w, "tukey": tk}));
                     }
                     Err(e) => {
@@ -582,12 +596,38 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                 header,
                 rows,
                 note: Some(pick(
-                    "Two groups: independent t-test (Student; Welch alongside). More: one-way ANOVA, Welch ANOVA; Tukey HSD in results.json.",
-                    "两组：独立样本 t 检验（Student 与 Welch）；多组：单因素方差分析与 Welch 检验，Tukey 事后比较见 results.json。",
+                    "Two groups: independent t-test (Student; Welch alongside). More: one-way ANOVA, Welch ANOVA; Tukey HSD post-hoc comparisons in the next table.",
+                    "两组：独立样本 t 检验（Student 与 Welch）；多组：单因素方差分析与 Welch 检验，Tukey 事后比较见下表。",
                 )),
             },
             &mut tables,
         );
+        if !posthoc_rows.is_empty() {
+            push_table(
+                &mut blocks,
+                &format!("posthoc_{}", g.id),
+                RTable {
+                    caption: format!(
+                        "{} {}",
+                        pick("Tukey HSD post-hoc comparisons by", "Tukey HSD 事后比较："),
+                        glabel
+                    ),
+                    header: vec![
+                        pick("Variable", "变量"),
+                        pick("Pair", "组对"),
+                        pick("Mean difference", "均值差"),
+                        "SE".into(),
+                        pick("p (adjusted)", "p（校正）"),
+                    ],
+                    rows: posthoc_rows,
+                    note: Some(pick(
+                        "Variables whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. Every pair of every variable is in results.json (comparisons → tukey).",
+                        "仅列单因素方差分析 p < .05 的变量中 Tukey 校正 p < .05 的组对；全部组对见 results.json（comparisons → tukey）。",
+                    )),
+                },
+                &mut tables,
+            );
+        }
         // Means chart: scales if any, otherwise items (at most 8 series to stay legible).
         let scale_ids: Vec<&str> = cb.scales.iter().map(|s| s.id.as_str()).collect();
         let chosen: Vec<BarGroup> = if scale_ids.is_empty() {
@@ -720,12 +760,20 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                     match chi2::contingency(&obs) {
                         Ok(c) => {
                             blocks.push(Block::Paragraph(format!(
-                                "{label} × {}: χ²({:.0}) = {:.2}, p {}, Cramér's V = {:.3}{}",
+                                "{label} × {}: χ²({:.0}) = {:.2}, p {}, Cramér's V = {:.3}{}{}",
                                 lab(&g.label, &g.label_en),
                                 c.pearson.df,
                                 c.pearson.chi2,
                                 p_rel(c.pearson.p),
                                 c.cramers_v,
+                                // 2×2 tables: the exact test, which small expected counts call for.
+                                c.fisher_p
+                                    .map(|fp| format!(
+                                        "; {} p {}",
+                                        pick("Fisher's exact test", "Fisher 精确检验"),
+                                        p_rel(fp)
+                                    ))
+                                    .unwrap_or_default(),
                                 c.warnings
                                     .first()
                                     .map(|w| format!(" ({w})"))
@@ -783,7 +831,15 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                     &mut blocks,
                     &format!("multi_{}", it.id),
                     RTable {
-                        caption: format!("{label} ({})", pick("multiple response", "多选")),
+                        // Questionnaires often already say so in the question ("…（多选）").
+                        caption: if ["多选", "multiple"]
+                            .iter()
+                            .any(|w| label.to_lowercase().contains(w))
+                        {
+                            label.clone()
+                        } else {
+                            format!("{label} ({})", pick("multiple response", "多选"))
+                        },
                         header: vec![
                             pick("Option", "选项"),
                             "n".into(),

@@ -3,7 +3,8 @@
 //! keying, scales, grouping variables, missing codes and weights — and how to draft one from a file.
 
 use crate::data::{
-    DataError, Flavor, Table, WJX_META, parse_option_header, parse_question_header, split_choices,
+    DataError, Flavor, Table, WJX_META, natural_cmp, parse_option_header, parse_question_header,
+    split_choices,
 };
 use serde::{Deserialize, Serialize};
 
@@ -302,6 +303,31 @@ pub fn item_scores(t: &Table, cb: &Codebook, it: &Item) -> Result<Vec<Option<f64
     Ok(out)
 }
 
+/// Whether a text column reads as a single-choice question rather than free text: at least two
+/// distinct answers (one answer repeated is what a free-text box gives when most leave it empty),
+/// at most 20, each given by two respondents on average, short, and a header that does not ask for
+/// comments (Wenjuanxing exports free-text boxes with the same header form as choices).
+fn looks_like_choice(label: &str, distinct: &[String], answered: usize) -> bool {
+    const FREE_TEXT_WORDS: [&str; 9] = [
+        "建议",
+        "意见",
+        "请说明",
+        "请填写",
+        "请简述",
+        "其他看法",
+        "comment",
+        "suggest",
+        "specify",
+    ];
+    let lower = label.to_lowercase();
+    if FREE_TEXT_WORDS.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    let mean_chars = distinct.iter().map(|d| d.chars().count()).sum::<usize>() as f64
+        / distinct.len().max(1) as f64;
+    (2..=20).contains(&distinct.len()) && distinct.len() * 2 <= answered && mean_chars <= 30.0
+}
+
 /// Draft a codebook from a table: Wenjuanxing metadata skipped, `N、题干` questions typed by their
 /// values, `N(选项)` columns gathered into multiple-response sets, `┋` answers detected.
 pub fn infer(t: &Table) -> Codebook {
@@ -428,7 +454,8 @@ pub fn infer(t: &Table) -> Codebook {
             } else {
                 (ItemType::Numeric, None, vec![])
             }
-        } else if !distinct.is_empty() && distinct.len() <= 20 && distinct.len() * 2 <= vals.len() {
+        } else if looks_like_choice(&label, &distinct, vals.len()) {
+            distinct.sort_by(|a, b| natural_cmp(a, b));
             (ItemType::Single, None, distinct)
         } else {
             (ItemType::Text, None, vec![])

@@ -222,6 +222,52 @@ impl Table {
 }
 
 /// Remove a Wenjuanxing free-text attachment: `其他〖自填内容〗` → `其他`.
+/// Orders category codes as a reader expects when no codebook says otherwise: numbers by value,
+/// codes such as "A2" < "A10" by their digit runs, everything else by code point. First
+/// appearance in the file (the previous rule) depends on who answered first, so the same survey
+/// gave different table orders from one export to the next.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if let (Ok(x), Ok(y)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+        return x
+            .partial_cmp(&y)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| a.cmp(b));
+    }
+    let (mut i, mut j) = (a.char_indices().peekable(), b.char_indices().peekable());
+    loop {
+        match (i.peek().copied(), j.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some((_, ca)), Some((_, cb))) if ca.is_ascii_digit() && cb.is_ascii_digit() => {
+                let run = |it: &mut std::iter::Peekable<std::str::CharIndices>| {
+                    let mut d = String::new();
+                    while let Some((_, c)) = it.peek().copied().filter(|(_, c)| c.is_ascii_digit())
+                    {
+                        d.push(c);
+                        it.next();
+                    }
+                    d
+                };
+                let (da, db) = (run(&mut i), run(&mut j));
+                let (ta, tb) = (da.trim_start_matches('0'), db.trim_start_matches('0'));
+                let o = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some((_, ca)), Some((_, cb))) => {
+                if ca != cb {
+                    return ca.cmp(&cb);
+                }
+                i.next();
+                j.next();
+            }
+        }
+    }
+}
+
 pub fn strip_free_text(s: &str) -> &str {
     match s.find('〖') {
         Some(i) if s.ends_with('〗') => s[..i].trim_end(),
@@ -277,6 +323,17 @@ pub fn parse_option_header(h: &str) -> Option<(u32, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn natural_order_of_codes() {
+        let mut v: Vec<&str> = vec!["B4", "A10", "A1", "B1", "A3", "A2"];
+        v.sort_by(|a, b| super::natural_cmp(a, b));
+        assert_eq!(v, ["A1", "A2", "A3", "A10", "B1", "B4"]);
+        let mut n = vec!["10", "9", "1.5", "2"];
+        n.sort_by(|a, b| super::natural_cmp(a, b));
+        assert_eq!(n, ["1.5", "2", "9", "10"]);
+        assert_eq!(super::natural_cmp("x", "x"), std::cmp::Ordering::Equal);
+    }
+
     use super::*;
 
     #[test]

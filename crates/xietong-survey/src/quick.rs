@@ -23,7 +23,7 @@ fn st<T>(r: Result<T, StatsError>, context: &str) -> Result<T, QuickError> {
     })
 }
 
-/// Group levels in order of first appearance, or in the order the user gave.
+/// Group levels in the order the user gave, else in natural order (`natural_cmp`).
 fn levels_of(cats: &[Option<String>], wanted: Option<&[String]>) -> Vec<String> {
     match wanted {
         Some(w) => w.to_vec(),
@@ -34,6 +34,7 @@ fn levels_of(cats: &[Option<String>], wanted: Option<&[String]>) -> Vec<String> 
                     out.push(c.clone());
                 }
             }
+            out.sort_by(|a, b| crate::data::natural_cmp(a, b));
             out
         }
     }
