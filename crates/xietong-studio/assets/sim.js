@@ -3,13 +3,18 @@
 // with the CLI's loader and problems are marked on the field and the line. Runs stream charts.
 "use strict";
 S.pages.sim = (function () {
-  let doc = null, name = "scenario.toml", choices = {}, variants = [], root, formEl, editor, problemsEl, statusEl;
+  let doc = null, name = "scenario.toml", choices = {}, labels = {}, variants = [], root, formEl, editor, problemsEl, statusEl;
   let mode = "form", job = null;
   const ORDER = ["levers", "name", "description", "calendar", "provinces", "zones", "domains", "central", "behaviour", "dynamics", "stages", "dilemma", "demand"];
   const FIRST = ["id", "name_zh", "name_en", "province", "axis", "tier", "sequencing", "uniformity", "flexibility", "standardization", "cadre", "timing", "start", "effort", "reward", "punishment", "mean", "sd"];
   const ordered = ks => ks.slice().sort((a, b) => ((FIRST.indexOf(a) + 1) || 99) - ((FIRST.indexOf(b) + 1) || 99));
   const pattern = p => p.replace(/\[\d+\]/g, "[]");
-  const label = k => (S.lang === "zh" && FIELD_ZH[k]) ? `${FIELD_ZH[k]} (${k})` : k;
+  // The model's display names for scenario paths (xietong_model::labels), else the key.
+  const label = (k, path) => {
+    const l = path && labels[path];
+    if (l) return `${S.lang === "zh" ? l[1] : l[0]} (${k})`;
+    return (S.lang === "zh" && FIELD_ZH[k]) ? `${FIELD_ZH[k]} (${k})` : k;
+  };
   const isDist = v => v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every(k => k === "mean" || k === "sd");
   const changed = S.debounce(() => check({ doc }), 200);
 
@@ -55,7 +60,7 @@ S.pages.sim = (function () {
       const p = path ? `${path}.${k}` : k, v = obj[k];
       if (v && typeof v === "object" && !Array.isArray(v) && !isDist(v)) out.push(fieldset(v, p, k));
       else if (Array.isArray(v) && v.length && typeof v[0] === "object") out.push(tableOf(v, p, k));
-      else out.push(S.el("div", { class: "field" }, [S.el("label", { text: label(k) }), cell(obj, k, p)]));
+      else out.push(S.el("div", { class: "field" }, [S.el("label", { text: label(k, p) }), cell(obj, k, p)]));
     }
     return out;
   }
@@ -131,7 +136,7 @@ S.pages.sim = (function () {
 
   async function load() {
     const r = await S.api("GET", "/api/sim/builtin");
-    doc = r.data.doc; choices = r.data.choices; variants = r.data.variants; name = r.data.name;
+    doc = r.data.doc; choices = r.data.choices; labels = r.data.labels || {}; variants = r.data.variants; name = r.data.name;
     editor.value = r.data.toml;
     render(); fillVariants(); await check({ doc });
     editor.value = r.data.toml;

@@ -217,6 +217,10 @@ async fn builtin() -> Response {
             "doc": table,
             "choices": choices(),
             "variants": cmp::builtin_variants(),
+            "labels": xietong_model::labels::PATH_LABELS
+                .iter()
+                .map(|(p, en, zh)| (p.to_string(), [en.to_string(), zh.to_string()]))
+                .collect::<BTreeMap<_, _>>(),
         })
     })
     .await;

@@ -75,3 +75,48 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
     b.screenshot(&shot("sim-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
+
+#[test]
+fn game_slider_updates_the_table_click_starts_a_trajectory_errors_marked_in_place() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let (s, _ws) = studio("e2e-game");
+    b.goto(&format!("{}#game", s.url));
+    b.js("localStorage.setItem('xietong-lang', 'en'); location.reload();", json!([]));
+    b.wait("the analysis", "document.querySelector('#game-msg.ok') && document.querySelector('#game-rest table')", T);
+    let before = b.js("return document.querySelector('#game-rest').textContent;", json!([]));
+    assert!(before.as_str().unwrap().contains("(cooperate, cooperate, strict)"), "{before}");
+    // Move the slider of Cg (the centre's cost of strict supervision) as a user drags it.
+    b.js(
+        "const r = document.querySelector('#game-params input[type=range][data-param=Cg]'); r.value = 0.9; r.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    b.wait("the table to change", "document.querySelector('#game-rest').textContent.includes('0.9')", T);
+    let after = b.js("return document.querySelector('#game-rest').textContent;", json!([]));
+    assert_ne!(before, after);
+    assert!(b.js("return document.querySelector('#game-cond').textContent;", json!([])).as_str().unwrap().contains("0.9"));
+    // Click inside the portrait: one more trajectory is drawn.
+    let paths_before = b.js("return document.querySelectorAll('#game-phase svg polyline, #game-phase svg path').length;", json!([])).as_u64().unwrap();
+    b.click_at("#game-phase svg", 200, 200);
+    b.wait(
+        "a trajectory",
+        &format!("document.querySelectorAll('#game-phase svg polyline, #game-phase svg path').length > {paths_before}"),
+        T,
+    );
+    b.screenshot(&shot("game-en.png"));
+    // A typo in a payoff is marked on its line while typing.
+    b.js(
+        "const t = document.querySelector('#page-game textarea'); t.value = t.value.replace('values = [', 'values = [\"S +* 1\", '); t.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    b.wait("the error marked in place", "document.querySelector('#page-game .ln.bad') && document.querySelector('#game-msg.err')", T);
+    let msg = b.js("return document.querySelector('#game-msg').textContent;", json!([]));
+    assert!(msg.as_str().unwrap().contains("chengdu_chongqing_central.toml:"), "{msg}");
+    b.screenshot(&shot("game-error.png"));
+    // Back to the example, in Chinese.
+    b.click("#lang");
+    b.js("const s = document.querySelector('#game-example'); s.dispatchEvent(new Event('change'));", json!([]));
+    b.wait("the analysis in Chinese", "document.querySelector('#game-msg.ok') && document.querySelector('#page-game h2').textContent === '演化博弈分析'", T);
+    b.screenshot(&shot("game-zh.png"));
+    assert_eq!(b.console_errors(), Vec::<String>::new());
+}

@@ -41,6 +41,7 @@ pub fn run(args: StudioArgs) -> Result<()> {
         port_fixed: args.port.is_some(),
         allow_remote: args.allow_remote,
         workspace: args.workspace.clone(),
+        max_body: xietong_studio::MAX_BODY,
     };
     let running = xietong_studio::start(config)?;
     eprintln!("xietong studio: {}", running.url);
