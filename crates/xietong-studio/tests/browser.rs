@@ -120,3 +120,45 @@ fn game_slider_updates_the_table_click_starts_a_trajectory_errors_marked_in_plac
     b.screenshot(&shot("game-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
+
+#[test]
+fn survey_upload_the_example_export_and_get_a_t_test() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let (s, ws) = studio("e2e-survey");
+    b.goto(&format!("{}#survey", s.url));
+    b.js("localStorage.setItem('xietong-lang', 'en'); location.reload();", json!([]));
+    b.wait("the page", "document.querySelector('#survey-file')", T);
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/survey/wjx_sample.csv");
+    b.choose_file("#survey-file", &example.canonicalize().unwrap());
+    b.wait("the upload read", "document.querySelector('#survey-msg.ok')", T);
+    let codebook = b.js("return document.querySelector('#page-survey textarea').value;", json!([]));
+    assert!(codebook.as_str().unwrap().contains("[[item]]") && codebook.as_str().unwrap().contains("column = \"5、政策执行工作情况\""), "{codebook}");
+    // The upload went into the workspace under a name the studio chose.
+    assert_eq!(std::fs::read_dir(ws.join("uploads")).unwrap().count(), 1);
+    let pick = |b: &mut Browser, id: &str, v: &str| {
+        b.js(
+            "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));",
+            json!([id, v]),
+        );
+    };
+    pick(&mut b, "#survey-value", "5、政策执行工作情况");
+    pick(&mut b, "#survey-group", "1、您所在的省份");
+    b.wait("the t-test", "document.querySelector('#survey-out').textContent.includes('5、政策执行工作情况')", T);
+    let text = b.js("return document.querySelector('#survey-out').textContent;", json!([])).as_str().unwrap().to_string();
+    // The same text as `xietong survey ttest` prints, from the same library function.
+    let t = xietong_survey::read::read_table(&example, &Default::default()).unwrap();
+    let r = xietong_survey::quick::ttest_report(&t, "5、政策执行工作情况", "1、您所在的省份", None, &[], 0.95, false).unwrap();
+    let mut expected = xietong_present::survey::ttest_text(&r);
+    expected = expected.replace(&t.source, "wjx_sample.csv");
+    assert_eq!(text.trim(), expected.trim());
+    b.screenshot(&shot("survey-en.png"));
+    // Change an option: the result follows (ANOVA over the zones, with post-hoc tests).
+    pick(&mut b, "#survey-analysis", "anova");
+    pick(&mut b, "#survey-group", "2、您所在的区域");
+    b.wait("the ANOVA", "document.querySelector('#survey-out').textContent.includes('Tukey')", T);
+    b.click("#lang");
+    b.wait("Chinese labels", "document.querySelector('#page-survey h2').textContent === '问卷分析'", T);
+    b.screenshot(&shot("survey-zh.png"));
+    assert_eq!(b.console_errors(), Vec::<String>::new());
+}
