@@ -37,8 +37,8 @@ S.pages.experiment = (function () {
     const v = await S.poll(r.data.job, () => {});
     if (v.status !== "done") { msg.className = "err"; msg.textContent = v.message || v.status; return; }
     const full = await S.api("GET", `/api/jobs/${r.data.job}`);
-    const frame = S.el("iframe", { sandbox: "", id: "exp-report", style: "width:100%;height:1000px;border:1px solid #ccc;background:#fff" });
-    frame.srcdoc = full.data.result.report;
+    const frame = S.el("iframe", { id: "exp-report", style: "width:100%;height:1000px;border:1px solid #ccc;background:#fff" });
+    frame.src = `/api/jobs/${r.data.job}/files/${encodeURIComponent(full.data.files.find(f => f.endsWith(".html")))}?inline=true`;
     root.querySelector("#exp-report-box").replaceChildren(frame);
     S.downloads(root.querySelector("#exp-files"), r.data.job, full.data.files);
   }

@@ -99,13 +99,9 @@ S.pages.game = (function () {
     });
   }
 
-  // The symbolic eigenvalues at each pure rest point as LaTeX (from the engine's own LaTeX).
+  // The LaTeX table of `xietong game analyze --latex` (made by xietong-present on the server).
   function exportTex() {
-    if (!last) return;
-    const lines = ["% " + last.title, "\\begin{align*}"];
-    last.conditions.forEach(c => c.eigenvalues.forEach(e => lines.push(`&\\text{${c.point}, ${e.population} $\\to$ ${e.to}:} && \\lambda = ${e.latex} \\\\`)));
-    lines.push("\\end{align*}");
-    S.saveText(name.replace(/\.toml$/, "") + "-conditions.tex", lines.join("\n") + "\n", "application/x-tex");
+    if (last && last.latex) S.saveText(name.replace(/\.toml$/, "") + ".tex", last.latex, "application/x-tex");
   }
 
   return { init, onLang() { if (root) analyze(); } };

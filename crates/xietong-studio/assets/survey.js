@@ -56,8 +56,8 @@ S.pages.survey = (function () {
     if (v.status !== "done") { out.className = "err"; out.textContent = v.message || v.status; return; }
     out.textContent = "";
     const job = await S.api("GET", `/api/jobs/${r.data.job}`);
-    const frame = S.el("iframe", { sandbox: "", id: "survey-report", style: "width:100%;height:900px;border:1px solid #ccc;background:#fff" });
-    frame.srcdoc = job.data.result.report || "";
+    const frame = S.el("iframe", { id: "survey-report", style: "width:100%;height:900px;border:1px solid #ccc;background:#fff" });
+    frame.src = `/api/jobs/${r.data.job}/files/report.html?inline=true`;
     root.querySelector("#survey-report-box").replaceChildren(frame);
     S.downloads(root.querySelector("#survey-files"), r.data.job, job.data.files);
   }

@@ -156,9 +156,9 @@ fn compute(input: &AnalyzeIn) -> Value {
             .collect();
         rows.push(json!({
             "point": label,
-            "kind": rp.kind.as_str(),
+            "kind": xietong_present::game::kind_word(rp.kind, lang),
             "eigenvalues": eig,
-            "stability": rp.stability.as_str(),
+            "stability": xietong_present::game::stability_word(rp.stability, lang),
             "x": rp.x,
         }));
         if let Some(pr) = &rp.profile {
@@ -176,6 +176,11 @@ fn compute(input: &AnalyzeIn) -> Value {
             }));
         }
     }
+    // The LaTeX table of `xietong game analyze --latex`, from the shared presentation crate.
+    let sets: Vec<String> = overrides.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let latex = xietong_present::game::LoadedGame::new(name, &input.text, &sets, lang)
+        .map(|ld| xietong_present::game::latex_table(&ld, &an))
+        .ok();
     let (portrait, trajectories) = match portrait(&game, &ng, &an, &input.starts, lang) {
         Ok(x) => x,
         Err(m) => return json!({"ok": false, "message": m, "problems": []}),
@@ -191,6 +196,7 @@ fn compute(input: &AnalyzeIn) -> Value {
         "conditions": conditions,
         "warnings": an.warnings,
         "portrait": portrait,
+        "latex": latex,
         "trajectories": trajectories,
         "millis": t0.elapsed().as_secs_f64() * 1000.0,
     })

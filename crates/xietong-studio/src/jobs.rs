@@ -220,12 +220,35 @@ async fn cancel(State(st): State<Shared>, Path(id): Path<u64>) -> Response {
 }
 
 /// Download a file by its name among the job's files (never a path).
-async fn download(State(st): State<Shared>, Path((id, name)): Path<(u64, String)>) -> Response {
+#[derive(Deserialize)]
+struct Inline {
+    #[serde(default)]
+    inline: bool,
+}
+
+/// With `?inline=true` an HTML report is shown (framed by the page, scripts off) instead of
+/// downloaded.
+async fn download(
+    State(st): State<Shared>,
+    Path((id, name)): Path<(u64, String)>,
+    Query(q): Query<Inline>,
+) -> Response {
     let Some(j) = st.jobs.get(id) else {
         return not_found();
     };
     let s = j.state.lock().expect("job lock");
     match s.files.iter().find(|f| f.name == name) {
+        Some(f) if q.inline && f.mime.starts_with("text/html") => (
+            [
+                (header::CONTENT_TYPE, f.mime.to_string()),
+                (
+                    axum::http::HeaderName::from_static(crate::security::FRAMEABLE),
+                    "1".to_string(),
+                ),
+            ],
+            f.bytes.clone(),
+        )
+            .into_response(),
         Some(f) => (
             [
                 (header::CONTENT_TYPE, f.mime.to_string()),

@@ -31,6 +31,13 @@ pub const TOKEN_COOKIE: &str = "xietong_studio_token";
 /// The page may load and connect only to the studio itself.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; frame-src 'self' blob:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Marker a handler sets on a report it serves for framing by the page; the middleware then
+/// replaces it with a policy that lets only the studio frame it and runs it sandboxed.
+pub const FRAMEABLE: &str = "x-xietong-frameable";
+
+/// Policy of a framed report: no scripts, no network, sandboxed, framed only by the studio.
+pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'; sandbox";
+
 /// The rules, fixed at start.
 pub struct Guard {
     hosts: Vec<String>,
@@ -162,7 +169,12 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
     }
     let api = req.uri().path().starts_with("/api/");
     let mut r = next.run(req).await;
+    let framed = r.headers_mut().remove(FRAMEABLE).is_some();
     add_headers(r.headers_mut());
+    if framed {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP));
+        r.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    }
     if api {
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

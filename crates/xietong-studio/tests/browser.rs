@@ -162,3 +162,48 @@ fn survey_upload_the_example_export_and_get_a_t_test() {
     b.screenshot(&shot("survey-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
+
+#[test]
+fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let ws = temp_dir("e2e-exp");
+    let config = || xietong_studio::Config { port: 0, port_fixed: true, workspace: ws.clone(), ..Default::default() };
+    let s = xietong_studio::start(config()).unwrap();
+    b.goto(&format!("{}#experiment", s.url));
+    b.js("localStorage.setItem('xietong-lang', 'en'); location.reload();", json!([]));
+    b.wait("the example", "document.querySelector('#page-experiment textarea').value.includes('morris')", T);
+    b.js(
+        "const t = document.querySelector('#page-experiment textarea'); t.value = t.value.replace('replications = 4', 'replications = 6').replace('name = \"morris-levers\"', 'name = \"e2e-morris\"');",
+        json!([]),
+    );
+    b.click("#exp-start");
+    // Cancel once some points are done: the complete points stay on disk.
+    b.wait("some progress", "document.querySelector('#exp-progress').value > 0", T);
+    b.click("#exp-cancel");
+    b.wait("the cancel", "document.querySelector('#exp-ptext').textContent.includes('cancelled')", T);
+    b.wait("a partial experiment", "document.querySelector('#exp-list tr[data-id=e2e-morris] .exp-status')?.textContent === 'partial'", T);
+    let done_before = b.js("return document.querySelector('#exp-progress').value;", json!([])).as_f64().unwrap();
+    assert!(done_before < 360.0, "cancelled before the end ({done_before})");
+    // Close the studio and open a new one on the same workspace.
+    s.stop().unwrap();
+    let s = xietong_studio::start(config()).unwrap();
+    b.goto(&format!("{}#experiment", s.url));
+    b.wait("the partial experiment listed", "document.querySelector('#exp-list tr[data-id=e2e-morris] .exp-resume')", T);
+    b.click("#exp-list tr[data-id=e2e-morris] .exp-resume");
+    b.wait("the experiment complete", "document.querySelector('#exp-list tr[data-id=e2e-morris] .exp-status')?.textContent === 'complete'", Duration::from_secs(180));
+    let results = std::fs::read_to_string(ws.join("experiments/e2e-morris/results.csv")).unwrap();
+    assert_eq!(results.lines().count(), 1 + 360, "every run once after the resume");
+    b.click("#exp-list tr[data-id=e2e-morris] .exp-analyze");
+    b.wait("the Morris report frame", "document.querySelector('#exp-report')?.src", T);
+    // The framed report is sandboxed (opaque origin), so read what it shows from its address.
+    let report = b.js("return fetch(document.querySelector('#exp-report').src).then(r => r.text());", json!([]));
+    assert!(report.as_str().unwrap().contains("<svg") && report.as_str().unwrap().contains("Morris"), "{report}");
+    let files = b.js("return [...document.querySelectorAll('#exp-files a')].map(a => a.textContent).join(' ');", json!([]));
+    assert!(files.as_str().unwrap().contains("sensitivity.csv"), "{files}");
+    b.screenshot(&shot("experiment-en.png"));
+    b.click("#lang");
+    b.wait("Chinese labels", "document.querySelector('#page-experiment h2').textContent === '实验'", T);
+    b.screenshot(&shot("experiment-zh.png"));
+    assert_eq!(b.console_errors(), Vec::<String>::new());
+}

@@ -180,3 +180,23 @@ fn long_jobs_can_be_cancelled() {
     assert!(v["done"].as_u64().unwrap() < 10000);
     assert!(v["files"].as_array().unwrap().is_empty(), "a cancelled run offers no half set of files");
 }
+
+#[test]
+fn a_report_shown_in_the_page_is_sandboxed_and_frameable_only_by_the_studio() {
+    let (s, _ws) = studio("sec-report");
+    let r = post_json(s.addr, "/api/sim/run", &json!({"toml": xietong_model::builtin::CHENGDU_CHONGQING, "runs": 2}));
+    let id = r.json()["job"].as_u64().unwrap();
+    assert_eq!(wait_job(s.addr, id, Duration::from_secs(60))["status"], "done");
+    let framed = get(s.addr, &format!("/api/jobs/{id}/files/report.html?inline=true"));
+    assert_eq!(framed.status, 200);
+    let csp = framed.header("content-security-policy").unwrap();
+    assert!(csp.contains("sandbox") && csp.contains("frame-ancestors 'self'") && !csp.contains("script-src"), "{csp}");
+    assert_eq!(framed.header("x-frame-options"), Some("SAMEORIGIN"));
+    assert!(framed.header("x-xietong-frameable").is_none());
+    let download = get(s.addr, &format!("/api/jobs/{id}/files/report.html"));
+    assert!(download.header("content-disposition").unwrap().starts_with("attachment"));
+    assert_eq!(download.header("x-frame-options"), Some("DENY"));
+    // Only HTML reports are ever served for framing.
+    let csv = get(s.addr, &format!("/api/jobs/{id}/files/zones.csv?inline=true"));
+    assert!(csv.header("content-disposition").unwrap().starts_with("attachment"));
+}
