@@ -24,11 +24,11 @@ S.pages.game = (function () {
     sliders(d.parameters);
     root.querySelector("#game-rest").replaceChildren(S.table({
       caption: null,
-      header: [S.t("game.rest"), "kind", "eigenvalues", "stability"],
+      header: [S.t("game.rest"), S.t("game.kind"), S.t("game.eigenvalues"), S.t("game.stability")],
       rows: d.rest_points.map(p => [p.point, p.kind, p.eigenvalues.join(", "), p.stability]), note: d.warnings.join(" ") || null,
     }));
     root.querySelector("#game-cond").replaceChildren(S.table({
-      caption: null, header: [S.t("game.rest"), "λ", "=", "value", "stability"],
+      caption: null, header: [S.t("game.rest"), "λ", "=", S.t("game.value"), S.t("game.stability")],
       rows: d.conditions.flatMap(c => c.eigenvalues.map((e, i) => [i ? "" : c.point, `${e.population} → ${e.to}`, e.text, Number(e.value).toPrecision(4), i ? "" : c.stability])), note: null,
     }));
     const ph = root.querySelector("#game-phase");
