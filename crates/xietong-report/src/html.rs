@@ -75,6 +75,9 @@ figure.table { text-align: left; overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: .4rem 0; font-variant-numeric: tabular-nums; table-layout: auto; }
 td.text, th.text { overflow-wrap: break-word; word-break: normal; line-break: strict; }
 td.num, th.num { white-space: nowrap; }
+figure.table.wide { width: calc(100vw - 4rem); max-width: 90rem; margin-left: 50%; transform: translateX(-50%); }
+figure.table.wide table { font-size: .85rem; margin: .4rem auto; }
+figure.table.wide th, figure.table.wide td { padding: .25rem .45rem; }
 caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: .4rem; }
 thead th { border-top: 2px solid var(--rule); border-bottom: 1px solid var(--rule); font-weight: 600; }
 tbody tr:last-child td { border-bottom: 2px solid var(--rule); }
@@ -92,6 +95,7 @@ footer { color: var(--muted); font-size: .85rem; border-top: 1px solid #ddd; mar
   section h2 { break-after: avoid; }
   figure, .note { break-inside: avoid; }
   figure.table { overflow: visible; break-inside: auto; }
+  figure.table.wide { width: auto; margin-left: 0; transform: none; }
   table { font-size: 9pt; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
@@ -193,7 +197,13 @@ fn paragraphs(text: &str, class: Option<&str>) -> String {
 
 fn table_html(t: &Table, lang: Lang) -> String {
     let cols = t.columns();
-    let mut o = String::from("<figure class=\"table\">\n<table>\n");
+    // many columns: smaller type, and the table may use the window's width beyond the text
+    // column (it still scrolls sideways when even that is too narrow)
+    let mut o = String::from(if cols > 7 {
+        "<figure class=\"table wide\">\n<table>\n"
+    } else {
+        "<figure class=\"table\">\n<table>\n"
+    });
     if !t.caption.trim().is_empty() {
         let _ = writeln!(o, "<caption>{}</caption>", escape(&t.caption));
     }

@@ -181,6 +181,8 @@ pub struct WordDocument {
 
 /// Text width of the A4 page with 2.2 cm side margins.
 const TEXT_WIDTH_MM: f64 = 166.0;
+/// Height left for a figure on an A4 page with 2.54 cm margins, after its caption.
+const TEXT_HEIGHT_MM: f64 = 225.0;
 
 impl WordDocument {
     /// Adds `chart` as a figure at `size` (e.g. [`FigureSize::COLUMN`]), rendered at 300 dpi.
@@ -285,9 +287,11 @@ impl WordDocument {
                     }
                     n_fig += 1;
                     images.push(png);
-                    let w = width_mm.min(TEXT_WIDTH_MM);
+                    // fit the text block of the page (a 40-item chart is taller than wide)
+                    let aspect = ph as f64 / pw as f64;
+                    let w = width_mm.min(TEXT_WIDTH_MM).min(TEXT_HEIGHT_MM / aspect);
                     let cx = (w * 36_000.0).round() as u64;
-                    let cy = (w * ph as f64 / pw as f64 * 36_000.0).round() as u64;
+                    let cy = (w * aspect * 36_000.0).round() as u64;
                     body.push_str(&para("Figure", Some("<w:keepNext/>"), &drawing(n_fig, cx, cy)));
                     let label = match self.lang {
                         Lang::Zh => format!("图 {n_fig}"),
@@ -438,15 +442,13 @@ fn table_xml(t: &Table) -> String {
         "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>\
          <w:tblBorders>{}<w:left w:val=\"nil\"/>{}<w:right w:val=\"nil\"/>\
          <w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders>\
-         <w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/>\
+         <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/>\
          <w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>",
         rule("top", 12),
         rule("bottom", 12)
     );
-    // equal grid as a starting point; Word and LibreOffice autofit to the content
-    let tw = (TEXT_WIDTH_MM * 56.7) as usize / cols;
-    for _ in 0..cols {
-        o.push_str(&format!("<w:gridCol w:w=\"{tw}\"/>"));
+    for w in column_twips(t, &numeric) {
+        o.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     o.push_str("</w:tblGrid>");
     let cell = |text: &str, i: usize, header: bool| {
@@ -482,6 +484,39 @@ fn table_xml(t: &Table) -> String {
     }
     o.push_str("</w:tbl>");
     o
+}
+
+/// Column widths in twips filling the text width: numeric columns get their longest cell (9 pt
+/// text, measured with the vendored font, plus cell margins); text columns share the rest in
+/// proportion to their longest cell, so a long item column is not squeezed to one character
+/// per line (LibreOffice sizes columns from this grid rather than from the content).
+fn column_twips(t: &Table, numeric: &[bool]) -> Vec<u32> {
+    let total = TEXT_WIDTH_MM / 25.4 * 1440.0;
+    let cols = numeric.len();
+    let natural: Vec<f64> = (0..cols)
+        .map(|i| {
+            let longest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(t.header.get(i))
+                .map(|c| crate::font::text_width(c, 9.0, true) as f64)
+                .fold(0.0, f64::max);
+            longest * 20.0 + 2.0 * 80.0 + 60.0
+        })
+        .collect();
+    let num_sum: f64 = (0..cols).filter(|&i| numeric[i]).map(|i| natural[i]).sum();
+    let text_sum: f64 = (0..cols).filter(|&i| !numeric[i]).map(|i| natural[i]).sum();
+    let widths: Vec<f64> = if text_sum > 0.0 && num_sum < total * 0.8 {
+        let room = total - num_sum;
+        (0..cols)
+            .map(|i| if numeric[i] { natural[i] } else { room * natural[i] / text_sum })
+            .collect()
+    } else {
+        let sum: f64 = natural.iter().sum::<f64>().max(1.0);
+        natural.iter().map(|w| total * w / sum).collect()
+    };
+    widths.iter().map(|w| w.round().max(200.0) as u32).collect()
 }
 
 fn drawing(n: usize, cx: u64, cy: u64) -> String {

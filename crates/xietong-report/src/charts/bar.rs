@@ -107,6 +107,13 @@ impl BarChart {
         };
         let (v0, v1, step, vt) = match style.value_range {
             Some((a, b)) => {
+                // a short scale such as 1-5 gets every point labelled, so both ends show
+                let span = b - a;
+                let target = if span.fract() == 0.0 && span <= 10.0 {
+                    target.max(span as usize)
+                } else {
+                    target
+                };
                 let (step, t) = inner_ticks(a, b, target);
                 (a, b, step, t)
             }
