@@ -137,6 +137,7 @@ impl DivergingBarChart {
         };
         x_ticks(&mut sc, &plot, &xs, &ticks, true);
         let bar_h = (slot * 0.7).min(28.0);
+        let first_item = sc.items.len();
         for (i, (lines, row)) in items.iter().zip(&rows).enumerate() {
             let cy = plot.y0 + slot * (i as f32 + 0.5);
             if i % every == 0 {
@@ -179,8 +180,16 @@ impl DivergingBarChart {
                 }
             }
         }
+        // the zero line goes over the bars but under the text, so the neutral level's
+        // percentage (centred on 0) is not struck through
+        let (texts, shapes): (Vec<_>, Vec<_>) = sc
+            .items
+            .drain(first_item..)
+            .partition(|it| matches!(it, crate::scene::Item::Text { .. }));
+        sc.items.extend(shapes);
         let zx = xs.map(0.0);
         sc.line((zx, plot.y0), (zx, plot.y1), Stroke::solid(Rgb::AXIS, 1.2));
+        sc.items.extend(texts);
         sc.line(
             (plot.x0, plot.y1),
             (plot.x1, plot.y1),
