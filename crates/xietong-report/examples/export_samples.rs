@@ -13,7 +13,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n = 40;
     let items: Vec<String> = (0..n)
         .map(|i| match i % 4 {
-            0 => format!("Q{} 本地政府愿意与相邻地区共享经济发展数据和行政审批信息资源", i + 1),
+            0 => format!(
+                "Q{} 本地政府愿意与相邻地区共享经济发展数据和行政审批信息资源",
+                i + 1
+            ),
             1 => format!("Q{} 协同", i + 1),
             2 => format!("Q{} cadre_incentives − no_cadre_incentives", i + 1),
             _ => format!("Q{} 上级政府的纵向干预有助于推动跨区域合作", i + 1),
@@ -22,8 +25,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let likert = DivergingBarChart {
         title: "各题回答分布".into(),
         items: items.clone(),
-        levels: ["非常不同意", "不同意", "中立", "同意", "非常同意"].iter().map(|s| s.to_string()).collect(),
-        shares: (0..n).map(|i| { let k = (i % 5) as f64; vec![0.1 + k * 0.02, 0.2, 0.2, 0.3 - k * 0.02, 0.2] }).collect(),
+        levels: ["非常不同意", "不同意", "中立", "同意", "非常同意"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        shares: (0..n)
+            .map(|i| {
+                let k = (i % 5) as f64;
+                vec![0.1 + k * 0.02, 0.2, 0.2, 0.3 - k * 0.02, 0.2]
+            })
+            .collect(),
         width: 0,
         height: 0,
     };
@@ -51,7 +62,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         x_label: "地区".into(),
         y_label: "均值".into(),
         categories: vec!["成都".into(), "重庆".into(), "其他".into()],
-        groups: vec![BarGroup { name: "信任".into(), values: vec![3.4, 3.9, 2.8], err_low: Some(vec![3.2, 3.7, 2.5]), err_high: Some(vec![3.6, 4.1, 3.1]) }],
+        groups: vec![BarGroup {
+            name: "信任".into(),
+            values: vec![3.4, 3.9, 2.8],
+            err_low: Some(vec![3.2, 3.7, 2.5]),
+            err_high: Some(vec![3.6, 4.1, 3.1]),
+        }],
         horizontal: false,
         width: 0,
         height: 0,
@@ -67,7 +83,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Series {
                     name: format!("初始 {} ({:.2})", k + 1, x0),
                     x: (0..60).map(|t| t as f64).collect(),
-                    y: (0..60).map(|t| if k == 20 { x0 + (1.0 - x0) * (1.0 - (-(t as f64) / 8.0).exp()) } else { x0 * (-(t as f64) / 15.0).exp() }).collect(),
+                    y: (0..60)
+                        .map(|t| {
+                            if k == 20 {
+                                x0 + (1.0 - x0) * (1.0 - (-(t as f64) / 8.0).exp())
+                            } else {
+                                x0 * (-(t as f64) / 15.0).exp()
+                            }
+                        })
+                        .collect(),
                     lower: None,
                     upper: None,
                 }
@@ -81,9 +105,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         title: "相图".into(),
         x_label: "x 合作比例".into(),
         y_label: "y 合作比例".into(),
-        arrows: (1..10).flat_map(|i| (1..10).map(move |j| { let (x, y) = (i as f64 / 10.0, j as f64 / 10.0); ((x, y), (x * (1.0 - x) * (y - 0.4), y * (1.0 - y) * (x - 0.6))) })).collect(),
-        trajectories: vec![(0..=200).map(|i| { let t = i as f64 / 200.0; (0.2 + 0.7 * t, 0.8 - 0.5 * t * t) }).collect(), (0..=200).map(|i| { let t = i as f64 / 200.0; (0.8 - 0.6 * t, 0.2 + 0.7 * t) }).collect()],
-        markers: vec![Marker { x: 0.6, y: 0.4, label: "E5".into(), filled: false }],
+        arrows: (1..10)
+            .flat_map(|i| {
+                (1..10).map(move |j| {
+                    let (x, y) = (i as f64 / 10.0, j as f64 / 10.0);
+                    (
+                        (x, y),
+                        (x * (1.0 - x) * (y - 0.4), y * (1.0 - y) * (x - 0.6)),
+                    )
+                })
+            })
+            .collect(),
+        trajectories: vec![
+            (0..=200)
+                .map(|i| {
+                    let t = i as f64 / 200.0;
+                    (0.2 + 0.7 * t, 0.8 - 0.5 * t * t)
+                })
+                .collect(),
+            (0..=200)
+                .map(|i| {
+                    let t = i as f64 / 200.0;
+                    (0.8 - 0.6 * t, 0.2 + 0.7 * t)
+                })
+                .collect(),
+        ],
+        markers: vec![Marker {
+            x: 0.6,
+            y: 0.4,
+            label: "E5".into(),
+            filled: false,
+        }],
         width: 0,
         height: 0,
     };
@@ -97,20 +149,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (name, c, size) in &charts {
         for fmt in [FigureFormat::Svg, FigureFormat::Png, FigureFormat::Pdf] {
             match export_figure(*c, size, fmt, 300) {
-                Ok(bytes) => std::fs::write(dir.join(format!("{name}.{}", fmt.extension())), bytes)?,
+                Ok(bytes) => {
+                    std::fs::write(dir.join(format!("{name}.{}", fmt.extension())), bytes)?
+                }
                 Err(e) => eprintln!("{name}.{}: {e}", fmt.extension()),
             }
         }
     }
     let table = Table {
         caption: "各题描述统计与地区比较".into(),
-        header: ["题目", "n", "M", "SD", "成都 M", "重庆 M", "其他 M", "F", "p", "η²"].iter().map(|s| s.to_string()).collect(),
+        header: [
+            "题目", "n", "M", "SD", "成都 M", "重庆 M", "其他 M", "F", "p", "η²",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: items
             .iter()
             .enumerate()
             .map(|(i, it)| {
                 let m = 3.0 + (i % 7) as f64 * 0.2;
-                vec![it.clone(), "412".into(), format!("{m:.2}"), "0.94".into(), format!("{:.2}", m + 0.1), format!("{:.2}", m - 0.1), format!("{m:.2}"), "2.31".into(), format_p(if i % 3 == 0 { 0.0004 } else { 0.0412 }), "0.011".into()]
+                vec![
+                    it.clone(),
+                    "412".into(),
+                    format!("{m:.2}"),
+                    "0.94".into(),
+                    format!("{:.2}", m + 0.1),
+                    format!("{:.2}", m - 0.1),
+                    format!("{m:.2}"),
+                    "2.31".into(),
+                    format_p(if i % 3 == 0 { 0.0004 } else { 0.0412 }),
+                    "0.011".into(),
+                ]
             })
             .collect(),
         note: Some("p: 单因素方差分析。".into()),
@@ -119,13 +189,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         title: "问卷分析报告".into(),
         subtitle: "40 题".into(),
         lang: Lang::Zh,
-        sections: vec![Section { heading: "评分题".into(), blocks: vec![Block::Table(table.clone()), Block::svg_of(&likert)?] }],
+        sections: vec![Section {
+            heading: "评分题".into(),
+            blocks: vec![Block::Table(table.clone()), Block::svg_of(&likert)?],
+        }],
     };
     std::fs::write(dir.join("report.html"), report.render())?;
     std::fs::write(dir.join("table.tex"), table.to_latex())?;
     #[cfg(feature = "office")]
     {
-        std::fs::write(dir.join("tables.xlsx"), tables_to_xlsx(std::slice::from_ref(&table))?)?;
+        std::fs::write(
+            dir.join("tables.xlsx"),
+            tables_to_xlsx(std::slice::from_ref(&table))?,
+        )?;
         let mut doc = WordDocument::from_report(&report);
         doc.add_chart("各题回答分布", &likert, &FigureSize::PAGE)?;
         doc.add_chart("政策比较", &compare, &FigureSize::COLUMN)?;

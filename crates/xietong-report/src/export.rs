@@ -90,7 +90,9 @@ impl FigureSize {
         };
         let parts: Vec<&str> = num.split(['x', '×', '*']).collect();
         let val = |p: &str| -> Result<f64, ReportError> {
-            let v: f64 = p.parse().map_err(|_| bad(&format!("{p:?} is not a number")))?;
+            let v: f64 = p
+                .parse()
+                .map_err(|_| bad(&format!("{p:?} is not a number")))?;
             if !(v.is_finite() && v > 0.0) {
                 return Err(bad("sizes must be positive"));
             }
@@ -313,7 +315,9 @@ mod tests {
         let s = FigureSize::parse("3.5 × 2in").unwrap();
         assert!((s.width_mm - 88.9).abs() < 1e-9 && (s.height_mm.unwrap() - 50.8).abs() < 1e-9);
         assert_eq!(FigureSize::parse("90mm").unwrap().height_mm, None);
-        for bad in ["", "12x8", "axbcm", "0x5cm", "-3cm", "1x2x3cm", "900cm", "wide"] {
+        for bad in [
+            "", "12x8", "axbcm", "0x5cm", "-3cm", "1x2x3cm", "900cm", "wide",
+        ] {
             let e = FigureSize::parse(bad).unwrap_err().to_string();
             assert!(e.contains("column") && e.contains("12x8cm"), "{bad}: {e}");
         }
@@ -324,8 +328,19 @@ mod tests {
 
     #[test]
     fn formats_parse() {
-        assert_eq!(FigureFormat::from_path("out/fig.PDF").unwrap(), FigureFormat::Pdf);
-        assert_eq!(FigureFormat::from_path("a.b.svg").unwrap(), FigureFormat::Svg);
-        assert!(FigureFormat::from_path("fig.jpg").unwrap_err().to_string().contains(".png"));
+        assert_eq!(
+            FigureFormat::from_path("out/fig.PDF").unwrap(),
+            FigureFormat::Pdf
+        );
+        assert_eq!(
+            FigureFormat::from_path("a.b.svg").unwrap(),
+            FigureFormat::Svg
+        );
+        assert!(
+            FigureFormat::from_path("fig.jpg")
+                .unwrap_err()
+                .to_string()
+                .contains(".png")
+        );
     }
 }

@@ -230,7 +230,10 @@ fn table_html(t: &Table, lang: Lang) -> String {
                 .chain(t.header.get(i))
                 .map(|c| crate::font::text_width(c, 16.0, false) / 16.0)
                 .fold(0.0, f32::max);
-            (longest / 3.0).clamp(4.0, 14.0).min(longest.max(1.0)).ceil()
+            (longest / 3.0)
+                .clamp(4.0, 14.0)
+                .min(longest.max(1.0))
+                .ceil()
         })
         .collect();
     let cls = |i: usize, sized: bool| {

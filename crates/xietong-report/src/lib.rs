@@ -65,8 +65,8 @@ pub use charts::line::{LineChart, Series};
 pub use charts::phase::{Marker, PhasePortrait};
 pub use charts::ribbon::StageRibbon;
 pub use error::ReportError;
-pub use html::{Block, HtmlReport, Section};
 pub use export::{Drawing, FigureFormat, FigureSize, MM_PER_PX, export_figure};
+pub use html::{Block, HtmlReport, Section};
 #[cfg(feature = "office")]
 pub use office::{WordDocument, WordPart, tables_to_xlsx};
 pub use style::{Style, Styled};
@@ -167,7 +167,11 @@ macro_rules! impl_chart {
             fn to_png_scaled(&self, scale: f32) -> Result<Vec<u8>, $crate::ReportError> {
                 $crate::raster::render_png(&self.scene()?, scale)
             }
-            fn layout(&self, width: u32, height: u32) -> Result<$crate::Drawing, $crate::ReportError> {
+            fn layout(
+                &self,
+                width: u32,
+                height: u32,
+            ) -> Result<$crate::Drawing, $crate::ReportError> {
                 let mut c = self.clone();
                 c.width = width;
                 c.height = height;
@@ -191,7 +195,11 @@ macro_rules! impl_styled_chart {
             fn to_png_scaled(&self, scale: f32) -> Result<Vec<u8>, $crate::ReportError> {
                 $crate::raster::render_png(&self.chart.scene_with(&self.style)?, scale)
             }
-            fn layout(&self, width: u32, height: u32) -> Result<$crate::Drawing, $crate::ReportError> {
+            fn layout(
+                &self,
+                width: u32,
+                height: u32,
+            ) -> Result<$crate::Drawing, $crate::ReportError> {
                 let mut c = self.chart.clone();
                 c.width = width;
                 c.height = height;

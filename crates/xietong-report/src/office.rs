@@ -29,7 +29,11 @@ fn cell_number(c: &str) -> Option<(f64, String)> {
         None => (t.clone(), false),
     };
     let plain: String = body.chars().filter(|&ch| ch != ',').collect();
-    if plain.is_empty() || !plain.chars().all(|ch| ch.is_ascii_digit() || "+-.eE".contains(ch)) {
+    if plain.is_empty()
+        || !plain
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || "+-.eE".contains(ch))
+    {
         return None;
     }
     let v: f64 = plain.parse().ok()?;
@@ -40,7 +44,11 @@ fn cell_number(c: &str) -> Option<(f64, String)> {
         .split_once('.')
         .map(|(_, d)| d.chars().take_while(char::is_ascii_digit).count())
         .unwrap_or(0);
-    let mut fmt = if body.contains(',') { "#,##0".to_string() } else { "0".to_string() };
+    let mut fmt = if body.contains(',') {
+        "#,##0".to_string()
+    } else {
+        "0".to_string()
+    };
     if dec > 0 {
         fmt.push('.');
         fmt.push_str(&"0".repeat(dec));
@@ -65,7 +73,11 @@ fn sheet_name(caption: &str, i: usize, used: &mut Vec<String>) -> String {
         .take(28)
         .collect();
     let clean = clean.trim();
-    let base = if clean.is_empty() { format!("Table {}", i + 1) } else { clean.to_string() };
+    let base = if clean.is_empty() {
+        format!("Table {}", i + 1)
+    } else {
+        clean.to_string()
+    };
     let mut name = base.clone();
     let mut k = 2;
     while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
@@ -87,7 +99,8 @@ pub fn tables_to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
     let mut used = Vec::new();
     for (ti, t) in tables.iter().enumerate() {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&t.caption, ti, &mut used)).map_err(xlsx_err)?;
+        ws.set_name(sheet_name(&t.caption, ti, &mut used))
+            .map_err(xlsx_err)?;
         let cols = t.columns();
         let mut row: u32 = 0;
         if !t.caption.trim().is_empty() {
@@ -106,7 +119,13 @@ pub fn tables_to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
                 cells.peek().is_some() && cells.all(|c| looks_numeric(c))
             })
             .collect();
-        let align = |i: usize| if numeric[i] { FormatAlign::Right } else { FormatAlign::Left };
+        let align = |i: usize| {
+            if numeric[i] {
+                FormatAlign::Right
+            } else {
+                FormatAlign::Left
+            }
+        };
         if !t.header.is_empty() {
             for i in 0..cols {
                 let f = Format::new()
@@ -115,7 +134,8 @@ pub fn tables_to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
                     .set_border_top(FormatBorder::Medium)
                     .set_border_bottom(FormatBorder::Thin);
                 let h = t.header.get(i).map(String::as_str).unwrap_or("");
-                ws.write_string_with_format(row, i as u16, h, &f).map_err(xlsx_err)?;
+                ws.write_string_with_format(row, i as u16, h, &f)
+                    .map_err(xlsx_err)?;
             }
             row += 1;
         }
@@ -136,7 +156,8 @@ pub fn tables_to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
                             .map_err(xlsx_err)?;
                     }
                     None => {
-                        ws.write_string_with_format(row, i as u16, c, &f).map_err(xlsx_err)?;
+                        ws.write_string_with_format(row, i as u16, c, &f)
+                            .map_err(xlsx_err)?;
                     }
                 }
             }
@@ -263,14 +284,22 @@ impl WordDocument {
                         Lang::En => format!("Table {n_tab}"),
                     };
                     let cap = format!("{label}  {}", t.caption.trim());
-                    body.push_str(&para("Caption", Some("<w:keepNext/>"), &run(cap.trim(), "<w:b/>")));
+                    body.push_str(&para(
+                        "Caption",
+                        Some("<w:keepNext/>"),
+                        &run(cap.trim(), "<w:b/>"),
+                    ));
                     body.push_str(&table_xml(t));
                     if let Some(n) = t.note.as_ref().filter(|n| !n.trim().is_empty()) {
                         let lead = self.lang.pick("Note. ", "注：");
                         body.push_str(&para("Note", None, &(run(lead, "<w:i/>") + &run(n, ""))));
                     }
                 }
-                WordPart::Figure { caption, png, width_mm } => {
+                WordPart::Figure {
+                    caption,
+                    png,
+                    width_mm,
+                } => {
                     let Some((pw, ph)) = png_size(png) else {
                         return Err(ReportError::invalid(
                             "docx",
@@ -292,7 +321,11 @@ impl WordDocument {
                     let w = width_mm.min(TEXT_WIDTH_MM).min(TEXT_HEIGHT_MM / aspect);
                     let cx = (w * 36_000.0).round() as u64;
                     let cy = (w * aspect * 36_000.0).round() as u64;
-                    body.push_str(&para("Figure", Some("<w:keepNext/>"), &drawing(n_fig, cx, cy)));
+                    body.push_str(&para(
+                        "Figure",
+                        Some("<w:keepNext/>"),
+                        &drawing(n_fig, cx, cy),
+                    ));
                     let label = match self.lang {
                         Lang::Zh => format!("图 {n_fig}"),
                         Lang::En => format!("Figure {n_fig}"),
@@ -332,9 +365,9 @@ impl WordDocument {
             let zerr = |e: zip::result::ZipError| ReportError::Drawing(format!("docx: {e}"));
             let ioerr = |e: std::io::Error| ReportError::Drawing(format!("docx: {e}"));
             let put = |z: &mut zip::ZipWriter<&mut std::io::Cursor<Vec<u8>>>,
-                           name: &str,
-                           data: &[u8],
-                           o: zip::write::SimpleFileOptions|
+                       name: &str,
+                       data: &[u8],
+                       o: zip::write::SimpleFileOptions|
              -> Result<(), ReportError> {
                 z.start_file(name, o).map_err(zerr)?;
                 z.write_all(data).map_err(ioerr)
@@ -346,7 +379,12 @@ impl WordDocument {
             put(&mut z, "word/styles.xml", STYLES.as_bytes(), opt)?;
             for (i, png) in images.iter().enumerate() {
                 // PNG is already deflated
-                put(&mut z, &format!("word/media/image{}.png", i + 1), png, stored)?;
+                put(
+                    &mut z,
+                    &format!("word/media/image{}.png", i + 1),
+                    png,
+                    stored,
+                )?;
             }
             z.finish().map_err(zerr)?;
         }
@@ -407,10 +445,19 @@ const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\
 </w:styles>";
 
 fn run(text: &str, rpr: &str) -> String {
-    let rpr = if rpr.is_empty() { String::new() } else { format!("<w:rPr>{rpr}</w:rPr>") };
+    let rpr = if rpr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rpr}</w:rPr>")
+    };
     // line breaks inside a paragraph become <w:br/>
     text.split('\n')
-        .map(|l| format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(l)))
+        .map(|l| {
+            format!(
+                "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                escape(l)
+            )
+        })
         .collect::<Vec<_>>()
         .join("<w:r><w:br/></w:r>")
 }
@@ -453,7 +500,10 @@ fn table_xml(t: &Table) -> String {
     o.push_str("</w:tblGrid>");
     let cell = |text: &str, i: usize, header: bool| {
         let borders = if header {
-            format!("<w:tcPr><w:tcBorders>{}</w:tcBorders></w:tcPr>", rule("bottom", 6))
+            format!(
+                "<w:tcPr><w:tcBorders>{}</w:tcBorders></w:tcPr>",
+                rule("bottom", 6)
+            )
         } else {
             String::new()
         };
@@ -466,7 +516,11 @@ fn table_xml(t: &Table) -> String {
     if !t.header.is_empty() {
         o.push_str("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
         for i in 0..cols {
-            o.push_str(&cell(t.header.get(i).map(String::as_str).unwrap_or(""), i, true));
+            o.push_str(&cell(
+                t.header.get(i).map(String::as_str).unwrap_or(""),
+                i,
+                true,
+            ));
         }
         o.push_str("</w:tr>");
     }
@@ -510,7 +564,13 @@ fn column_twips(t: &Table, numeric: &[bool]) -> Vec<u32> {
     let widths: Vec<f64> = if text_sum > 0.0 && num_sum < total * 0.8 {
         let room = total - num_sum;
         (0..cols)
-            .map(|i| if numeric[i] { natural[i] } else { room * natural[i] / text_sum })
+            .map(|i| {
+                if numeric[i] {
+                    natural[i]
+                } else {
+                    room * natural[i] / text_sum
+                }
+            })
             .collect()
     } else {
         let sum: f64 = natural.iter().sum::<f64>().max(1.0);
@@ -532,7 +592,6 @@ fn drawing(n: usize, cx: u64, cy: u64) -> String {
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,7 +603,16 @@ mod tests {
         assert_eq!(cell_number("3,200"), Some((3200.0, "#,##0".into())));
         assert_eq!(cell_number("12%"), Some((0.12, "0%".into())));
         assert_eq!(cell_number("42"), Some((42.0, "0".into())));
-        for text in ["< 0.001", "0.05*", "[0.1, 0.3]", "成都", "", "—", "NaN", "inf"] {
+        for text in [
+            "< 0.001",
+            "0.05*",
+            "[0.1, 0.3]",
+            "成都",
+            "",
+            "—",
+            "NaN",
+            "inf",
+        ] {
             assert_eq!(cell_number(text), None, "{text}");
         }
     }
@@ -552,9 +620,17 @@ mod tests {
     #[test]
     fn sheet_names_are_valid_and_unique() {
         let mut used = Vec::new();
-        let a = sheet_name("Table: a/b [x] 很长很长很长很长很长很长很长很长很长很长很长", 0, &mut used);
+        let a = sheet_name(
+            "Table: a/b [x] 很长很长很长很长很长很长很长很长很长很长很长",
+            0,
+            &mut used,
+        );
         assert!(a.chars().count() <= 31 && !a.contains([':', '/', '[', ']']));
-        let b = sheet_name("Table: a/b [x] 很长很长很长很长很长很长很长很长很长很长很长", 1, &mut used);
+        let b = sheet_name(
+            "Table: a/b [x] 很长很长很长很长很长很长很长很长很长很长很长",
+            1,
+            &mut used,
+        );
         assert_ne!(a, b);
         assert!(b.chars().count() <= 31);
         assert_eq!(sheet_name("", 2, &mut used), "Table 3");

@@ -73,12 +73,25 @@ impl Style {
         Ok(())
     }
 
-    pub(crate) fn only(&self, chart: &'static str, value_range: bool, highlight: bool) -> Result<(), ReportError> {
+    pub(crate) fn only(
+        &self,
+        chart: &'static str,
+        value_range: bool,
+        highlight: bool,
+    ) -> Result<(), ReportError> {
         if !value_range && self.value_range.is_some() {
-            return Err(ReportError::invalid(chart, "style.value_range", "applies to bar charts only"));
+            return Err(ReportError::invalid(
+                chart,
+                "style.value_range",
+                "applies to bar charts only",
+            ));
         }
         if !highlight && !self.highlight.is_empty() {
-            return Err(ReportError::invalid(chart, "style.highlight", "applies to line charts only"));
+            return Err(ReportError::invalid(
+                chart,
+                "style.highlight",
+                "applies to line charts only",
+            ));
         }
         Ok(())
     }

@@ -11,15 +11,22 @@ use std::process::Command;
 use xietong_report::*;
 
 fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
 }
 
 fn report() -> HtmlReport {
     let items: Vec<String> = (0..40)
         .map(|i| match i % 3 {
-            0 => format!("Q{} 本地政府愿意与相邻地区共享经济发展数据和行政审批信息资源", i + 1),
+            0 => format!(
+                "Q{} 本地政府愿意与相邻地区共享经济发展数据和行政审批信息资源",
+                i + 1
+            ),
             1 => format!("Q{} 协同", i + 1),
             _ => format!("Q{} cadre_incentives − no_cadre_incentives", i + 1),
         })
@@ -39,14 +46,21 @@ fn report() -> HtmlReport {
                 r.push("3.61".into());
                 r.push("1.02".into());
             }
-            r.extend(["12.31".into(), format_p(if i % 2 == 0 { 0.0001 } else { 0.0412 }), "0.011".into()]);
+            r.extend([
+                "12.31".into(),
+                format_p(if i % 2 == 0 { 0.0001 } else { 0.0412 }),
+                "0.011".into(),
+            ]);
             r
         })
         .collect();
     let likert = DivergingBarChart {
         title: "各题回答分布".into(),
         items: items.clone(),
-        levels: ["非常不同意", "不同意", "中立", "同意", "非常同意"].iter().map(|s| s.to_string()).collect(),
+        levels: ["非常不同意", "不同意", "中立", "同意", "非常同意"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         shares: (0..40).map(|_| vec![0.1, 0.2, 0.2, 0.3, 0.2]).collect(),
         width: 0,
         height: 0,
@@ -58,7 +72,12 @@ fn report() -> HtmlReport {
         sections: vec![Section {
             heading: "地区比较".into(),
             blocks: vec![
-                Block::Table(Table { caption: "各题地区比较".into(), header, rows, note: Some("单因素方差分析。".into()) }),
+                Block::Table(Table {
+                    caption: "各题地区比较".into(),
+                    header,
+                    rows,
+                    note: Some("单因素方差分析。".into()),
+                }),
                 Block::svg_of(&likert).unwrap(),
             ],
         }],
@@ -79,7 +98,9 @@ fn forty_item_report_lays_out_in_chromium() {
     let html = report().render();
     // The report forbids scripts (CSP). The measuring copy drops that one meta tag and appends
     // a script that writes the measurements into the DOM, which --dump-dom prints.
-    let csp_start = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
     let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
     let probe = r#"<script>
 const first = [...document.querySelectorAll('tbody tr')][0];
@@ -117,19 +138,39 @@ document.body.setAttribute('data-measure', JSON.stringify({
         .output()
         .expect("run chromium");
     let dom = String::from_utf8_lossy(&out.stdout);
-    let at = dom.find("data-measure=\"").unwrap_or_else(|| panic!("no measurement in the DOM: {}", String::from_utf8_lossy(&out.stderr)));
-    let json = dom[at + 14..].split('"').next().unwrap().replace("&quot;", "\"").replace("&lt;", "<");
+    let at = dom.find("data-measure=\"").unwrap_or_else(|| {
+        panic!(
+            "no measurement in the DOM: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let json = dom[at + 14..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<");
     let num = |key: &str| -> f64 {
         let k = format!("\"{key}\":");
-        json[json.find(&k).unwrap() + k.len()..].split([',', '}']).next().unwrap().parse().unwrap()
+        json[json.find(&k).unwrap() + k.len()..]
+            .split([',', '}'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     let height = num("height");
     let item_width = num("itemWidth");
     let wrapped = num("wrapped");
-    eprintln!("page {height} px tall, item column {item_width} px, {wrapped} numeric cells wrapped: {json}");
+    eprintln!(
+        "page {height} px tall, item column {item_width} px, {wrapped} numeric cells wrapped: {json}"
+    );
     // 40 rows of at most three lines (~80 px) + a 40-item chart (~1.6k px) + headings
     assert!(height < 6500.0, "page is {height} px tall");
-    assert!(item_width >= 100.0, "item column squeezed to {item_width} px");
+    assert!(
+        item_width >= 100.0,
+        "item column squeezed to {item_width} px"
+    );
     assert_eq!(wrapped, 0.0, "numeric cells wrapped");
     assert!(json.contains("< 0.001"), "p printed whole: {json}");
     // a screenshot of the unmodified report, for people to look at
@@ -138,10 +179,14 @@ document.body.setAttribute('data-measure', JSON.stringify({
         .args(common)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", dir.join("report-original.html").display()))
+        .arg(format!(
+            "file://{}",
+            dir.join("report-original.html").display()
+        ))
         .output()
         .unwrap();
-    let png = std::fs::read(&shot).unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&st.stderr)));
+    let png = std::fs::read(&shot)
+        .unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&st.stderr)));
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1200);
     if std::env::var("XIETONG_KEEP_SCREENSHOT").is_ok() {
         eprintln!("screenshot kept in {}", shot.display());

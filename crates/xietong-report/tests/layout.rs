@@ -10,8 +10,12 @@ static FONT: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
 fn width(text: &str, size: f64) -> f64 {
     let f = FontRef::try_from_slice_and_index(FONT, 0).unwrap();
     let upem = f.units_per_em().unwrap() as f64;
-    let sf = f.as_scaled(PxScale::from((size * f.height_unscaled() as f64 / upem) as f32));
-    text.chars().map(|c| sf.h_advance(sf.glyph_id(c)) as f64).sum()
+    let sf = f.as_scaled(PxScale::from(
+        (size * f.height_unscaled() as f64 / upem) as f32,
+    ));
+    text.chars()
+        .map(|c| sf.h_advance(sf.glyph_id(c)) as f64)
+        .sum()
 }
 
 /// A text element's box: (x0, y0, x1, y1), from its anchor, baseline and font size
@@ -76,7 +80,14 @@ fn assert_inside(w: f64, h: f64, bs: &[TextBox]) {
 fn assert_no_overlap(bs: &[&TextBox]) {
     for (i, a) in bs.iter().enumerate() {
         for b in &bs[..i] {
-            assert!(!overlap(a, b), "{:?} {:?} overlaps {:?} {:?}", a.text, a.b, b.text, b.b);
+            assert!(
+                !overlap(a, b),
+                "{:?} {:?} overlaps {:?} {:?}",
+                a.text,
+                a.b,
+                b.text,
+                b.b
+            );
         }
     }
 }
@@ -119,7 +130,9 @@ fn item_labels<'a>(bs: &'a [TextBox], names: &[String]) -> Vec<&'a TextBox> {
         .find(|t| names[0].starts_with(t.text.trim_end_matches('…')))
         .expect("first item's label");
     let r = first.b.2;
-    bs.iter().filter(|t| !t.rotated && (t.b.2 - r).abs() < 1.0).collect()
+    bs.iter()
+        .filter(|t| !t.rotated && (t.b.2 - r).abs() < 1.0)
+        .collect()
 }
 
 #[test]
@@ -128,19 +141,28 @@ fn likert_chart_with_40_items_grows_and_labels_do_not_overlap() {
     let svg = likert(40).to_svg().unwrap();
     let (w, h, bs) = boxes(&svg);
     assert_eq!((w10, w), (800.0, 800.0));
-    assert!(h > 3.0 * h10 * 0.8 && h > 1200.0, "40 items: {h} px tall vs {h10} for 10");
+    assert!(
+        h > 3.0 * h10 * 0.8 && h > 1200.0,
+        "40 items: {h} px tall vs {h10} for 10"
+    );
     assert_inside(w, h, &bs);
     let names = item_names(40);
     let labels = item_labels(&bs, &names);
     // every item is labelled (its first line starts with "Q<i> ")
     for i in 0..40 {
         let p = format!("Q{i} ");
-        assert!(labels.iter().any(|t| t.text.starts_with(&p)), "item {i} has no label");
+        assert!(
+            labels.iter().any(|t| t.text.starts_with(&p)),
+            "item {i} has no label"
+        );
     }
     assert!(labels.len() > 40, "long labels wrap onto more lines");
     assert_no_overlap(&labels);
     // and no label line is cut to a stub: every wrapped line keeps at least 3 characters
-    assert!(labels.iter().all(|t| t.text.chars().count() >= 3), "{labels:?}");
+    assert!(
+        labels.iter().all(|t| t.text.chars().count() >= 3),
+        "{labels:?}"
+    );
 }
 
 #[test]
@@ -183,12 +205,18 @@ fn horizontal_bars_put_value_title_under_the_axis() {
         .find(|t| t.text.starts_with("平均绝对基本效应"))
         .expect("value title");
     assert!(!title.rotated, "value title is horizontal");
-    let labels: Vec<&TextBox> = bs.iter().filter(|t| t.text.starts_with("cadre") || t.text.starts_with("no_cadre")).collect();
+    let labels: Vec<&TextBox> = bs
+        .iter()
+        .filter(|t| t.text.starts_with("cadre") || t.text.starts_with("no_cadre"))
+        .collect();
     assert!(labels.len() >= 40);
     assert_no_overlap(&labels);
     for l in &labels {
         assert!(!overlap(title, l), "value title overlaps {:?}", l.text);
-        assert!(title.b.1 > l.b.3, "value title is below the category labels");
+        assert!(
+            title.b.1 > l.b.3,
+            "value title is below the category labels"
+        );
     }
     assert!(!svg.contains("rotate(-90"), "no vertical axis title");
 }
@@ -229,7 +257,12 @@ fn bar_chart_value_range_starts_bars_at_the_scale_minimum() {
     let plain = c.to_svg().unwrap();
     assert!(boxes(&plain).2.iter().any(|t| t.text == "0"));
     // a bad range is an error naming the field
-    let e = c.clone().with_value_range(5.0, 1.0).to_svg().unwrap_err().to_string();
+    let e = c
+        .clone()
+        .with_value_range(5.0, 1.0)
+        .to_svg()
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("value_range"), "{e}");
 }
 
@@ -258,7 +291,10 @@ fn many_series(n: usize) -> LineChart {
 fn eighty_series_line_chart_grows_and_styles_do_not_repeat() {
     let svg = many_series(80).to_svg().unwrap();
     let (w, h, bs) = boxes(&svg);
-    assert!(h > 450.0, "legend of 80 entries makes the chart taller: {h}");
+    assert!(
+        h > 450.0,
+        "legend of 80 entries makes the chart taller: {h}"
+    );
     assert_inside(w, h, &bs);
     let legend: Vec<&TextBox> = bs.iter().filter(|t| t.text.starts_with("初始")).collect();
     assert_eq!(legend.len(), 80);
@@ -271,7 +307,9 @@ fn eighty_series_line_chart_grows_and_styles_do_not_repeat() {
         .map(|n| {
             (
                 n.attribute("stroke").unwrap().to_string(),
-                n.attribute("stroke-dasharray").unwrap_or("solid").to_string(),
+                n.attribute("stroke-dasharray")
+                    .unwrap_or("solid")
+                    .to_string(),
             )
         })
         .collect();
@@ -285,7 +323,8 @@ fn eighty_series_line_chart_grows_and_styles_do_not_repeat() {
         .filter(|t| t.text == "0.0" || t.text == "1.0")
         .map(|t| t.b.1)
         .collect();
-    let span = ticks.iter().cloned().fold(f64::MIN, f64::max) - ticks.iter().cloned().fold(f64::MAX, f64::min);
+    let span = ticks.iter().cloned().fold(f64::MIN, f64::max)
+        - ticks.iter().cloned().fold(f64::MAX, f64::min);
     assert!(span > 150.0, "plot height {span}");
 }
 
@@ -293,13 +332,19 @@ fn eighty_series_line_chart_grows_and_styles_do_not_repeat() {
 fn highlighted_series_is_drawn_strongly_and_on_top() {
     let svg = many_series(27).with_highlight(vec![4]).to_svg().unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let lines: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.has_tag_name("polyline")).collect();
+    let lines: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .collect();
     let last = lines.last().unwrap();
     assert_eq!(last.attribute("stroke-width"), Some("3.5"));
     assert_eq!(last.attribute("stroke-dasharray"), None, "solid");
-    assert!(lines[..lines.len() - 1]
-        .iter()
-        .all(|n| n.attribute("stroke-width") == Some("1.3") && n.attribute("stroke-opacity").is_some()));
+    assert!(
+        lines[..lines.len() - 1]
+            .iter()
+            .all(|n| n.attribute("stroke-width") == Some("1.3")
+                && n.attribute("stroke-opacity").is_some())
+    );
     assert!(many_series(3).with_highlight(vec![3]).to_svg().is_err());
 }
 
@@ -311,13 +356,21 @@ fn wrapped_labels_keep_within_their_column() {
             "上级政府的纵向干预与地方官员晋升激励共同推动跨区域协同治理的制度安排".into(),
             "短".into(),
         ],
-        groups: vec![BarGroup { values: vec![1.0, 2.0], ..Default::default() }],
+        groups: vec![BarGroup {
+            values: vec![1.0, 2.0],
+            ..Default::default()
+        }],
         horizontal: true,
         ..Default::default()
     };
     let (w, h, bs) = boxes(&c.to_svg().unwrap());
     assert_inside(w, h, &bs);
-    let lines: Vec<&TextBox> = bs.iter().filter(|t| t.text.starts_with("上级") || t.text.contains("晋升") || t.text.contains("制度")).collect();
+    let lines: Vec<&TextBox> = bs
+        .iter()
+        .filter(|t| {
+            t.text.starts_with("上级") || t.text.contains("晋升") || t.text.contains("制度")
+        })
+        .collect();
     assert!(lines.len() >= 2, "{lines:?}");
     assert!(lines.iter().all(|t| t.b.2 - t.b.0 <= 0.36 * w + 1.0));
     assert_no_overlap(&lines);
@@ -326,7 +379,12 @@ fn wrapped_labels_keep_within_their_column() {
 
 #[test]
 fn phase_trajectories_get_direction_arrows() {
-    let traj: Vec<(f64, f64)> = (0..=100).map(|i| { let t = i as f64 / 100.0; (0.1 + 0.8 * t, 0.2 + 0.6 * t * t) }).collect();
+    let traj: Vec<(f64, f64)> = (0..=100)
+        .map(|i| {
+            let t = i as f64 / 100.0;
+            (0.1 + 0.8 * t, 0.2 + 0.6 * t * t)
+        })
+        .collect();
     let c = PhasePortrait {
         trajectories: vec![traj],
         width: 600,

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::axis::{fmt_tick, inner_ticks, loose_ticks};
-use crate::style::Style;
 use crate::palette;
+use crate::style::Style;
 use crate::{ReportError, impl_chart};
 
 const CHART: &str = "bar chart";
@@ -267,7 +267,9 @@ impl BarChart {
                 .map(|c| wrap(c, TICK, cat_avail, 3))
                 .collect();
             let max_lines = cats.iter().map(Vec::len).max().unwrap_or(1) as f32;
-            let slot_need = (max_lines * line_h + 6.0).max(ng as f32 * 7.0 + 8.0).max(20.0);
+            let slot_need = (max_lines * line_h + 6.0)
+                .max(ng as f32 * 7.0 + 8.0)
+                .max(20.0);
             let cat_title = !self.x_label.trim().is_empty();
             let y0 = top + 6.0 + if cat_title { LABEL * 1.5 } else { 0.0 };
             let bottom = bottom_margin(&self.y_label);

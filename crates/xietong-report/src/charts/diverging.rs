@@ -102,14 +102,22 @@ impl DivergingBarChart {
         let max_lines = items.iter().map(Vec::len).max().unwrap_or(1) as f32;
         let slot_need = (max_lines * line_h + 6.0).max(22.0);
         let bottom = bottom_margin("");
-        grow_to(&mut sc, auto_h, top + 6.0 + slot_need * items.len() as f32 + bottom);
+        grow_to(
+            &mut sc,
+            auto_h,
+            top + 6.0 + slot_need * items.len() as f32 + bottom,
+        );
         let h = sc.height as f32;
         let slot = (h - bottom - top - 6.0) / items.len() as f32;
         let mut size = TICK;
         let mut every = 1usize;
         if slot < slot_need {
             let lines = (((slot - 4.0) / line_h).floor() as usize).max(1);
-            items = self.items.iter().map(|s| wrap(s, TICK, max_item, lines)).collect();
+            items = self
+                .items
+                .iter()
+                .map(|s| wrap(s, TICK, max_item, lines))
+                .collect();
             if lines == 1 {
                 size = ((slot - 2.0) / 1.2).clamp(7.0, TICK);
                 every = ((size * 1.2 / slot).ceil() as usize).max(1);

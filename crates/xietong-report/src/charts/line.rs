@@ -125,7 +125,10 @@ impl LineChart {
             return Err(ReportError::invalid(
                 CHART,
                 "style.highlight",
-                format!("series index {i} but there are {} series", self.series.len()),
+                format!(
+                    "series index {i} but there are {} series",
+                    self.series.len()
+                ),
             ));
         }
         let strong = |i: usize| style.highlight.contains(&i);

@@ -125,7 +125,9 @@ pub(crate) fn draw_legend(
                 rows.push(Vec::new());
             }
             let col = (i % ncols) as f32;
-            rows.last_mut().unwrap().push((i, left + col * (colw + ENTRY_GAP)));
+            rows.last_mut()
+                .unwrap()
+                .push((i, left + col * (colw + ENTRY_GAP)));
         }
     } else {
         let mut greedy: Vec<Vec<usize>> = vec![Vec::new()];
@@ -145,8 +147,8 @@ pub(crate) fn draw_legend(
             }
         }
         for row in greedy {
-            let total: f32 = row.iter().map(|&i| items[i].1).sum::<f32>()
-                + ENTRY_GAP * (row.len() as f32 - 1.0);
+            let total: f32 =
+                row.iter().map(|&i| items[i].1).sum::<f32>() + ENTRY_GAP * (row.len() as f32 - 1.0);
             let mut x = x0 + (avail - total) / 2.0;
             rows.push(
                 row.iter()

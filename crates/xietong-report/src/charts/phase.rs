@@ -211,7 +211,9 @@ fn mid_arrows(sc: &mut Scene, run: &[(f32, f32)], c: Rgb) {
         return;
     }
     let n = ((total / 90.0).floor() as usize).clamp(1, 6);
-    let mut targets = (1..=n).map(|k| total * k as f32 / (n + 1) as f32).peekable();
+    let mut targets = (1..=n)
+        .map(|k| total * k as f32 / (n + 1) as f32)
+        .peekable();
     let mut acc = 0.0;
     for (i, &l) in seg.iter().enumerate() {
         while let Some(&t) = targets.peek() {
@@ -223,7 +225,13 @@ fn mid_arrows(sc: &mut Scene, run: &[(f32, f32)], c: Rgb) {
             let p = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
             // head pointing along the segment, tip slightly ahead of the point
             let (ux, uy) = ((b.0 - a.0) / l, (b.1 - a.1) / l);
-            arrow_head(sc, (p.0 - ux, p.1 - uy), (p.0 + ux * 3.5, p.1 + uy * 3.5), c, 7.0);
+            arrow_head(
+                sc,
+                (p.0 - ux, p.1 - uy),
+                (p.0 + ux * 3.5, p.1 + uy * 3.5),
+                c,
+                7.0,
+            );
             targets.next();
         }
         acc += l;
