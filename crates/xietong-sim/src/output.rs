@@ -272,7 +272,34 @@ pub fn push_num(buf: &mut Vec<u8>, x: f64) {
     let mut b = ryu::Buffer::new();
     let s = b.format_finite(x).as_bytes();
     // ryu writes `[-]ddd.0` for integers, `[-]d.ddd` or `[-]0.000ddd` in the middle range and
-    // `[-]d.ddde[-]x` beyond it. Read it as significant digits and a decimal point position.
+    // `[-]d.ddde[-]x` beyond it. The middle range (nearly every value written) is already laid
+    // out as the standard library does, but for the `.0` of integers and ties.
+    let (mut d, mut sig, mut frac, mut after_point, mut exponent) = (0u64, 0u32, 0i32, false, false);
+    for &c in s {
+        match c {
+            b'.' => after_point = true,
+            b'0'..=b'9' => {
+                if sig > 0 || c != b'0' {
+                    sig += 1;
+                    d = d.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                }
+                frac += i32::from(after_point);
+            }
+            b'e' => exponent = true,
+            _ => {}
+        }
+    }
+    if !exponent {
+        let s = s.strip_suffix(b".0").unwrap_or(s);
+        if sig >= 16 && d % 2 == 0 && is_tie(x, d, -frac) {
+            use std::io::Write;
+            write!(buf, "{x}").expect("writing to memory");
+        } else {
+            buf.extend_from_slice(s);
+        }
+        return;
+    }
+    // Beyond the middle range: read significant digits and a decimal point position.
     let (neg, s) = match s.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, s),

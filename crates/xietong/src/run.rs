@@ -242,7 +242,9 @@ pub fn run(args: RunArgs) -> Result<()> {
         runs.into_par_iter()
             .map(|r| {
                 let result = simulate(&s, args.seed, r);
-                let (mut timeseries, mut zones) = (Vec::new(), Vec::new());
+                let periods = s.calendar.periods as usize;
+                let mut timeseries = Vec::with_capacity(periods * (512 + 40 * s.domains.len()));
+                let mut zones = Vec::with_capacity(periods * s.zones.len() * 96);
                 let mut entry = String::new();
                 if result.first_non_finite().is_none() {
                     rows.timeseries_rows(&result, &mut timeseries);
