@@ -129,6 +129,7 @@ struct Done {
 struct Sink<'a> {
     s: &'a Scenario,
     source: &'a str,
+    out: &'a Path,
     timeseries: BufWriter<File>,
     zones: BufWriter<File>,
     entries: BufWriter<File>,
@@ -152,13 +153,21 @@ impl Sink<'_> {
                     self.s.period_label(t)
                 )));
             }
-            self.timeseries.write_all(&d.timeseries)?;
-            self.zones.write_all(&d.zones)?;
+            let at = |f: &str| format!("writing {}", self.out.join(f).display());
+            self.timeseries
+                .write_all(&d.timeseries)
+                .with_context(|| at("timeseries.csv"))?;
+            self.zones
+                .write_all(&d.zones)
+                .with_context(|| at("zones.csv"))?;
+            let scratch = || format!("writing a scratch file in {}", self.out.display());
             if r > 0 {
-                self.entries.write_all(b",\n")?;
+                self.entries.write_all(b",\n").with_context(scratch)?;
             }
-            self.entries.write_all(d.entry.as_bytes())?;
-            self.collector.push(&d.result)?;
+            self.entries
+                .write_all(d.entry.as_bytes())
+                .with_context(scratch)?;
+            self.collector.push(&d.result).with_context(scratch)?;
             self.next_run += 1;
         }
         Ok(())
@@ -209,6 +218,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     let mut sink = Sink {
         s: &s,
         source: &name,
+        out: &args.out,
         timeseries: create("timeseries.csv")?,
         zones: create("zones.csv")?,
         entries: BufWriter::with_capacity(
@@ -222,8 +232,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         next_run: 0,
     };
     sink.timeseries
-        .write_all(&RowWriter::timeseries_header(&s))?;
-    sink.zones.write_all(&RowWriter::zones_header())?;
+        .write_all(&RowWriter::timeseries_header(&s))
+        .with_context(|| format!("writing {}", out("timeseries.csv")))?;
+    sink.zones
+        .write_all(&RowWriter::zones_header())
+        .with_context(|| format!("writing {}", out("zones.csv")))?;
 
     let bar = ProgressBar::with_draw_target(Some(args.runs), ProgressDrawTarget::stderr());
     bar.set_style(
