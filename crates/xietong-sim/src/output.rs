@@ -129,13 +129,13 @@ pub fn timeseries_csv(s: &Scenario, results: &[RunResult]) -> String {
 }
 
 const ZONES_HEADER: [&str; 8] = [
-        "run",
-        "period",
-        "quarter",
-        "zone",
-        "province",
-        "cooperation",
-        "development",
+    "run",
+    "period",
+    "quarter",
+    "zone",
+    "province",
+    "cooperation",
+    "development",
     "demand",
 ];
 
@@ -182,7 +182,13 @@ fn summary_entry(s: &Scenario, r: &RunResult) -> Value {
     v
 }
 
-fn summary_doc(s: &Scenario, seed: u64, runs: usize, per_run: Vec<Value>, agg: &Aggregate) -> Value {
+fn summary_doc(
+    s: &Scenario,
+    seed: u64,
+    runs: usize,
+    per_run: Vec<Value>,
+    agg: &Aggregate,
+) -> Value {
     json!({
         "scenario": s.name,
         "seed": seed,
@@ -198,9 +204,8 @@ fn summary_doc(s: &Scenario, seed: u64, runs: usize, per_run: Vec<Value>, agg: &
 /// in-memory form; [`summary_entry_text`] and [`summary_frame`] give the same bytes in pieces).
 pub fn summary_json(s: &Scenario, seed: u64, results: &[RunResult], agg: &Aggregate) -> String {
     let per_run: Vec<Value> = results.iter().map(|r| summary_entry(s, r)).collect();
-    let mut text =
-        serde_json::to_string_pretty(&summary_doc(s, seed, results.len(), per_run, agg))
-            .expect("plain data");
+    let mut text = serde_json::to_string_pretty(&summary_doc(s, seed, results.len(), per_run, agg))
+        .expect("plain data");
     text.push('\n');
     text
 }
@@ -274,7 +279,8 @@ pub fn push_num(buf: &mut Vec<u8>, x: f64) {
     // ryu writes `[-]ddd.0` for integers, `[-]d.ddd` or `[-]0.000ddd` in the middle range and
     // `[-]d.ddde[-]x` beyond it. The middle range (nearly every value written) is already laid
     // out as the standard library does, but for the `.0` of integers and ties.
-    let (mut d, mut sig, mut frac, mut after_point, mut exponent) = (0u64, 0u32, 0i32, false, false);
+    let (mut d, mut sig, mut frac, mut after_point, mut exponent) =
+        (0u64, 0u32, 0i32, false, false);
     for &c in s {
         match c {
             b'.' => after_point = true,

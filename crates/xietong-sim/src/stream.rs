@@ -235,7 +235,10 @@ pub struct Collector<'a> {
 }
 
 fn stage_index(st: Stage) -> usize {
-    Stage::ALL.iter().position(|&x| x == st).expect("known stage")
+    Stage::ALL
+        .iter()
+        .position(|&x| x == st)
+        .expect("known stage")
 }
 
 impl<'a> Collector<'a> {
@@ -313,7 +316,11 @@ impl<'a> Collector<'a> {
             self.survey_stage_counts[i] += 1;
             self.survey_cells += 1;
         }
-        for (acc, x) in self.survey_cooperation.iter_mut().zip(&sm.survey_cooperation) {
+        for (acc, x) in self
+            .survey_cooperation
+            .iter_mut()
+            .zip(&sm.survey_cooperation)
+        {
             *acc += x;
         }
         for (acc, x) in self.survey_demand.iter_mut().zip(&sm.survey_zone_demand) {
@@ -475,7 +482,8 @@ mod tests {
         for block in [1, 2, 3, 10] {
             let mut st = ColumnStore::new(3, None, block);
             for r in 0..7 {
-                st.push(&[r as f64, 10.0 + r as f64, 20.0 + r as f64]).unwrap();
+                st.push(&[r as f64, 10.0 + r as f64, 20.0 + r as f64])
+                    .unwrap();
             }
             let cols = st.read(1..3).unwrap();
             assert_eq!(cols[0], (0..7).map(|r| 10.0 + r as f64).collect::<Vec<_>>());

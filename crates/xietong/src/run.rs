@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING, chengdu_chongqing};
 use xietong_model::{Scenario, parse_with_overrides};
-use xietong_report::Lang;
 use xietong_present::run as run_present;
+use xietong_report::Lang;
 use xietong_sim::output::{self, RowWriter};
 use xietong_sim::{Collector, RunResult, simulate};
 
@@ -299,7 +299,9 @@ pub fn run(args: RunArgs) -> Result<()> {
         collector,
         ..
     } = sink;
-    let collected = collector.finish().context("reading back a scratch file in --out")?;
+    let collected = collector
+        .finish()
+        .context("reading back a scratch file in --out")?;
     sync(timeseries).with_context(|| format!("writing {}", out("timeseries.csv")))?;
     sync(zones).with_context(|| format!("writing {}", out("zones.csv")))?;
     let agg = &collected.aggregate;
@@ -318,7 +320,12 @@ pub fn run(args: RunArgs) -> Result<()> {
         let _ = std::fs::remove_file(dir.join(f));
     }
     let html = run_present::report_html(&s, &name, args.seed, &collected, lang)?;
-    finish_set(set, &args.out, &RUN_FILES, &[("report.html", html.as_bytes())])?;
+    finish_set(
+        set,
+        &args.out,
+        &RUN_FILES,
+        &[("report.html", html.as_bytes())],
+    )?;
     eprint!(
         "{}",
         run_present::terminal_summary(&s, args.seed, &args.out.display().to_string(), agg)
