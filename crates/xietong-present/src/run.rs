@@ -68,7 +68,7 @@ pub fn report_html(
                 series: Vec<Series>,
                 y_range: Option<(f64, f64)>|
      -> Result<String> {
-        Ok(LineChart {
+        LineChart {
             title,
             x_label: t("Quarter", "季度"),
             y_label,
@@ -78,7 +78,7 @@ pub fn report_html(
             width: 860,
             height: 420,
         }
-        .to_svg()?)
+        .to_svg()
     };
 
     let mut sections = Vec::new();
