@@ -4,15 +4,18 @@
 //! against SALib and closed forms there). Tables and a report as strings; no I/O.
 
 use serde::Serialize;
-use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
+use xietong_report::{
+    BarChart, BarGroup, Block, Chart, HtmlReport, Lang, LineChart, Section, Series, Table,
+};
 use xietong_sensitivity::{
     Method, MorrisIndices, MorrisOptions, Replicates, SobolIndices, SobolOptions, morris_analyze,
     sobol_analyze,
 };
 
 use crate::error::{ExpError, Result};
-use crate::metrics::cell;
+use crate::metrics::{cell, label as metric_label};
 use crate::plan::{Plan, csv_field};
+use xietong_model::labels::path_label;
 
 /// Indices of one metric.
 #[derive(Clone, Debug, Serialize)]
@@ -335,23 +338,33 @@ pub fn report(
     a: &Analysis,
     lang: Lang,
 ) -> std::result::Result<String, xietong_report::ReportError> {
+    let zh = lang == Lang::Zh;
+    let fl = |p: &str| path_label(p, None, zh);
+    let ml = |m: &str| metric_label(m, lang);
+    let hdr = |v: &[(&str, &str)]| -> Vec<String> {
+        v.iter()
+            .map(|(en, cn)| lang.pick(en, cn).to_string())
+            .collect()
+    };
     let mut sections = Vec::new();
     for m in &a.metrics {
         let mut blocks = Vec::new();
         match &m.indices {
             None => blocks.push(Block::Note(
-                m.note.clone().unwrap_or_else(|| "not analysed".into()),
+                m.note
+                    .clone()
+                    .unwrap_or_else(|| lang.pick("not analysed", "未分析").into()),
             )),
             Some(Indices::Morris(i)) => {
                 let mut order: Vec<usize> = (0..i.names.len()).collect();
                 order.sort_by(|&x, &y| i.mu_star[y].total_cmp(&i.mu_star[x]));
                 let chart = BarChart {
-                    title: format!("{}: μ*", m.metric),
+                    title: format!("{}: μ*", ml(&m.metric)),
                     x_label: String::new(),
                     y_label: lang
                         .pick("mean |elementary effect| (μ*)", "平均绝对基本效应 μ*")
                         .into(),
-                    categories: order.iter().map(|&j| i.names[j].clone()).collect(),
+                    categories: order.iter().map(|&j| fl(&i.names[j])).collect(),
                     groups: vec![
                         BarGroup {
                             name: "μ*".into(),
@@ -381,16 +394,19 @@ pub fn report(
                 };
                 blocks.push(Block::Svg(chart.to_svg()?));
                 blocks.push(Block::Table(Table {
-                    caption: format!("{} — Morris (r = {})", m.metric, i.trajectories),
-                    header: ["factor", "μ", "μ*", "σ", "μ* ± (95%)"]
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
+                    caption: format!("{} — Morris (r = {})", ml(&m.metric), i.trajectories),
+                    header: hdr(&[
+                        ("Factor", "因素"),
+                        ("μ", "μ"),
+                        ("μ*", "μ*"),
+                        ("σ", "σ"),
+                        ("μ* ± (95%)", "μ* ±（95%）"),
+                    ]),
                     rows: order
                         .iter()
                         .map(|&j| {
                             vec![
-                                i.names[j].clone(),
+                                fl(&i.names[j]),
                                 f(i.mu[j]),
                                 f(i.mu_star[j]),
                                 f(i.sigma[j]),
@@ -399,8 +415,11 @@ pub fn report(
                         })
                         .collect(),
                     note: Some(
-                        "Large μ* with small σ: an influential, nearly linear factor; large σ: non-linear or interacting."
-                            .into(),
+                        lang.pick(
+                            "Large μ* with small σ: an influential, nearly linear factor; large σ: non-linear or interacting.",
+                            "μ* 大而 σ 小：影响大且近似线性；σ 大：非线性或存在交互作用。",
+                        )
+                        .into(),
                     ),
                 }));
             }
@@ -414,10 +433,10 @@ pub fn report(
                     err_high: Some(order.iter().map(|&j| v[j] + c[j]).collect()),
                 };
                 let chart = BarChart {
-                    title: format!("{}: Sobol' S1, ST", m.metric),
+                    title: format!("{}: Sobol' S1, ST", ml(&m.metric)),
                     x_label: String::new(),
                     y_label: lang.pick("share of output variance", "输出方差占比").into(),
-                    categories: order.iter().map(|&j| i.names[j].clone()).collect(),
+                    categories: order.iter().map(|&j| fl(&i.names[j])).collect(),
                     groups: vec![
                         group("S1", &i.s1, &i.s1_conf),
                         group("ST", &i.st, &i.st_conf),
@@ -427,16 +446,19 @@ pub fn report(
                 };
                 blocks.push(Block::Svg(chart.to_svg()?));
                 blocks.push(Block::Table(Table {
-                    caption: format!("{} — Sobol' (N = {})", m.metric, i.base_samples),
-                    header: ["factor", "S1", "± (95%)", "ST", "± (95%)"]
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
+                    caption: format!("{} — Sobol' (N = {})", ml(&m.metric), i.base_samples),
+                    header: hdr(&[
+                        ("Factor", "因素"),
+                        ("S1", "S1"),
+                        ("± (95%)", "±（95%）"),
+                        ("ST", "ST"),
+                        ("± (95%)", "±（95%）"),
+                    ]),
                     rows: order
                         .iter()
                         .map(|&j| {
                             vec![
-                                i.names[j].clone(),
+                                fl(&i.names[j]),
                                 f(i.s1[j]),
                                 f(i.s1_conf[j]),
                                 f(i.st[j]),
@@ -448,21 +470,22 @@ pub fn report(
                 }));
                 if !i.s2.is_empty() {
                     blocks.push(Block::Table(Table {
-                        caption: format!("{} — second-order indices S2", m.metric),
-                        header: ["factor i", "factor j", "S2", "± (95%)"]
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect(),
+                        caption: format!(
+                            "{} — {}",
+                            ml(&m.metric),
+                            lang.pick("second-order indices S2", "二阶指数 S2")
+                        ),
+                        header: hdr(&[
+                            ("Factor i", "因素 i"),
+                            ("Factor j", "因素 j"),
+                            ("S2", "S2"),
+                            ("± (95%)", "±（95%）"),
+                        ]),
                         rows: i
                             .s2
                             .iter()
                             .map(|p| {
-                                vec![
-                                    i.names[p.i].clone(),
-                                    i.names[p.j].clone(),
-                                    f(p.value),
-                                    f(p.conf),
-                                ]
+                                vec![fl(&i.names[p.i]), fl(&i.names[p.j]), f(p.value), f(p.conf)]
                             })
                             .collect(),
                         note: None,
@@ -471,7 +494,7 @@ pub fn report(
             }
         }
         sections.push(Section {
-            heading: m.metric.clone(),
+            heading: ml(&m.metric),
             blocks,
         });
     }
@@ -485,10 +508,163 @@ pub fn report(
                 &a.name
             }
         ),
-        subtitle: format!(
-            "{} — {} points × {} replications; outputs are per-point means over replications",
-            a.method, a.points, a.replications
+        subtitle: if zh {
+            format!(
+                "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
+                a.method, a.points, a.replications
+            )
+        } else {
+            format!(
+                "{} — {} points × {} replications; outputs are per-point means over replications",
+                a.method, a.points, a.replications
+            )
+        },
+        lang,
+        sections,
+    }
+    .render())
+}
+
+/// Main effects of each factor on one metric, for any design: the points are grouped by the
+/// factor's value (its levels when it has at most 12, else 8 equal-count bins), and each group's
+/// mean of the point means is drawn against the factor's position in its range (low = 0, high =
+/// 1), so factors of different units share one chart. The band is the 10–90 % range of the point
+/// means in the group: how much the other factors move the metric at that value.
+pub fn main_effects(plan: &Plan, means: &[f64], factor: usize) -> Option<Series> {
+    let col: Vec<f64> = plan.design.rows().map(|r| r[factor]).collect();
+    let (lo, hi) = col
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    if !(hi > lo) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..col.len()).filter(|&p| means[p].is_finite()).collect();
+    order.sort_by(|&a, &b| col[a].total_cmp(&col[b]));
+    let mut levels: Vec<f64> = order.iter().map(|&p| col[p]).collect();
+    levels.dedup();
+    let groups: Vec<Vec<usize>> = if levels.len() <= 12 {
+        levels
+            .iter()
+            .map(|&v| order.iter().copied().filter(|&p| col[p] == v).collect())
+            .collect()
+    } else {
+        let k = 8.min(order.len());
+        (0..k)
+            .map(|b| order[b * order.len() / k..(b + 1) * order.len() / k].to_vec())
+            .collect()
+    };
+    let mut s = Series {
+        name: String::new(),
+        lower: Some(Vec::new()),
+        upper: Some(Vec::new()),
+        ..Default::default()
+    };
+    for g in groups.iter().filter(|g| !g.is_empty()) {
+        let x = g.iter().map(|&p| col[p]).sum::<f64>() / g.len() as f64;
+        let mut ys: Vec<f64> = g.iter().map(|&p| means[p]).collect();
+        ys.sort_by(f64::total_cmp);
+        s.x.push((x - lo) / (hi - lo));
+        s.y.push(ys.iter().sum::<f64>() / ys.len() as f64);
+        let q = |f: f64| xietong_sensitivity::summary::quantile_sorted(&ys, f);
+        s.lower.as_mut().unwrap().push(q(0.1));
+        s.upper.as_mut().unwrap().push(q(0.9));
+    }
+    (s.x.len() >= 2).then_some(s)
+}
+
+/// The report of a design without indices (grid, list, random, Latin hypercube, Sobol'
+/// sequence): per metric, the main effects of every factor (`main_effects`) in one chart, and a
+/// table of each factor's range of group means, largest first.
+pub fn sweep_report(
+    plan: &Plan,
+    means: &[Vec<f64>],
+    lang: Lang,
+) -> std::result::Result<String, xietong_report::ReportError> {
+    let zh = lang == Lang::Zh;
+    let mut sections = Vec::new();
+    for (k, metric) in plan.metric_names.iter().enumerate() {
+        let label = metric_label(metric, lang);
+        let mut series = Vec::new();
+        let mut rows = Vec::new();
+        for (j, factor) in plan.factors.iter().enumerate() {
+            if let Some(mut s) = main_effects(plan, &means[k], j) {
+                s.name = path_label(&factor.name, Some(&plan.base), zh);
+                let (a, b) =
+                    s.y.iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                            (a.min(v), b.max(v))
+                        });
+                rows.push((b - a, vec![s.name.clone(), f(a), f(b), f(b - a)]));
+                series.push(s);
+            }
+        }
+        if series.is_empty() {
+            continue;
+        }
+        rows.sort_by(|x, y| y.0.total_cmp(&x.0));
+        let chart = LineChart {
+            title: format!("{label}: {}", lang.pick("main effects", "主效应")),
+            x_label: lang
+                .pick(
+                    "factor value, as a share of its range (low = 0, high = 1)",
+                    "因素取值在其范围内的位置（下限 = 0，上限 = 1）",
+                )
+                .into(),
+            y_label: label.clone(),
+            series,
+            ..Default::default()
+        };
+        sections.push(Section {
+            heading: label.clone(),
+            blocks: vec![
+                Block::Svg(chart.to_svg()?),
+                Block::Table(Table {
+                    caption: format!("{label}: {}", lang.pick("range of group means by factor", "各因素分组均值的极差")),
+                    header: [
+                        lang.pick("Factor", "因素"),
+                        lang.pick("Lowest group mean", "最低组均值"),
+                        lang.pick("Highest group mean", "最高组均值"),
+                        lang.pick("Range", "极差"),
+                    ]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                    rows: rows.into_iter().map(|r| r.1).collect(),
+                    note: Some(lang.pick(
+                        "Points grouped by the factor's value (its levels, or 8 equal-count bins); bands: 10–90 % of the point means in a group. A one-factor-at-a-time view: interactions show as wide bands, not as separate effects; use a Morris or Saltelli design for indices.",
+                        "按因素取值分组（取值水平或 8 个等频区间）；阴影为组内设计点均值的 10–90% 范围。此为单因素视角：交互作用表现为宽阴影；需要敏感性指数请用 Morris 或 Saltelli 设计。",
+                    ).into()),
+                }),
+            ],
+        });
+    }
+    Ok(HtmlReport {
+        title: format!(
+            "{}: {}",
+            lang.pick("Parameter sweep", "参数扫描"),
+            if plan.spec.name.is_empty() {
+                "experiment"
+            } else {
+                &plan.spec.name
+            }
         ),
+        subtitle: if zh {
+            format!(
+                "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
+                plan.design.method.name(),
+                plan.n_points(),
+                plan.replications()
+            )
+        } else {
+            format!(
+                "{} — {} points × {} replications; outputs are per-point means over replications",
+                plan.design.method.name(),
+                plan.n_points(),
+                plan.replications()
+            )
+        },
         lang,
         sections,
     }

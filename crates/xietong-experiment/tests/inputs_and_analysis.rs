@@ -331,7 +331,12 @@ metrics = ["dilemmas"]
         assert!(s.s1_conf[j] > 0.0 && s.s1_conf[j] < 0.05);
     }
     let html = xietong_experiment::analyze::report(&a, xietong_report::Lang::Zh).unwrap();
-    assert!(html.contains("敏感性分析") && html.contains("levers.flexibility"));
+    // Factors by their display names (the CSV table below keeps the paths).
+    assert!(
+        html.contains("敏感性分析")
+            && html.contains("执行灵活性")
+            && !html.contains("levers.flexibility")
+    );
     let t = xietong_experiment::analyze::indices_table(&a);
     assert_eq!(t.rows.len(), 3);
 }

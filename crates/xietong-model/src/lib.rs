@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod calendar;
 pub mod fastexp;
 pub mod fastlog;
+pub mod labels;
 pub mod load;
 pub mod mechanism;
 pub mod paper;

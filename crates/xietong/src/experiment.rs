@@ -1,8 +1,10 @@
 //! `xietong experiment run|merge|analyze`, `xietong compare` and `xietong calibrate`: the
 //! terminal side of `xietong-experiment` (arguments, progress bar, thread pool, messages). Files
-//! are written by the crate's `store` module or atomically here.
+//! are written by the crate's `store` module or atomically here; tables and reports come from
+//! `xietong_present::experiment`.
 
 use crate::error::bad_input;
+use crate::game::present_err;
 use crate::io::{begin_set, finish_set, write_atomic};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant};
 use xietong_experiment::ExpError;
 use xietong_experiment::runner::{run_points, window_for};
 use xietong_experiment::store::{self, Start};
+use xietong_present::experiment::{self as present, COMPARE_FILES};
 
 #[derive(Subcommand)]
 pub enum ExperimentCmd {
@@ -117,18 +120,11 @@ pub fn run(cmd: ExperimentCmd) -> Result<()> {
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize)> {
-    let bad = || {
-        bad_input(format!(
-            "--shard {s}: expected I/N such as 2/8 (1 <= I <= N)"
-        ))
-    };
-    let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let i: usize = i.trim().parse().map_err(|_| bad())?;
-    let n: usize = n.trim().parse().map_err(|_| bad())?;
-    if n == 0 || i == 0 || i > n {
-        return Err(bad());
-    }
-    Ok((i, n))
+    present::parse_shard(s).map_err(|e| present_err(e, None))
+}
+
+fn parse_lang(s: &str) -> Result<xietong_report::Lang> {
+    present::parse_lang(s).map_err(|e| present_err(e, None))
 }
 
 /// A thread pool of the requested size (or rayon's default).
@@ -237,12 +233,7 @@ fn write(path: &std::path::Path, text: &str) -> Result<()> {
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     use xietong_experiment::analyze as an;
-    let lang = xietong_report::Lang::parse(&args.lang).ok_or_else(|| {
-        bad_input(format!(
-            "--lang: expected en or zh, found \"{}\"",
-            args.lang
-        ))
-    })?;
+    let lang = parse_lang(&args.lang)?;
     let (plan, _) = store::load_dir(&args.dir).map_err(to_anyhow)?;
     let mut acc = an::PointAccumulator::new(&plan);
     store::for_each_result_row(&args.dir, &mut |line, row| acc.push(line, row))
@@ -259,15 +250,11 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         return Ok(());
     }
     let a = an::analyze_means(&plan, &means, args.resamples, plan.spec.seed).map_err(to_anyhow)?;
-    let table = an::indices_table(&a);
-    let html = an::report(&a, lang).context("drawing the report")?;
-    write(
-        &out.join("analysis.json"),
-        &(serde_json::to_string_pretty(&a)? + "\n"),
-    )?;
-    write(&out.join("sensitivity.csv"), &table.to_csv())?;
-    write(&out.join("sensitivity-report.html"), &html)?;
-    println!("{}", table.to_markdown());
+    let o = present::sensitivity_outputs(&a, lang).map_err(|e| present_err(e, None))?;
+    write(&out.join("analysis.json"), &o.json)?;
+    write(&out.join("sensitivity.csv"), &o.csv)?;
+    write(&out.join("sensitivity-report.html"), &o.html)?;
+    println!("{}", o.markdown);
     for m in &a.metrics {
         if let Some(n) = &m.note {
             eprintln!("note: {}: {n}", m.metric);
@@ -310,17 +297,9 @@ pub struct CompareArgs {
     pub lang: String,
 }
 
-/// The files of a `compare` results folder, written as one set.
-const COMPARE_FILES: [&str; 3] = ["compare.csv", "compare.json", "report.html"];
-
 pub fn compare(args: CompareArgs) -> Result<()> {
     use xietong_experiment::compare as c;
-    let lang = xietong_report::Lang::parse(&args.lang).ok_or_else(|| {
-        bad_input(format!(
-            "--lang: expected en or zh, found \"{}\"",
-            args.lang
-        ))
-    })?;
+    let lang = parse_lang(&args.lang)?;
     let pool = pool(args.threads)?;
     let (base_text, base_name) = match &args.scenario {
         None => (
@@ -337,39 +316,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             )
         }
     };
-    let pairs: Vec<(c::Variant, c::Variant, String)> = if args.variants.is_empty() {
-        c::builtin_pairs()
-            .into_iter()
-            .map(|(a, b, l)| (a, b, l.to_string()))
-            .collect()
-    } else {
-        let vs: Vec<c::Variant> = args
-            .variants
-            .iter()
-            .map(|s| c::parse_variant(s))
-            .collect::<Result<_, _>>()
-            .map_err(to_anyhow)?;
-        if vs.len() < 2 {
-            return Err(bad_input(
-                "--variant: give at least two (the first is the reference)",
-            ));
-        }
-        for (i, v) in vs.iter().enumerate() {
-            if vs[..i].iter().any(|w| w.name == v.name) {
-                return Err(bad_input(format!("--variant: name {} used twice", v.name)));
-            }
-        }
-        vs[1..]
-            .iter()
-            .map(|a| {
-                (
-                    a.clone(),
-                    vs[0].clone(),
-                    format!("{} vs {}", a.name, vs[0].name),
-                )
-            })
-            .collect()
-    };
+    let pairs = present::variant_pairs(&args.variants).map_err(|e| present_err(e, None))?;
     // Every scenario is checked before anything runs.
     let mut scenarios = Vec::new();
     for (a, b, _) in &pairs {
@@ -402,23 +349,19 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         results.push(r);
     }
     bar.finish_and_clear();
-    let table = c::table(&results);
-    let html = c::report(&results, &base_name, lang).context("drawing the report")?;
-    let (csv, json) = (
-        table.to_csv(),
-        serde_json::to_string_pretty(&results)? + "\n",
-    );
+    let o =
+        present::compare_outputs(&results, &base_name, lang).map_err(|e| present_err(e, None))?;
     finish_set(
         set,
         &args.out,
         &COMPARE_FILES,
         &[
-            ("compare.csv", csv.as_bytes()),
-            ("compare.json", json.as_bytes()),
-            ("report.html", html.as_bytes()),
+            ("compare.csv", o.csv.as_bytes()),
+            ("compare.json", o.json.as_bytes()),
+            ("report.html", o.html.as_bytes()),
         ],
     )?;
-    println!("{}", table.to_markdown());
+    println!("{}", o.markdown);
     eprintln!(
         "{} comparisons × {} paired runs, seed {} → {}/",
         results.len(),
@@ -457,16 +400,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| bad_input(format!("cannot read {name}: {e}")))?;
-    let spec: cal::CalibrationSpec = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| xietong_model::load::line_col(&text, s.start));
-        let message = xietong_model::load::shorten_quoted(e.message().trim());
-        bad_input(match at {
-            Some((l, c)) => format!("{name}:{l}:{c}: {message}"),
-            None => format!("{name}: {message}"),
-        })
-    })?;
+    let spec = present::parse_calibration_spec(&name, &text).map_err(|e| present_err(e, None))?;
     let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
     let (base_text, base_name) = if spec.base.scenario == "builtin" {
         (
@@ -509,15 +443,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
     )
     .map_err(to_anyhow)?;
     let s = &c.settings;
-    eprintln!(
-        "calibrating {} parameter(s) to {targets_name}: {:?}, {} restarts × ≤{} iterations, {} runs per evaluation (seed {}, common random numbers)",
-        c.params.len(),
-        s.method,
-        s.restarts,
-        s.max_iters,
-        s.runs,
-        s.seed
-    );
+    eprintln!("{}", present::calibration_plan_text(&c, &targets_name));
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(Some(s.restarts as u64), ProgressDrawTarget::stderr());
     bar.set_style(
@@ -532,132 +458,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
         .install(|| cal::calibrate(&c, &|_| bar.inc(1)))
         .map_err(to_anyhow)?;
     bar.finish_and_clear();
-    let best = &outcome.fits[outcome.best];
-    let header = format!(
-        "# Calibrated by `xietong calibrate {name}` to {targets_name}\n# ({:?}, best of {} restarts, objective {:.6}, {} runs per evaluation, seed {}).\n# Fitted: {}\n# Based on {base_name}; comments of the base file are not kept.\n\n",
-        outcome.method,
-        outcome.fits.len(),
-        best.objective,
-        s.runs,
-        s.seed,
-        outcome
-            .names
-            .iter()
-            .zip(&best.params)
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let toml_text = cal::calibrated_toml(&c, &best.params, &header).map_err(to_anyhow)?;
-    let f = |v: f64| format!("{v:.4}");
-    let params = xietong_report::Table {
-        caption: "Fitted parameters and their spread over restarts".into(),
-        header: ["parameter", "low", "high", "best", "min", "max", "sd"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        rows: c
-            .params
-            .iter()
-            .enumerate()
-            .map(|(j, p)| {
-                let (lo, hi, sd) = outcome.spread[j];
-                vec![
-                    p.path.clone(),
-                    f(p.low),
-                    f(p.high),
-                    f(best.params[j]),
-                    f(lo),
-                    f(hi),
-                    f(sd),
-                ]
-            })
-            .collect(),
-        note: None,
-    };
-    let mut fit_rows: Vec<Vec<String>> = outcome
-        .cooperation
-        .iter()
-        .map(|(d, v, t)| vec![format!("cooperation {d}"), f(*v), f(*t), f(v - t)])
-        .collect();
-    fit_rows.push(vec![
-        "zone demand, target order".into(),
-        outcome
-            .zone_demand
-            .iter()
-            .map(|(z, v)| format!("{z} {v:.1}"))
-            .collect::<Vec<_>>()
-            .join(" > "),
-        format!("{} adjacent pair(s) out of order", outcome.order_violations),
-        String::new(),
-    ]);
-    let fit = xietong_report::Table {
-        caption: format!(
-            "Fit at the best parameters (objective {:.6})",
-            best.objective
-        ),
-        header: ["target", "simulated", "target", "error"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        rows: fit_rows,
-        note: None,
-    };
-    let restarts = xietong_report::Table {
-        caption: "Restarts".into(),
-        header: ["restart", "objective", "iterations", "parameters"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        rows: outcome
-            .fits
-            .iter()
-            .enumerate()
-            .map(|(i, x)| {
-                vec![
-                    (i + 1).to_string(),
-                    format!("{:.6}", x.objective),
-                    x.iterations.to_string(),
-                    x.params
-                        .iter()
-                        .map(|v| f(*v))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ]
-            })
-            .collect(),
-        note: None,
-    };
-    let html = xietong_report::HtmlReport {
-        title: "Calibration".into(),
-        subtitle: format!("{name} → {targets_name}"),
-        lang: xietong_report::Lang::En,
-        sections: vec![xietong_report::Section {
-            heading: "Results".into(),
-            blocks: vec![
-                xietong_report::Block::Table(fit.clone()),
-                xietong_report::Block::Table(params.clone()),
-                xietong_report::Block::Table(restarts.clone()),
-                xietong_report::Block::Note(
-                    "A wide spread of a parameter over restarts that reach similar objectives means the targets do not pin it down (weak identifiability)."
-                        .into(),
-                ),
-            ],
-        }],
-    }
-    .render();
-    write(
-        &args.out.join("calibration.json"),
-        &(serde_json::to_string_pretty(&outcome)? + "\n"),
-    )?;
-    write(&args.out.join("calibrated.toml"), &toml_text)?;
-    write(&args.out.join("report.html"), &html)?;
-    println!(
-        "{}\n{}\n{}",
-        fit.to_markdown(),
-        params.to_markdown(),
-        restarts.to_markdown()
-    );
+    let o = present::calibration_outputs(&c, &outcome, &name, &targets_name, &base_name)
+        .map_err(|e| present_err(e, None))?;
+    write(&args.out.join("calibration.json"), &o.json)?;
+    write(&args.out.join("calibrated.toml"), &o.toml)?;
+    write(&args.out.join("report.html"), &o.html)?;
+    println!("{}", o.markdown);
     eprintln!(
         "{:.1} s → {}/calibrated.toml, calibration.json, report.html",
         started.elapsed().as_secs_f64(),

@@ -1,18 +1,19 @@
 //! `xietong survey …` (issue 4): questionnaire exports to tables, JSON and reports. This module does
 //! the I/O (reading files, printing, writing results atomically); the computing is in
-//! `xietong-survey`.
+//! `xietong-survey`, the tables and report files in `xietong_present::survey`.
 
 use crate::error::bad_input;
+use crate::game::present_err;
 use crate::io::{begin_set, finish_set, write_atomic};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use xietong_report::{HtmlReport, Lang};
-use xietong_survey::codebook::{self, Codebook};
-use xietong_survey::data::{Table, to_csv_bytes};
+use xietong_present::Lang;
+use xietong_present::survey::{self as present, ANALYSIS_FILES};
+use xietong_survey::codebook::Codebook;
+use xietong_survey::data::Table;
 use xietong_survey::quick;
 use xietong_survey::read::{ReadOptions, read_table};
-use xietong_survey::text::{num, p_apa, render};
 use xietong_survey::{analyze, paper};
 
 #[derive(Args, Clone)]
@@ -178,49 +179,21 @@ fn load_codebook(path: &std::path::Path) -> anyhow::Result<Codebook> {
 }
 
 fn parse_lang(s: &str) -> anyhow::Result<Lang> {
-    Lang::parse(s).ok_or_else(|| bad_input(format!("--lang must be zh or en, got '{s}'")))
+    present::parse_lang(s).map_err(|e| present_err(e, None))
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// What a `survey analyze` results folder holds, written as one set.
-const ANALYSIS_FILES: [&str; 5] = [
-    "report.html",
-    "report.md",
-    "results.json",
-    "tables",
-    "charts",
-];
-
 /// Write an analysis as one set: report.html, report.md, results.json, tables/*.csv,
 /// charts/*.svg (a folder of results is always one complete, consistent set).
 fn write_analysis(a: &analyze::Analysis, out: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
     let set = begin_set(out, &ANALYSIS_FILES)?;
-    let html = HtmlReport {
-        title: a.title.clone(),
-        subtitle: a.subtitle.clone(),
-        lang,
-        sections: a.sections.clone(),
-    }
-    .render();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (stem, t) in &a.tables {
-        files.push((format!("tables/{stem}.csv"), t.to_csv().into_bytes()));
-    }
-    for (stem, svg) in &a.charts {
-        files.push((format!("charts/{stem}.svg"), svg.clone().into_bytes()));
-    }
-    files.push((
-        "results.json".into(),
-        serde_json::to_string_pretty(&a.json)?.into_bytes(),
-    ));
-    files.push(("report.md".into(), analyze::to_markdown(a).into_bytes()));
-    files.push(("report.html".into(), html.into_bytes()));
+    let files = present::analysis_files(a, lang).map_err(|e| present_err(e, None))?;
     let refs: Vec<(&str, &[u8])> = files
         .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
         .collect();
     finish_set(set, out, &ANALYSIS_FILES, &refs)
 }
@@ -229,14 +202,7 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
     match cmd {
         SurveyCmd::Codebook(CodebookCmd::Infer { input, out }) => {
             let t = input.load()?;
-            let cb = codebook::infer(&t);
-            let text = format!(
-                "# Drafted by `xietong survey codebook infer` from {} ({} rows, {}). Check types, labels and groups.\n{}",
-                t.source,
-                t.n_rows(),
-                t.encoding,
-                cb.to_toml()
-            );
+            let text = present::codebook_draft(&t);
             match out {
                 Some(p) => write(&p, text.as_bytes()),
                 None => {
@@ -297,11 +263,7 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             conf,
             levene_median,
         } => {
-            if !(conf > 0.0 && conf < 1.0) {
-                return Err(bad_input(format!(
-                    "--conf must be between 0 and 1, got {conf}"
-                )));
-            }
+            present::check_conf(conf).map_err(|e| present_err(e, None))?;
             let t = input.load()?;
             let r = quick::ttest_report(
                 &t,
@@ -313,7 +275,7 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
                 levene_median,
             )
             .map_err(bad_input)?;
-            emit(input.json, &r, || ttest_text(&r))
+            emit(input.json, &r, || present::ttest_text(&r))
         }
         SurveyCmd::Anova {
             input,
@@ -332,12 +294,12 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
                 levene_median,
             )
             .map_err(bad_input)?;
-            emit(input.json, &r, || anova_text(&r))
+            emit(input.json, &r, || present::anova_text(&r))
         }
         SurveyCmd::Chi2 { input, row, col } => {
             let t = input.load()?;
             let r = quick::chi2_report(&t, &row, &col, &input.missing).map_err(bad_input)?;
-            emit(input.json, &r, || chi2_text(&r))
+            emit(input.json, &r, || present::chi2_text(&r))
         }
         SurveyCmd::Alpha {
             input,
@@ -347,7 +309,7 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             let t = input.load()?;
             let r = quick::alpha_report(&t, &items, &input.missing, missing_policy)
                 .map_err(bad_input)?;
-            emit(input.json, &r, || alpha_text(&r))
+            emit(input.json, &r, || present::alpha_text(&r))
         }
         SurveyCmd::Multi {
             input,
@@ -357,26 +319,18 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             let t = input.load()?;
             let r = quick::multi_report(&t, &items, group.as_deref(), &input.missing)
                 .map_err(bad_input)?;
-            emit(input.json, &r, || multi_text(&r))
+            emit(input.json, &r, || present::multi_text(&r))
         }
     }
 }
 
 fn demo(out: &std::path::Path, seed: u64, lang: Lang) -> anyhow::Result<()> {
-    let f1 = out.join("synthetic_q1_standards_use.csv");
-    let f2 = out.join("synthetic_q2_collaboration.csv");
-    let (h1, r1) = paper::generate_q1(seed);
-    let (h2, r2) = paper::generate_q2(seed);
-    write(&f1, &to_csv_bytes(&h1, &r1, true))?;
-    write(&f2, &to_csv_bytes(&h2, &r2, true))?;
-    write(
-        &out.join("paper_q1_codebook.toml"),
-        paper::CODEBOOK_Q1.as_bytes(),
-    )?;
-    write(
-        &out.join("paper_q2_codebook.toml"),
-        paper::CODEBOOK_Q2.as_bytes(),
-    )?;
+    let inputs = present::demo_inputs(seed);
+    for f in &inputs {
+        write(&out.join(&f.name), &f.bytes)?;
+    }
+    let f1 = out.join(&inputs[0].name);
+    let f2 = out.join(&inputs[1].name);
     // Everything below is recomputed from the files just written, through the normal readers.
     let opts = ReadOptions::default();
     let t1 = read_table(&f1, &opts).map_err(bad_input)?;
@@ -399,25 +353,7 @@ fn demo(out: &std::path::Path, seed: u64, lang: Lang) -> anyhow::Result<()> {
         &out.join("paper_figures.json"),
         serde_json::to_string_pretty(&checks)?.as_bytes(),
     )?;
-    let rows: Vec<Vec<String>> = checks
-        .iter()
-        .map(|c| {
-            vec![
-                c.figure.clone(),
-                c.published.clone(),
-                c.reproduced.clone(),
-                if c.ok { s("yes") } else { s("NO") },
-            ]
-        })
-        .collect();
-    print!(
-        "{}",
-        render(
-            "SYNTHETIC DATA: the paper's published figures recomputed from the generated files",
-            &[s("figure"), s("published"), s("reproduced"), s("match")],
-            &rows
-        )
-    );
+    print!("{}", present::figure_checks_text(&checks));
     println!(
         "\nwrote {} (reports in q1_report/ and q2_report/, calibration_targets.json)",
         out.display()
@@ -439,324 +375,4 @@ fn emit<T: serde::Serialize>(
         print!("{}", text());
     }
     Ok(())
-}
-
-fn s(x: &str) -> String {
-    x.to_string()
-}
-
-fn group_table(groups: &[quick::GroupSummary]) -> String {
-    let rows: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| {
-            vec![
-                g.level.clone(),
-                g.n.to_string(),
-                num(Some(g.mean), 3),
-                num(g.sd, 3),
-            ]
-        })
-        .collect();
-    render("", &[s("group"), s("n"), s("M"), s("SD")], &rows)
-}
-
-fn ttest_text(r: &quick::TTestReport) -> String {
-    let mut out = format!("Independent-samples t-test: {} by {}\n\n", r.value, r.group);
-    out += &group_table(&r.groups);
-    let t = &r.test;
-    let mut rows = vec![vec![
-        s("Student (equal variances)"),
-        num(Some(t.student.t), 3),
-        num(Some(t.student.df), 0),
-        p_apa(t.student.p),
-        num(Some(t.mean_diff), 3),
-        format!(
-            "[{}, {}]",
-            num(Some(t.student.ci[0]), 3),
-            num(Some(t.student.ci[1]), 3)
-        ),
-    ]];
-    if let Some(w) = &t.welch {
-        rows.push(vec![
-            s("Welch (unequal variances)"),
-            num(Some(w.t), 3),
-            num(Some(w.df), 2),
-            p_apa(w.p),
-            num(Some(t.mean_diff), 3),
-            format!("[{}, {}]", num(Some(w.ci[0]), 3), num(Some(w.ci[1]), 3)),
-        ]);
-    }
-    out += "\n";
-    out += &render(
-        "",
-        &[
-            s("test"),
-            s("t"),
-            s("df"),
-            s("p"),
-            s("mean diff"),
-            s("95% CI"),
-        ],
-        &rows,
-    );
-    if let Some(l) = &t.levene {
-        out += &format!(
-            "\nLevene ({}-centred): F({}, {}) = {:.3}, p = {}\n",
-            l.center,
-            l.df1,
-            l.df2,
-            l.f,
-            p_apa(l.p)
-        );
-    }
-    out += &format!(
-        "Cohen's d = {:.3}, Hedges' g = {:.3}\n",
-        t.cohen_d, t.hedges_g
-    );
-    if let Some(m) = &r.mann_whitney {
-        out += &format!(
-            "Mann-Whitney U = {:.1}, p = {} ({}), rank-biserial r = {:.3}\n",
-            m.u,
-            p_apa(m.p),
-            m.method,
-            m.rank_biserial
-        );
-    }
-    for w in &t.warnings {
-        out += &format!("note: {w}\n");
-    }
-    out
-}
-
-fn pairs_table(title: &str, pairs: &[xietong_survey::stats::anova::Pair]) -> String {
-    let rows: Vec<Vec<String>> = pairs
-        .iter()
-        .map(|p| {
-            vec![
-                format!("{} – {}", p.a, p.b),
-                num(Some(p.diff), 3),
-                num(Some(p.se), 3),
-                num(Some(p.t), 3),
-                num(Some(p.df), 2),
-                p_apa(p.p),
-            ]
-        })
-        .collect();
-    render(
-        title,
-        &[s("pair"), s("diff"), s("SE"), s("t"), s("df"), s("p")],
-        &rows,
-    )
-}
-
-fn anova_text(r: &quick::AnovaReport) -> String {
-    let mut out = format!("One-way ANOVA: {} by {}\n\n", r.value, r.group);
-    out += &group_table(&r.groups);
-    let a = &r.anova;
-    let mut rows = vec![vec![
-        s("ANOVA"),
-        num(Some(a.f), 3),
-        num(Some(a.df1), 0),
-        num(Some(a.df2), 0),
-        p_apa(a.p),
-    ]];
-    // The two robust F tests share a type and a row layout (fractional df2).
-    for (name, w) in [("Welch", &r.welch), ("Brown-Forsythe", &r.brown_forsythe)] {
-        if let Some(w) = w {
-            rows.push(vec![
-                s(name),
-                num(Some(w.f), 3),
-                num(Some(w.df1), 0),
-                num(Some(w.df2), 2),
-                p_apa(w.p),
-            ]);
-        }
-    }
-    if let Some(l) = &r.levene {
-        rows.push(vec![
-            format!("Levene ({})", l.center),
-            num(Some(l.f), 3),
-            num(Some(l.df1), 0),
-            num(Some(l.df2), 0),
-            p_apa(l.p),
-        ]);
-    }
-    out += "\n";
-    out += &render("", &[s("test"), s("F"), s("df1"), s("df2"), s("p")], &rows);
-    out += &format!("η² = {:.3}\n", a.eta_squared);
-    if let Some(k) = &r.kruskal {
-        out += &format!(
-            "Kruskal-Wallis H({}) = {:.3}, p = {}\n",
-            k.df,
-            k.h,
-            p_apa(k.p)
-        );
-    }
-    out += "\n";
-    out += &pairs_table("Tukey HSD (Tukey-Kramer for unequal n)", &r.tukey);
-    if let Some(gh) = &r.games_howell {
-        out += "\n";
-        out += &pairs_table("Games-Howell", gh);
-    }
-    out += "\n";
-    out += &pairs_table("Bonferroni", &r.bonferroni);
-    for w in &r.warnings {
-        out += &format!("note: {w}\n");
-    }
-    out
-}
-
-fn chi2_text(r: &quick::Chi2Report) -> String {
-    let mut header = vec![format!("{} \\ {}", r.row, r.col)];
-    header.extend(r.col_levels.iter().cloned());
-    let rows: Vec<Vec<String>> = r
-        .row_levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut v = vec![l.clone()];
-            v.extend(
-                r.observed[i]
-                    .iter()
-                    .zip(&r.test.expected[i])
-                    .map(|(o, e)| format!("{o:.0} ({e:.1})")),
-            );
-            v
-        })
-        .collect();
-    let mut out = render("Observed (expected) counts", &header, &rows);
-    let t = &r.test;
-    out += &format!(
-        "\nPearson χ²({}) = {:.3}, p = {}\n",
-        t.pearson.df,
-        t.pearson.chi2,
-        p_apa(t.pearson.p)
-    );
-    if let Some(y) = &t.yates {
-        out += &format!(
-            "Yates-corrected χ²({}) = {:.3}, p = {}\n",
-            y.df,
-            y.chi2,
-            p_apa(y.p)
-        );
-    }
-    out += &format!(
-        "Likelihood ratio G²({}) = {:.3}, p = {}\n",
-        t.likelihood_ratio.df,
-        t.likelihood_ratio.chi2,
-        p_apa(t.likelihood_ratio.p)
-    );
-    if let Some(p) = t.fisher_p {
-        out += &format!("Fisher's exact test (two-sided) p = {}\n", p_apa(p));
-    }
-    out += &format!("Cramér's V = {:.3}   N = {}\n", t.cramers_v, t.n);
-    for w in &t.warnings {
-        out += &format!("note: {w}\n");
-    }
-    out
-}
-
-fn alpha_text(r: &quick::AlphaReport) -> String {
-    let rel = &r.rel;
-    let basis = match r.pairwise {
-        Some(p) => format!(
-            "pairwise deletion: {}–{} cases per covariance ({} cases answered every item)",
-            p.n_min, p.n_max, r.n_complete
-        ),
-        None => format!(
-            "{} complete cases ({} excluded listwise)",
-            r.n_complete, r.n_excluded
-        ),
-    };
-    let mut out = format!(
-        "Reliability: {} items, {basis}\nCronbach's α = {:.3}   standardized α = {:.3}   McDonald's ω = {}\n\n",
-        rel.k,
-        rel.alpha,
-        rel.standardized_alpha,
-        num(rel.omega, 3)
-    );
-    let rows: Vec<Vec<String>> = rel
-        .items
-        .iter()
-        .map(|i| {
-            vec![
-                i.item.clone(),
-                num(Some(i.mean), 3),
-                num(Some(i.sd), 3),
-                num(i.item_total_r, 3),
-                num(i.alpha_if_deleted, 3),
-                num(i.loading, 3),
-            ]
-        })
-        .collect();
-    out += &render(
-        "",
-        &[
-            s("item"),
-            s("M"),
-            s("SD"),
-            s("corrected item-total r"),
-            s("α if deleted"),
-            s("loading"),
-        ],
-        &rows,
-    );
-    for w in &rel.warnings {
-        out += &format!("note: {w}\n");
-    }
-    out
-}
-
-fn multi_table(title: &str, t: &xietong_survey::stats::multi::MultiTable) -> String {
-    let mut rows: Vec<Vec<String>> = t
-        .options
-        .iter()
-        .map(|o| {
-            vec![
-                o.item.clone(),
-                format!("{:.0}", o.count),
-                format!("{:.1}%", o.pct_responses),
-                format!("{:.1}%", o.pct_cases),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        s("total"),
-        format!("{:.0}", t.responses),
-        s("100.0%"),
-        format!(
-            "{:.1}%",
-            if t.cases > 0.0 {
-                100.0 * t.responses / t.cases
-            } else {
-                0.0
-            }
-        ),
-    ]);
-    let mut out = render(
-        title,
-        &[
-            s("option"),
-            s("count"),
-            s("% of responses"),
-            s("% of cases"),
-        ],
-        &rows,
-    );
-    out += &format!(
-        "cases with at least one choice: {:.0}; without: {:.0}\n",
-        t.cases, t.cases_without_response
-    );
-    out
-}
-
-fn multi_text(r: &quick::MultiReport) -> String {
-    let mut out = multi_table("Multiple response", &r.total);
-    if let Some(groups) = &r.by_group {
-        for (g, t) in groups {
-            out += "\n";
-            out += &multi_table(&format!("group: {g}"), t);
-        }
-    }
-    out
 }
