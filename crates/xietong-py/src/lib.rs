@@ -10,6 +10,7 @@ use pyo3::types::PyBytes;
 use std::path::{Path, PathBuf};
 
 mod py_cli;
+mod py_game;
 mod py_survey;
 
 // The command line's own modules, compiled into the extension so that the wheel's `xietong`
@@ -57,6 +58,28 @@ pub(crate) fn exp_err(e: xietong_experiment::ExpError) -> PyErr {
     } else {
         PyOSError::new_err(e.to_string())
     }
+}
+
+/// Map xietong-present's errors as the CLI does: input problems are [`InputError`].
+pub(crate) fn present_err(e: xietong_present::Error) -> PyErr {
+    if e.is_input() {
+        InputError::new_err(e.to_string())
+    } else {
+        PyOSError::new_err(e.to_string())
+    }
+}
+
+/// Run one of the command line's own commands in-process (its code, its files, its messages);
+/// a failure becomes InputError (exit code 2) or OSError (exit code 1) with the CLI's message.
+pub(crate) fn via_cli(py: Python<'_>, f: impl FnOnce() -> anyhow::Result<()> + Send) -> PyResult<()> {
+    py.detach(f).map_err(|err| {
+        let msg = format!("{err:#}");
+        if error::exit_code(&err) == 2 {
+            InputError::new_err(msg)
+        } else {
+            PyOSError::new_err(msg)
+        }
+    })
 }
 
 /// A worker pool of the requested size (default: rayon's, all cores).
@@ -248,8 +271,7 @@ fn experiment_analyze(
     lang: &str,
 ) -> PyResult<(String, Option<String>)> {
     use xietong_experiment::{analyze as an, store};
-    let lang = xietong_report::Lang::parse(lang)
-        .ok_or_else(|| input_err(format!("lang: expected en or zh, found \"{lang}\"")))?;
+    let lang = xietong_present::experiment::parse_lang(lang).map_err(present_err)?;
     let out = out.unwrap_or_else(|| dir.clone());
     let write = |name: &str, text: &str| -> PyResult<()> {
         let p = out.join(name);
@@ -272,12 +294,61 @@ fn experiment_analyze(
     let a = py
         .detach(|| an::analyze_means(&plan, &means, resamples, plan.spec.seed))
         .map_err(exp_err)?;
-    let html = an::report(&a, lang).map_err(|e| PyOSError::new_err(format!("drawing the report: {e}")))?;
-    let json = serde_json::to_string_pretty(&a).expect("analysis serializes") + "\n";
-    write("analysis.json", &json)?;
-    write("sensitivity.csv", &an::indices_table(&a).to_csv())?;
-    write("sensitivity-report.html", &html)?;
+    let o = xietong_present::experiment::sensitivity_outputs(&a, lang).map_err(present_err)?;
+    write("analysis.json", &o.json)?;
+    write("sensitivity.csv", &o.csv)?;
+    write("sensitivity-report.html", &o.html)?;
+    let json = o.json;
     Ok((points_csv, Some(json)))
+}
+
+/// `xietong compare`, run by the command line's own code: writes compare.csv, compare.json and
+/// report.html into `out`.
+#[pyfunction]
+#[pyo3(signature = (out, scenario=None, variants=Vec::new(), runs=50, seed=1, sets=Vec::new(), threads=None, lang="en".to_string()))]
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    py: Python<'_>,
+    out: PathBuf,
+    scenario: Option<PathBuf>,
+    variants: Vec<String>,
+    runs: usize,
+    seed: u64,
+    sets: Vec<String>,
+    threads: Option<usize>,
+    lang: String,
+) -> PyResult<()> {
+    let args = experiment::CompareArgs {
+        scenario,
+        variants,
+        runs,
+        seed,
+        sets,
+        out,
+        threads,
+        lang,
+    };
+    via_cli(py, move || experiment::compare(args))
+}
+
+/// `xietong calibrate`, run by the command line's own code: writes calibration.json,
+/// calibrated.toml and report.html into `out`.
+#[pyfunction]
+#[pyo3(signature = (file, out, targets=None, threads=None))]
+fn calibrate(
+    py: Python<'_>,
+    file: PathBuf,
+    out: PathBuf,
+    targets: Option<PathBuf>,
+    threads: Option<usize>,
+) -> PyResult<()> {
+    let args = experiment::CalibrateArgs {
+        file,
+        out,
+        targets,
+        threads,
+    };
+    via_cli(py, move || experiment::calibrate(args))
 }
 
 /// Number of design points of an experiment file (for splitting it into shards).
@@ -306,6 +377,9 @@ fn _xietong(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(experiment_merge, m)?)?;
     m.add_function(wrap_pyfunction!(experiment_points, m)?)?;
     m.add_function(wrap_pyfunction!(experiment_analyze, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate, m)?)?;
+    py_game::register(m)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     py_survey::register(m)?;
     py_cli::register(m)?;

@@ -12,7 +12,7 @@ from ._xietong import InputError, ScenarioError
 from ._xietong import version as _version
 from ._scenario import Scenario
 from ._run import RunResult, run
-from . import experiment, survey
+from . import experiment, game, survey
 
 __version__ = _version()
 
@@ -21,6 +21,7 @@ __all__ = [
     "RunResult",
     "run",
     "experiment",
+    "game",
     "survey",
     "ScenarioError",
     "InputError",

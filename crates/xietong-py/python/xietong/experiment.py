@@ -81,6 +81,35 @@ def analyze(dir, out=None, resamples=1000, lang="en"):
     return Analysis(os.fspath(out), points, analysis)
 
 
+def compare(out, scenario=None, variants=(), runs=50, seed=1, sets=(), threads=None, lang="en"):
+    """``xietong compare`` (paired runs, common random numbers): writes compare.csv,
+    compare.json and report.html into ``out``; returns (DataFrame of compare.csv, compare.json)."""
+    _xietong.compare(
+        os.fspath(out),
+        None if scenario is None else os.fspath(scenario),
+        list(variants),
+        runs,
+        seed,
+        list(sets),
+        threads,
+        lang,
+    )
+    with open(os.path.join(out, "compare.csv"), "rb") as f:
+        table = read_csv(f.read())
+    with open(os.path.join(out, "compare.json"), encoding="utf-8") as f:
+        return table, json.load(f)
+
+
+def calibrate(path, out, targets=None, threads=None):
+    """``xietong calibrate``: fit scenario parameters; writes calibration.json, calibrated.toml
+    and report.html into ``out`` and returns calibration.json as a dict."""
+    _xietong.calibrate(
+        os.fspath(path), os.fspath(out), None if targets is None else os.fspath(targets), threads
+    )
+    with open(os.path.join(out, "calibration.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def _run_shard(path, shard_dir, i, n, threads):
     # A Dask task: one shard into its own folder (resumable, so a retried task keeps its work).
     _xietong.experiment_run(path, shard_dir, (i, n), True, threads)
