@@ -358,6 +358,25 @@ fn experiment_points(file: PathBuf) -> PyResult<usize> {
     Ok(plan.n_points())
 }
 
+/// Benchmark helper (python/bench/bench_overhead.py): the best of `repeats` wall times, in
+/// seconds, of the engine alone (`run_many` on an already loaded scenario, one thread), to
+/// subtract from the time of a whole `xietong.run` call.
+#[pyfunction]
+fn _bench_engine_seconds(py: Python<'_>, text: &str, name: &str, runs: u64, seed: u64, repeats: usize) -> PyResult<f64> {
+    let s = load(text, name, &[])?;
+    let pool = pool(Some(1))?;
+    Ok(py.detach(|| {
+        (0..repeats.max(1))
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let r = pool.install(|| xietong_sim::run_many(&s, seed, runs, &|| {}));
+                std::hint::black_box(r);
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }))
+}
+
 /// The extension's version (the workspace's).
 #[pyfunction]
 fn version() -> &'static str {
@@ -381,6 +400,7 @@ fn _xietong(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     py_game::register(m)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(_bench_engine_seconds, m)?)?;
     py_survey::register(m)?;
     py_cli::register(m)?;
     Ok(())
