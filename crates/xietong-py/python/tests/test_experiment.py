@@ -70,3 +70,14 @@ def test_run_dask_identical(sobol_file, single, tmp_path):
     assert read(out / "results.csv") == read(single / "results.csv")
     assert read(out / "manifest.json") == read(single / "manifest.json")
     assert len(os.listdir(str(out) + ".shards")) == 5
+
+
+def test_run_dask_worker_processes(sobol_file, single, tmp_path):
+    # Separate worker processes, as on a real cluster: tasks are pickled and run elsewhere.
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            out = tmp_path / "dask-procs"
+            xietong.experiment.run_dask(sobol_file, out, client)
+    assert read(out / "results.csv") == read(single / "results.csv")
+    assert len(os.listdir(str(out) + ".shards")) == 2
