@@ -108,12 +108,26 @@ pub struct CompareOutputs {
 }
 
 /// Render finished comparisons of `scenario_name`'s variants.
+/// The report of a design without sensitivity indices (grid, list, random, hypercube, Sobol'
+/// sequence): main effects of every factor on every metric, from the per-point means.
+pub fn sweep_report(
+    plan: &xietong_experiment::Plan,
+    means: &[Vec<f64>],
+    lang: Lang,
+) -> Result<String> {
+    an::sweep_report(plan, means, lang).map_err(|source| Error::Draw {
+        what: "the sweep report".into(),
+        source,
+    })
+}
+
 pub fn compare_outputs(
     results: &[cmp::Comparison],
     scenario_name: &str,
     lang: Lang,
 ) -> Result<CompareOutputs> {
     let table = cmp::table(results);
+    let display = cmp::display_table(results, lang);
     let html = cmp::report(results, scenario_name, lang).map_err(|source| Error::Draw {
         what: "the report".into(),
         source,
@@ -122,7 +136,7 @@ pub fn compare_outputs(
         csv: table.to_csv(),
         json: serde_json::to_string_pretty(results)? + "\n",
         html,
-        markdown: table.to_markdown(),
+        markdown: display.to_markdown(),
     })
 }
 

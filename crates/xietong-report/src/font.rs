@@ -8,7 +8,7 @@
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 use std::sync::OnceLock;
 
-static FONT_BYTES: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
 
 /// Face 0 of the collection: the proportional "WenQuanYi Micro Hei".
 pub(crate) fn font() -> &'static FontRef<'static> {

@@ -71,8 +71,13 @@ p { margin: .6rem 0; }
 figure { margin: 1.2rem 0; text-align: center; }
 figure svg, figure img { max-width: 100%; height: auto; }
 .note { background: var(--note-bg); border-left: 4px solid var(--note-bar); padding: .6rem .9rem; margin: 1rem 0; }
-figure.table { text-align: left; overflow-x: auto; }
-table { border-collapse: collapse; margin: .4rem 0; font-variant-numeric: tabular-nums; }
+figure.table { text-align: left; overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: .4rem 0; font-variant-numeric: tabular-nums; table-layout: auto; }
+td.text, th.text { overflow-wrap: break-word; word-break: normal; line-break: strict; }
+td.num, th.num { white-space: nowrap; }
+figure.table.wide { width: calc(100vw - 4rem); max-width: 90rem; margin-left: 50%; transform: translateX(-50%); }
+figure.table.wide table { font-size: .85rem; margin: .4rem auto; }
+figure.table.wide th, figure.table.wide td { padding: .25rem .45rem; }
 caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: .4rem; }
 thead th { border-top: 2px solid var(--rule); border-bottom: 1px solid var(--rule); font-weight: 600; }
 tbody tr:last-child td { border-bottom: 2px solid var(--rule); }
@@ -88,7 +93,12 @@ footer { color: var(--muted); font-size: .85rem; border-top: 1px solid #ddd; mar
   nav.toc { break-after: page; border: none; }
   nav.toc a::after { content: ""; }
   section h2 { break-after: avoid; }
-  figure, table, .note { break-inside: avoid; }
+  figure, .note { break-inside: avoid; }
+  figure.table { overflow: visible; break-inside: auto; }
+  figure.table.wide { width: auto; margin-left: 0; transform: none; }
+  table { font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
   .note { background: none; border-left: 3px solid #000; }
   a { color: #000; text-decoration: none; }
   footer { display: none; }
@@ -187,7 +197,13 @@ fn paragraphs(text: &str, class: Option<&str>) -> String {
 
 fn table_html(t: &Table, lang: Lang) -> String {
     let cols = t.columns();
-    let mut o = String::from("<figure class=\"table\">\n<table>\n");
+    // many columns: smaller type, and the table may use the window's width beyond the text
+    // column (it still scrolls sideways when even that is too narrow)
+    let mut o = String::from(if cols > 7 {
+        "<figure class=\"table wide\">\n<table>\n"
+    } else {
+        "<figure class=\"table\">\n<table>\n"
+    });
     if !t.caption.trim().is_empty() {
         let _ = writeln!(o, "<caption>{}</caption>", escape(&t.caption));
     }
@@ -202,21 +218,48 @@ fn table_html(t: &Table, lang: Lang) -> String {
             cells.peek().is_some() && cells.all(|c| looks_numeric(c))
         })
         .collect();
-    let cls = |i: usize| if numeric[i] { " class=\"num\"" } else { "" };
+    // Text columns get a minimum width from their longest cell (as if wrapped onto about
+    // three lines, 4..14 em): otherwise a wide table's numeric columns squeeze a text column
+    // to one CJK character per line. Numbers never wrap; the figure scrolls sideways instead.
+    let min_em: Vec<f32> = (0..cols)
+        .map(|i| {
+            let longest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(t.header.get(i))
+                .map(|c| crate::font::text_width(c, 16.0, false) / 16.0)
+                .fold(0.0, f32::max);
+            (longest / 3.0)
+                .clamp(4.0, 14.0)
+                .min(longest.max(1.0))
+                .ceil()
+        })
+        .collect();
+    let cls = |i: usize, sized: bool| {
+        if numeric[i] {
+            " class=\"num\"".to_string()
+        } else if sized {
+            format!(" class=\"text\" style=\"min-width:{}em\"", min_em[i])
+        } else {
+            " class=\"text\"".to_string()
+        }
+    };
     if !t.header.is_empty() {
         o.push_str("<thead><tr>");
         for i in 0..cols {
             let h = t.header.get(i).map(String::as_str).unwrap_or("");
-            let _ = write!(o, "<th scope=\"col\"{}>{}</th>", cls(i), escape(h));
+            let _ = write!(o, "<th scope=\"col\"{}>{}</th>", cls(i, true), escape(h));
         }
         o.push_str("</tr></thead>\n");
     }
     o.push_str("<tbody>\n");
-    for r in &t.rows {
+    for (ri, r) in t.rows.iter().enumerate() {
         o.push_str("<tr>");
         for i in 0..cols {
             let c = r.get(i).map(String::as_str).unwrap_or("");
-            let _ = write!(o, "<td{}>{}</td>", cls(i), escape(c));
+            let sized = ri == 0 && t.header.is_empty();
+            let _ = write!(o, "<td{}>{}</td>", cls(i, sized), escape(c));
         }
         o.push_str("</tr>\n");
     }

@@ -44,11 +44,18 @@
 mod axis;
 mod charts;
 mod error;
+mod export;
 mod font;
 mod html;
+mod latex;
+#[cfg(feature = "office")]
+mod office;
 mod palette;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod raster;
 mod scene;
+mod style;
 mod svg;
 mod table;
 
@@ -58,8 +65,12 @@ pub use charts::line::{LineChart, Series};
 pub use charts::phase::{Marker, PhasePortrait};
 pub use charts::ribbon::StageRibbon;
 pub use error::ReportError;
+pub use export::{Drawing, FigureFormat, FigureSize, MM_PER_PX, export_figure};
 pub use html::{Block, HtmlReport, Section};
-pub use table::Table;
+#[cfg(feature = "office")]
+pub use office::{WordDocument, WordPart, tables_to_xlsx};
+pub use style::{Style, Styled};
+pub use table::{Table, format_p};
 
 /// CSS/SVG `font-family` list used for all text: the vendored font first, then the CJK fonts
 /// most readers already have, so a browser without WenQuanYi still shows Chinese.
@@ -129,6 +140,18 @@ pub trait Chart {
             })
         }
     }
+    /// Lays the chart out at `width` x `height` layout px (0 = the chart's own choice, which
+    /// grows with the content), for export at a physical size: see [`export_figure`].
+    ///
+    /// The default reports that the chart type cannot be re-laid out; the crate's charts can.
+    fn layout(&self, width: u32, height: u32) -> Result<Drawing, ReportError> {
+        let _ = (width, height);
+        Err(ReportError::InvalidValue {
+            chart: "chart",
+            field: "size".into(),
+            reason: "this chart type cannot be laid out at another size".into(),
+        })
+    }
 }
 
 /// Implements [`Chart`] for a type with a `fn scene(&self) -> Result<Scene, ReportError>`.
@@ -144,10 +167,48 @@ macro_rules! impl_chart {
             fn to_png_scaled(&self, scale: f32) -> Result<Vec<u8>, $crate::ReportError> {
                 $crate::raster::render_png(&self.scene()?, scale)
             }
+            fn layout(
+                &self,
+                width: u32,
+                height: u32,
+            ) -> Result<$crate::Drawing, $crate::ReportError> {
+                let mut c = self.clone();
+                c.width = width;
+                c.height = height;
+                Ok($crate::Drawing::new(c.scene()?))
+            }
         }
     };
 }
 pub(crate) use impl_chart;
+
+/// Implements [`Chart`] for `Styled<T>` where `T` has `fn scene_with(&self, &Style)`.
+macro_rules! impl_styled_chart {
+    ($t:ty) => {
+        impl $crate::Chart for $crate::Styled<$t> {
+            fn to_svg(&self) -> Result<String, $crate::ReportError> {
+                Ok($crate::svg::write(&self.chart.scene_with(&self.style)?))
+            }
+            fn to_png(&self) -> Result<Vec<u8>, $crate::ReportError> {
+                $crate::raster::render_png(&self.chart.scene_with(&self.style)?, 1.0)
+            }
+            fn to_png_scaled(&self, scale: f32) -> Result<Vec<u8>, $crate::ReportError> {
+                $crate::raster::render_png(&self.chart.scene_with(&self.style)?, scale)
+            }
+            fn layout(
+                &self,
+                width: u32,
+                height: u32,
+            ) -> Result<$crate::Drawing, $crate::ReportError> {
+                let mut c = self.chart.clone();
+                c.width = width;
+                c.height = height;
+                Ok($crate::Drawing::new(c.scene_with(&self.style)?))
+            }
+        }
+    };
+}
+pub(crate) use impl_styled_chart;
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,9 @@
 
 use crate::scene::Rgb;
 
-/// Okabe-Ito, reordered so neighbours differ in lightness: blue, orange, bluish green, sky blue,
-/// vermillion, reddish purple, yellow, black.
+/// Okabe-Ito for lines, reordered so neighbours differ in lightness: blue, orange, bluish
+/// green, sky blue, vermillion, reddish purple, a dark yellow (Okabe-Ito's own yellow is too
+/// pale for a 2-px line on white, where a dotted yellow line all but disappears), black.
 pub(crate) const CATEGORICAL: [Rgb; 8] = [
     Rgb(0x00, 0x72, 0xb2),
     Rgb(0xe6, 0x9f, 0x00),
@@ -15,7 +16,7 @@ pub(crate) const CATEGORICAL: [Rgb; 8] = [
     Rgb(0x56, 0xb4, 0xe9),
     Rgb(0xd5, 0x5e, 0x00),
     Rgb(0xcc, 0x79, 0xa7),
-    Rgb(0xf0, 0xe4, 0x42),
+    Rgb(0x8a, 0x7a, 0x00),
     Rgb(0x00, 0x00, 0x00),
 ];
 
@@ -41,13 +42,27 @@ pub(crate) fn fill(i: usize) -> Rgb {
     FILL[i % FILL.len()]
 }
 
-/// Dash patterns (px) cycled with the colours; `None` is solid.
+/// Number of distinct dash patterns; with the 8 colours, `COLORS x DASHES` series get distinct
+/// colour + dash pairs.
+pub(crate) const DASHES: usize = 10;
+
+/// Dash pattern (px) of series `i`; `None` is solid. Series `i = 8a + b` gets colour `b` and
+/// pattern `(9a + b) mod 10`: neighbours differ in both colour and pattern, and since 9 and 10
+/// are coprime the first 80 series all get different (colour, pattern) pairs. The first four
+/// keep the solid, dashed, dotted, dash-dot order.
 pub(crate) fn dash(i: usize) -> Option<Vec<f32>> {
-    match i % 4 {
+    let (a, b) = (i / CATEGORICAL.len(), i % CATEGORICAL.len());
+    match (9 * a + b) % DASHES {
         0 => None,
         1 => Some(vec![8.0, 4.0]),
-        2 => Some(vec![2.0, 3.0]),
-        _ => Some(vec![10.0, 3.0, 2.0, 3.0]),
+        2 => Some(vec![2.5, 2.5]),
+        3 => Some(vec![10.0, 3.0, 2.0, 3.0]),
+        4 => Some(vec![16.0, 4.0]),
+        5 => Some(vec![5.0, 2.5]),
+        6 => Some(vec![10.0, 3.0, 2.0, 3.0, 2.0, 3.0]),
+        7 => Some(vec![1.5, 4.0]),
+        8 => Some(vec![16.0, 4.0, 4.0, 4.0]),
+        _ => Some(vec![6.0, 3.0, 1.5, 3.0, 1.5, 3.0]),
     }
 }
 
@@ -126,6 +141,30 @@ mod tests {
                 let d = (a.luminance() - b.luminance()).abs();
                 assert!(d > 0.1, "fills {i} and {j}: lightness difference {d}");
             }
+        }
+    }
+
+    #[test]
+    fn eighty_series_get_distinct_colour_and_dash() {
+        let key = |i: usize| (categorical(i), format!("{:?}", dash(i)));
+        for i in 0..80 {
+            for j in 0..i {
+                assert_ne!(key(i), key(j), "series {i} and {j} look the same");
+            }
+            if i > 0 {
+                // neighbours differ in colour and in pattern
+                assert_ne!(categorical(i), categorical(i - 1));
+                assert_ne!(dash(i), dash(i - 1), "series {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_colours_are_dark_enough_on_white() {
+        // WCAG contrast against white > 1.9 for every line colour (Okabe-Ito yellow is 1.3)
+        for c in CATEGORICAL {
+            let contrast = 1.05 / (c.luminance() + 0.05);
+            assert!(contrast > 1.9, "{c:?}: contrast {contrast}");
         }
     }
 

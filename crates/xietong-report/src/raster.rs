@@ -61,13 +61,27 @@ pub(crate) fn render_png(scene: &Scene, scale: f32) -> Result<Vec<u8>, ReportErr
         });
     }
     let pm = render_pixmap(scene, scale)?;
-    encode_rgb_png(&pm, scale).map_err(|e| ReportError::Drawing(format!("PNG encoding: {e}")))
+    encode_rgb_png(&pm, 96.0 * scale as f64)
+        .map_err(|e| ReportError::Drawing(format!("PNG encoding: {e}")))
+}
+
+/// Renders `scene` magnified `scale` times onto an image of exactly `pw` x `ph` pixels (the
+/// caller's rounding of the printed size) and records `dpi` in the file.
+pub(crate) fn render_png_px(
+    scene: &Scene,
+    scale: f32,
+    pw: u32,
+    ph: u32,
+    dpi: u32,
+) -> Result<Vec<u8>, ReportError> {
+    let pm = render_pixmap_px(scene, scale, pw, ph)?;
+    encode_rgb_png(&pm, dpi as f64).map_err(|e| ReportError::Drawing(format!("PNG encoding: {e}")))
 }
 
 /// Encodes the (always opaque) pixmap as 8-bit RGB without row filters: flat chart graphics
 /// compress better unfiltered, giving files about half the size of tiny-skia's default RGBA
 /// encoding in well under half the time (measured in docs/performance/report.md).
-fn encode_rgb_png(pm: &Pixmap, scale: f32) -> Result<Vec<u8>, png::EncodingError> {
+fn encode_rgb_png(pm: &Pixmap, dpi: f64) -> Result<Vec<u8>, png::EncodingError> {
     // the background is opaque white and every draw composites over it, so alpha is 255 and
     // the premultiplied channels equal the straight ones
     let rgb: Vec<u8> = pm
@@ -88,7 +102,7 @@ fn encode_rgb_png(pm: &Pixmap, scale: f32) -> Result<Vec<u8>, png::EncodingError
         enc.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
         // CSS pixels are 1/96 inch; record the matching resolution so print layouts size the
         // figure as on screen
-        let ppm = (96.0 * scale as f64 / 0.0254).round() as u32;
+        let ppm = (dpi / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions {
             xppu: ppm,
             yppu: ppm,
@@ -104,6 +118,10 @@ fn encode_rgb_png(pm: &Pixmap, scale: f32) -> Result<Vec<u8>, png::EncodingError
 pub(crate) fn render_pixmap(scene: &Scene, scale: f32) -> Result<Pixmap, ReportError> {
     let pw = ((scene.width as f32 * scale).round() as u32).max(1);
     let ph = ((scene.height as f32 * scale).round() as u32).max(1);
+    render_pixmap_px(scene, scale, pw, ph)
+}
+
+fn render_pixmap_px(scene: &Scene, scale: f32, pw: u32, ph: u32) -> Result<Pixmap, ReportError> {
     let mut pm = Pixmap::new(pw, ph)
         .ok_or_else(|| ReportError::Drawing(format!("cannot allocate a {pw}x{ph} image")))?;
     pm.fill(tiny_skia::Color::WHITE);
@@ -337,12 +355,12 @@ mod tests {
         let pm = super::render_pixmap(&sc, 1.0).unwrap();
         let t = std::time::Instant::now();
         for _ in 0..n {
-            std::hint::black_box(super::encode_rgb_png(&pm, 1.0).unwrap());
+            std::hint::black_box(super::encode_rgb_png(&pm, 96.0).unwrap());
         }
         eprintln!(
             "encode  {:?} ({} bytes)",
             t.elapsed() / n,
-            super::encode_rgb_png(&pm, 1.0).unwrap().len()
+            super::encode_rgb_png(&pm, 96.0).unwrap().len()
         );
         // what tiny-skia's own `encode_png` does: RGBA with the png crate's default settings
         let rgba = |pm: &tiny_skia::Pixmap| -> Vec<u8> {

@@ -131,7 +131,7 @@ impl Scene {
             width
         };
         let h = if height == 0 {
-            crate::DEFAULT_HEIGHT
+            crate::charts::auto_height(w)
         } else {
             height
         };

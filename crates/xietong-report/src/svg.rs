@@ -61,10 +61,20 @@ fn points(pts: &[(f32, f32)]) -> String {
 
 /// Writes a standalone SVG 1.1 document for `scene`.
 pub(crate) fn write(scene: &Scene) -> String {
+    write_sized(scene, None)
+}
+
+/// As [`write`], with the document's `width`/`height` in millimetres when `mm` is given (the
+/// `viewBox` stays in layout px), so the figure is placed at its printed size.
+pub(crate) fn write_sized(scene: &Scene, mm: Option<(f64, f64)>) -> String {
     let mut o = String::with_capacity(16 * 1024);
+    let (ws, hs) = match mm {
+        Some((w, h)) => (format!("{w:.2}mm"), format!("{h:.2}mm")),
+        None => (scene.width.to_string(), scene.height.to_string()),
+    };
     let _ = writeln!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{w}\" height=\"{h}\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{ws}\" height=\"{hs}\" \
          viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" font-family=\"{f}\">",
         w = scene.width,
         h = scene.height,

@@ -89,12 +89,13 @@ impl Table {
     }
 }
 
-/// True for cells such as `-1.25`, `3,200`, `0.05*`, `12%`, `<.001`, `—`.
+/// True for cells such as `-1.25`, `3,200`, `0.05*`, `12%`, `<.001`, `< 0.001`, `—`.
 pub(crate) fn looks_numeric(c: &str) -> bool {
     let t = c
         .trim()
         .trim_end_matches(['*', '%', '†'])
-        .trim_start_matches(['<', '>', '=', '+', '-', '−']);
+        .trim_start_matches(['<', '>', '=', '+', '-', '−', '≤', '≥'])
+        .trim_start();
     if t == "—" || t == "–" {
         return true;
     }
@@ -190,5 +191,35 @@ mod tests {
     fn empty_table_is_empty_text() {
         assert_eq!(Table::default().to_markdown(), "");
         assert_eq!(Table::default().to_csv(), "");
+    }
+}
+
+/// A p value as journals print it: `< 0.001` below 0.001, otherwise three decimals
+/// (`0.034`, `1.000`); `—` for NaN or a value outside [0, 1]. The text never needs more than
+/// seven characters, so table columns need not cut it.
+pub fn format_p(p: f64) -> String {
+    if !(0.0..=1.0).contains(&p) {
+        "—".to_string()
+    } else if p < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+#[cfg(test)]
+mod p_tests {
+    use super::*;
+
+    #[test]
+    fn p_values_print_like_journals() {
+        assert_eq!(format_p(0.0), "< 0.001");
+        assert_eq!(format_p(0.00099), "< 0.001");
+        assert_eq!(format_p(0.001), "0.001");
+        assert_eq!(format_p(0.0344), "0.034");
+        assert_eq!(format_p(1.0), "1.000");
+        assert_eq!(format_p(f64::NAN), "—");
+        assert_eq!(format_p(1.5), "—");
+        assert!(looks_numeric(&format_p(0.0)));
     }
 }

@@ -242,8 +242,10 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     let out = args.out.unwrap_or(args.dir.clone());
     write(&out.join("points.csv"), &points_csv)?;
     if !an::has_indices(&plan) {
+        let html = present::sweep_report(&plan, &means, lang).map_err(|e| present_err(e, None))?;
+        write(&out.join("sweep-report.html"), &html)?;
         eprintln!(
-            "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications) → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
+            "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications) and sweep-report.html (main effects of each factor) → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
             out.display(),
             plan.design.method.name()
         );
@@ -258,6 +260,11 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     for m in &a.metrics {
         if let Some(n) = &m.note {
             eprintln!("note: {}: {n}", m.metric);
+        }
+        if let Some(an::Indices::Sobol(i)) = &m.indices {
+            for w in &i.warnings {
+                eprintln!("warning: {}: {w}", m.metric);
+            }
         }
     }
     eprintln!(

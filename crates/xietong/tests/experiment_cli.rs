@@ -171,7 +171,8 @@ fn run_shard_merge_resume_and_analyze() {
     let csv = fs::read_to_string(a.join("sensitivity.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * 2, "{csv}");
     let html = fs::read_to_string(a.join("sensitivity-report.html")).unwrap();
-    assert!(html.contains("<svg") && html.contains("cumulative_cooperation"));
+    // The report names metrics by their display names; the CSV above keeps identifiers.
+    assert!(html.contains("<svg") && html.contains("Cumulative cooperation"));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Grouped bar chart (vertical or horizontal) with optional error bars.
 
 use super::*;
-use crate::axis::{fmt_tick, loose_ticks};
+use crate::axis::{fmt_tick, inner_ticks, loose_ticks};
 use crate::palette;
+use crate::style::Style;
 use crate::{ReportError, impl_chart};
 
 const CHART: &str = "bar chart";
@@ -18,6 +19,12 @@ pub struct BarGroup {
 }
 
 /// Bars for each category, groups side by side. NaN values leave the bar out.
+///
+/// `x_label` names the categories and `y_label` the values in both orientations. Horizontal
+/// charts draw the value title under the value axis and the category title above the labels,
+/// wrap long category labels onto up to three lines, and, when `height` is 0, grow taller
+/// with the number of categories so labels never overprint. The value axis starts at 0
+/// unless a range is given with [`BarChart::with_value_range`].
 #[derive(Clone, Debug, Default)]
 pub struct BarChart {
     pub title: String,
@@ -68,8 +75,15 @@ impl BarChart {
     }
 
     pub(crate) fn scene(&self) -> Result<Scene, ReportError> {
+        self.scene_with(&Style::default())
+    }
+
+    pub(crate) fn scene_with(&self, style: &Style) -> Result<Scene, ReportError> {
         self.validate()?;
+        style.only(CHART, true, false)?;
+        style.check_value_range(CHART)?;
         let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
+        let auto_h = self.height == 0;
         let mut lo = 0.0f64;
         let mut hi = 0.0f64;
         let mut any = false;
@@ -91,10 +105,26 @@ impl BarChart {
         } else {
             y_tick_target(sc.height)
         };
-        let (v0, v1, step, vt) = loose_ticks(lo, hi, target);
+        let (v0, v1, step, vt) = match style.value_range {
+            Some((a, b)) => {
+                // a short scale such as 1-5 gets every point labelled, so both ends show
+                let span = b - a;
+                let target = if span.fract() == 0.0 && span <= 10.0 {
+                    target.max(span as usize)
+                } else {
+                    target
+                };
+                let (step, t) = inner_ticks(a, b, target);
+                (a, b, step, t)
+            }
+            None => loose_ticks(lo, hi, target),
+        };
+        // bars grow from 0, or from the axis end nearer to 0 when 0 is off the axis
+        let base = 0.0f64.clamp(v0, v1);
+        let clampv = |v: f64| v.clamp(v0, v1);
         let vticks: Vec<(f64, String)> = vt.iter().map(|&v| (v, fmt_tick(v, step))).collect();
         let w = sc.width as f32;
-        let h = sc.height as f32;
+        let mut h = sc.height as f32;
         let top = draw_title(&mut sc, &self.title);
         let entries: Vec<LegendEntry> = if self.groups.len() > 1 || !self.groups[0].name.is_empty()
         {
@@ -159,7 +189,7 @@ impl BarChart {
             y_ticks(&mut sc, &plot, &vs, &vticks, true);
             let group_w = slot * 0.8;
             let bw = group_w / ng as f32;
-            let zero = vs.map(0.0);
+            let zero = vs.map(base);
             for (ci, cat) in self.categories.iter().enumerate() {
                 let cx = plot.x0 + slot * (ci as f32 + 0.5);
                 sc.line(
@@ -188,7 +218,7 @@ impl BarChart {
                     let v = g.values[ci];
                     let bx = cx - group_w / 2.0 + bw * gi as f32;
                     if v.is_finite() {
-                        let y = vs.map(v);
+                        let y = vs.map(clampv(v));
                         sc.rect(
                             bx + 0.5,
                             y.min(zero),
@@ -205,7 +235,7 @@ impl BarChart {
                         let mid = bx + bw / 2.0;
                         let cap = (bw * 0.35).min(8.0);
                         if l.is_finite() && u.is_finite() {
-                            let (yl, yu) = (vs.map(l), vs.map(u));
+                            let (yl, yu) = (vs.map(clampv(l)), vs.map(clampv(u)));
                             sc.line((mid, yl), (mid, yu), err_stroke.clone());
                             sc.line((mid - cap, yl), (mid + cap, yl), err_stroke.clone());
                             sc.line((mid - cap, yu), (mid + cap, yu), err_stroke.clone());
@@ -225,33 +255,59 @@ impl BarChart {
             );
             axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
         } else {
-            // categories down the left, values along the bottom; x_label names the value axis
+            // categories down the left (wrapped), values along the bottom
             let max_cat = (w * 0.35).max(40.0);
-            let cats: Vec<String> = self
+            let natural = max_width(&self.categories, TICK);
+            let cat_avail = natural.min(max_cat);
+            let line_h = TICK * 1.2;
+            let mut size = TICK;
+            let mut cats: Vec<Vec<String>> = self
                 .categories
                 .iter()
-                .map(|c| ellipsize(c, TICK, max_cat))
+                .map(|c| wrap(c, TICK, cat_avail, 3))
                 .collect();
-            let cat_w = max_width(&cats, TICK);
-            let x0 = PAD
-                + cat_w
-                + 12.0
-                + if self.y_label.trim().is_empty() {
-                    0.0
-                } else {
-                    LABEL * 1.4 + 4.0
-                };
+            let max_lines = cats.iter().map(Vec::len).max().unwrap_or(1) as f32;
+            let slot_need = (max_lines * line_h + 6.0)
+                .max(ng as f32 * 7.0 + 8.0)
+                .max(20.0);
+            let cat_title = !self.x_label.trim().is_empty();
+            let y0 = top + 6.0 + if cat_title { LABEL * 1.5 } else { 0.0 };
+            let bottom = bottom_margin(&self.y_label);
+            grow_to(&mut sc, auto_h, y0 + ncat as f32 * slot_need + bottom);
+            h = sc.height as f32;
+            let slot = (h - bottom - y0) / ncat as f32;
+            // a fixed height too small for the wrapped labels: fewer lines, then smaller text,
+            // then only every k-th label, so labels never overprint
+            let mut every = 1usize;
+            if slot < slot_need {
+                let lines = (((slot - 4.0) / line_h).floor() as usize).max(1);
+                cats = self
+                    .categories
+                    .iter()
+                    .map(|c| wrap(c, TICK, cat_avail, lines))
+                    .collect();
+                if lines == 1 {
+                    size = ((slot - 2.0) / 1.2).clamp(7.0, TICK);
+                    every = ((size * 1.2 / slot).ceil() as usize).max(1);
+                }
+            }
+            let cat_w = cats
+                .iter()
+                .flatten()
+                .map(|l| text_width(l, size, false))
+                .fold(0.0, f32::max);
+            let x0 = PAD + cat_w + 12.0;
             let last = vticks
                 .last()
                 .map(|t| text_width(&t.1, TICK, false) / 2.0)
                 .unwrap_or(0.0);
             let plot = Rect {
                 x0,
-                y0: top + 6.0,
+                y0,
                 x1: w - PAD - last.max(4.0),
-                y1: h - bottom_margin(&self.x_label),
+                y1: h - bottom,
             };
-            if plot.h() < 40.0 || plot.w() < 40.0 {
+            if plot.h() < 20.0 || plot.w() < 40.0 {
                 return Err(too_small(CHART, &sc));
             }
             let vs = Scale {
@@ -261,28 +317,24 @@ impl BarChart {
                 r1: plot.x1,
             };
             x_ticks(&mut sc, &plot, &vs, &vticks, true);
-            let slot = plot.h() / ncat as f32;
             let group_h = slot * 0.8;
             let bh = group_h / ng as f32;
-            let zero = vs.map(0.0);
-            for (ci, cat) in cats.iter().enumerate() {
+            let zero = vs.map(base);
+            for (ci, lines) in cats.iter().enumerate() {
                 let cy = plot.y0 + slot * (ci as f32 + 0.5);
                 sc.line(
                     (plot.x0 - 5.0, cy),
                     (plot.x0, cy),
                     Stroke::solid(Rgb::AXIS, 1.0),
                 );
-                sc.text(
-                    (plot.x0 - 8.0, crate::font::centre_baseline(cy, TICK)),
-                    cat,
-                    TICK,
-                    Anchor::End,
-                );
+                if ci % every == 0 {
+                    draw_lines_right(&mut sc, lines, plot.x0 - 8.0, cy, size, size * 1.2);
+                }
                 for (gi, g) in self.groups.iter().enumerate() {
                     let v = g.values[ci];
                     let by = cy - group_h / 2.0 + bh * gi as f32;
                     if v.is_finite() {
-                        let x = vs.map(v);
+                        let x = vs.map(clampv(v));
                         sc.rect(
                             x.min(zero),
                             by + 0.5,
@@ -299,7 +351,7 @@ impl BarChart {
                         let mid = by + bh / 2.0;
                         let cap = (bh * 0.35).min(8.0);
                         if l.is_finite() && u.is_finite() {
-                            let (xl, xu) = (vs.map(l), vs.map(u));
+                            let (xl, xu) = (vs.map(clampv(l)), vs.map(clampv(u)));
                             sc.line((xl, mid), (xu, mid), err_stroke.clone());
                             sc.line((xl, mid - cap), (xl, mid + cap), err_stroke.clone());
                             sc.line((xu, mid - cap), (xu, mid + cap), err_stroke.clone());
@@ -313,10 +365,16 @@ impl BarChart {
                 Stroke::solid(Rgb::AXIS, 1.0),
             );
             axis_lines(&mut sc, &plot);
-            axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
+            // value title under the value axis, horizontal; category title above the labels
+            axis_titles(&mut sc, &plot, &self.y_label, "");
+            if cat_title {
+                let t = ellipsize(&self.x_label, LABEL, w - 2.0 * PAD);
+                sc.text((PAD, plot.y0 - 8.0), &t, LABEL, Anchor::Start);
+            }
         }
         Ok(sc)
     }
 }
 
 impl_chart!(BarChart);
+crate::impl_styled_chart!(BarChart);

@@ -78,8 +78,8 @@ impl DivergingBarChart {
         };
 
         let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
+        let auto_h = self.height == 0;
         let w = sc.width as f32;
-        let h = sc.height as f32;
         let top = draw_title(&mut sc, &self.title);
         let entries: Vec<LegendEntry> = self
             .levels
@@ -91,17 +91,48 @@ impl DivergingBarChart {
             })
             .collect();
         let top = draw_legend(&mut sc, &entries, PAD, w - PAD, top);
-        let max_item = (w * 0.35).max(40.0);
-        let items: Vec<String> = self
+        // item labels wrap onto up to three lines; an auto-sized chart grows with the items
+        let max_item = (w * 0.35).max(40.0).min(max_width(&self.items, TICK));
+        let line_h = TICK * 1.2;
+        let mut items: Vec<Vec<String>> = self
             .items
             .iter()
-            .map(|s| ellipsize(s, TICK, max_item))
+            .map(|s| wrap(s, TICK, max_item, 3))
             .collect();
+        let max_lines = items.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        let slot_need = (max_lines * line_h + 6.0).max(22.0);
+        let bottom = bottom_margin("");
+        grow_to(
+            &mut sc,
+            auto_h,
+            top + 6.0 + slot_need * items.len() as f32 + bottom,
+        );
+        let h = sc.height as f32;
+        let slot = (h - bottom - top - 6.0) / items.len() as f32;
+        let mut size = TICK;
+        let mut every = 1usize;
+        if slot < slot_need {
+            let lines = (((slot - 4.0) / line_h).floor() as usize).max(1);
+            items = self
+                .items
+                .iter()
+                .map(|s| wrap(s, TICK, max_item, lines))
+                .collect();
+            if lines == 1 {
+                size = ((slot - 2.0) / 1.2).clamp(7.0, TICK);
+                every = ((size * 1.2 / slot).ceil() as usize).max(1);
+            }
+        }
+        let label_w = items
+            .iter()
+            .flatten()
+            .map(|l| text_width(l, size, false))
+            .fold(0.0, f32::max);
         let plot = Rect {
-            x0: PAD + max_width(&items, TICK) + 12.0,
+            x0: PAD + label_w + 12.0,
             y0: top + 6.0,
             x1: w - PAD - text_width("100%", TICK, false) / 2.0,
-            y1: h - bottom_margin(""),
+            y1: h - bottom,
         };
         if plot.w() < 40.0 || plot.h() < 30.0 {
             return Err(too_small(CHART, &sc));
@@ -113,16 +144,13 @@ impl DivergingBarChart {
             r1: plot.x1,
         };
         x_ticks(&mut sc, &plot, &xs, &ticks, true);
-        let slot = plot.h() / items.len() as f32;
-        let bar_h = slot * 0.7;
-        for (i, (name, row)) in items.iter().zip(&rows).enumerate() {
+        let bar_h = (slot * 0.7).min(28.0);
+        let first_item = sc.items.len();
+        for (i, (lines, row)) in items.iter().zip(&rows).enumerate() {
             let cy = plot.y0 + slot * (i as f32 + 0.5);
-            sc.text(
-                (plot.x0 - 8.0, crate::font::centre_baseline(cy, TICK)),
-                name,
-                TICK,
-                Anchor::End,
-            );
+            if i % every == 0 {
+                draw_lines_right(&mut sc, lines, plot.x0 - 8.0, cy, size, size * 1.2);
+            }
             let Some(r) = row else { continue };
             let mut start = -left_of(r);
             for (k, &s) in r.iter().enumerate() {
@@ -160,8 +188,16 @@ impl DivergingBarChart {
                 }
             }
         }
+        // the zero line goes over the bars but under the text, so the neutral level's
+        // percentage (centred on 0) is not struck through
+        let (texts, shapes): (Vec<_>, Vec<_>) = sc
+            .items
+            .drain(first_item..)
+            .partition(|it| matches!(it, crate::scene::Item::Text { .. }));
+        sc.items.extend(shapes);
         let zx = xs.map(0.0);
         sc.line((zx, plot.y0), (zx, plot.y1), Stroke::solid(Rgb::AXIS, 1.2));
+        sc.items.extend(texts);
         sc.line(
             (plot.x0, plot.y1),
             (plot.x1, plot.y1),

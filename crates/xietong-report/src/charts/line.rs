@@ -3,6 +3,7 @@
 use super::*;
 use crate::axis::{clip_polygon, clip_polyline, fmt_tick, inner_ticks, loose_ticks};
 use crate::palette;
+use crate::style::Style;
 use crate::{ReportError, impl_chart};
 
 const CHART: &str = "line chart";
@@ -114,8 +115,26 @@ impl LineChart {
     }
 
     pub(crate) fn scene(&self) -> Result<Scene, ReportError> {
+        self.scene_with(&Style::default())
+    }
+
+    pub(crate) fn scene_with(&self, style: &Style) -> Result<Scene, ReportError> {
         self.validate()?;
+        style.only(CHART, false, true)?;
+        if let Some(&i) = style.highlight.iter().find(|&&i| i >= self.series.len()) {
+            return Err(ReportError::invalid(
+                CHART,
+                "style.highlight",
+                format!(
+                    "series index {i} but there are {} series",
+                    self.series.len()
+                ),
+            ));
+        }
+        let strong = |i: usize| style.highlight.contains(&i);
+        let muted = !style.highlight.is_empty();
         let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
+        let auto_h = self.height == 0;
 
         // data extent over finite values only
         let (mut x0, mut x1, mut y0, mut y1) = (
@@ -177,7 +196,6 @@ impl LineChart {
 
         // layout
         let w = sc.width as f32;
-        let h = sc.height as f32;
         let top = draw_title(&mut sc, &self.title);
         let entries: Vec<LegendEntry> = if self.series.len() > 1 || !self.series[0].name.is_empty()
         {
@@ -188,7 +206,7 @@ impl LineChart {
                     label: s.name.clone(),
                     swatch: Swatch::Line {
                         color: palette::categorical(i),
-                        dash: palette::dash(i),
+                        dash: if strong(i) { None } else { palette::dash(i) },
                         band: s.lower.is_some(),
                         marker: (marked(s) <= MARK_MAX).then_some(i),
                     },
@@ -198,6 +216,11 @@ impl LineChart {
             Vec::new()
         };
         let top = draw_legend(&mut sc, &entries, PAD, w - PAD, top);
+        // a long legend (many series) makes an auto-sized chart taller, not the plot smaller
+        let bottom = bottom_margin(&self.x_label);
+        let min_plot = (w * 0.4).clamp(160.0, 300.0);
+        grow_to(&mut sc, auto_h, top + 6.0 + min_plot + bottom);
+        let h = sc.height as f32;
         let labels: Vec<String> = y_ticks_l.iter().map(|t| t.1.clone()).collect();
         let last_x_label = x_ticks_l
             .last()
@@ -257,13 +280,21 @@ impl LineChart {
             }
         }
         axis_lines(&mut sc, &plot);
-        for (si, s) in self.series.iter().enumerate() {
+        // highlighted series last, so they are drawn on top of the others
+        let mut order: Vec<usize> = (0..self.series.len()).filter(|&i| !strong(i)).collect();
+        order.extend((0..self.series.len()).filter(|&i| strong(i)));
+        for si in order {
+            let s = &self.series[si];
             let color = palette::categorical(si);
-            let stroke = Stroke {
-                color,
-                width: 2.0,
-                dash: palette::dash(si),
-                opacity: 1.0,
+            let stroke = if strong(si) {
+                Stroke::solid(color, 3.5)
+            } else {
+                Stroke {
+                    color,
+                    width: if muted { 1.3 } else { 2.0 },
+                    dash: palette::dash(si),
+                    opacity: if muted { 0.55 } else { 1.0 },
+                }
             };
             let ok = |i: usize| s.x[i].is_finite() && s.y[i].is_finite();
             let finite = marked(s);
@@ -308,6 +339,7 @@ pub(crate) fn in_rect(p: (f32, f32), r: &Rect) -> bool {
 }
 
 impl_chart!(LineChart);
+crate::impl_styled_chart!(LineChart);
 
 #[cfg(test)]
 mod tests {

@@ -98,7 +98,12 @@ pub(crate) fn draw_legend(
         return y;
     }
     let avail = (x1 - x0).max(40.0);
-    let max_label = avail - SWATCH_W - 6.0;
+    let max_label = if entries.len() > 8 {
+        // grid: at least two columns
+        ((avail - ENTRY_GAP) / 2.0 - SWATCH_W - 6.0).max(40.0)
+    } else {
+        avail - SWATCH_W - 6.0
+    };
     let items: Vec<(String, f32, &Swatch)> = entries
         .iter()
         .map(|e| {
@@ -107,31 +112,60 @@ pub(crate) fn draw_legend(
             (label, w, &e.swatch)
         })
         .collect();
-    // greedy rows
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut row_w = 0.0;
-    for (i, it) in items.iter().enumerate() {
-        let add = if rows.last().unwrap().is_empty() {
-            it.1
-        } else {
-            ENTRY_GAP + it.1
-        };
-        if row_w + add > avail && !rows.last().unwrap().is_empty() {
-            rows.push(vec![i]);
-            row_w = it.1;
-        } else {
-            rows.last_mut().unwrap().push(i);
-            row_w += add;
+    // Few entries: greedy rows, each centred. Many entries (a sweep over 27 starting points,
+    // 80 series): a grid of equal columns, read row by row, which stays scannable.
+    let mut rows: Vec<Vec<(usize, f32)>> = Vec::new();
+    if items.len() > 8 {
+        let colw = items.iter().map(|it| it.1).fold(0.0, f32::max).min(avail);
+        let ncols = (((avail + ENTRY_GAP) / (colw + ENTRY_GAP)).floor() as usize).max(1);
+        let used = ncols as f32 * colw + (ncols as f32 - 1.0) * ENTRY_GAP;
+        let left = x0 + ((avail - used) / 2.0).max(0.0);
+        for (i, _) in items.iter().enumerate() {
+            if i % ncols == 0 {
+                rows.push(Vec::new());
+            }
+            let col = (i % ncols) as f32;
+            rows.last_mut()
+                .unwrap()
+                .push((i, left + col * (colw + ENTRY_GAP)));
+        }
+    } else {
+        let mut greedy: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut row_w = 0.0;
+        for (i, it) in items.iter().enumerate() {
+            let add = if greedy.last().unwrap().is_empty() {
+                it.1
+            } else {
+                ENTRY_GAP + it.1
+            };
+            if row_w + add > avail && !greedy.last().unwrap().is_empty() {
+                greedy.push(vec![i]);
+                row_w = it.1;
+            } else {
+                greedy.last_mut().unwrap().push(i);
+                row_w += add;
+            }
+        }
+        for row in greedy {
+            let total: f32 =
+                row.iter().map(|&i| items[i].1).sum::<f32>() + ENTRY_GAP * (row.len() as f32 - 1.0);
+            let mut x = x0 + (avail - total) / 2.0;
+            rows.push(
+                row.iter()
+                    .map(|&i| {
+                        let at = x;
+                        x += items[i].1 + ENTRY_GAP;
+                        (i, at)
+                    })
+                    .collect(),
+            );
         }
     }
     let line_h = LEGEND * 1.6;
     let mut cy = y + line_h / 2.0;
     for row in &rows {
-        let total: f32 =
-            row.iter().map(|&i| items[i].1).sum::<f32>() + ENTRY_GAP * (row.len() as f32 - 1.0);
-        let mut x = x0 + (avail - total) / 2.0;
-        for &i in row {
-            let (label, w, swatch) = &items[i];
+        for &(i, x) in row {
+            let (label, _, swatch) = &items[i];
             match swatch {
                 Swatch::Line {
                     color,
@@ -183,7 +217,6 @@ pub(crate) fn draw_legend(
                 LEGEND,
                 Anchor::Start,
             );
-            x += w + ENTRY_GAP;
         }
         cy += line_h;
     }
@@ -444,5 +477,145 @@ pub(crate) fn draw_marker(scene: &mut Scene, shape: usize, c: (f32, f32), color:
                 (c.0 - h, c.1),
             ]));
         }
+    }
+}
+
+/// True for characters after which (and before which) a line may break without a hyphen:
+/// CJK ideographs, kana, Hangul and full-width forms, as in Chinese typesetting.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x2FA1F)
+}
+
+/// Closing punctuation that must not start a line (Chinese line-breaking rule 避头).
+fn no_line_start(c: char) -> bool {
+    "，。、；：？！）》」』】〕’”,.;:?!)]}%".contains(c)
+}
+
+/// Breaks `text` into pieces that may be put on different lines: runs of Latin letters and
+/// digits, single CJK characters (with following closing punctuation attached), and a
+/// separator (space, `_`, `-`, `/`, `−`) kept at the end of the piece before the break.
+fn break_units(text: &str) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        if no_line_start(c) && cur.is_empty() {
+            if let Some(last) = units.last_mut() {
+                last.push(c);
+                continue;
+            }
+        }
+        if is_cjk(c) && !no_line_start(c) {
+            if !cur.is_empty() {
+                units.push(std::mem::take(&mut cur));
+            }
+            units.push(c.to_string());
+            continue;
+        }
+        cur.push(c);
+        if c == ' ' || c == '_' || c == '-' || c == '/' || c == '−' || c == '–' {
+            units.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        units.push(cur);
+    }
+    units
+}
+
+/// Wraps `text` into at most `max_lines` lines no wider than `avail` px at `size`, measured
+/// with the font's real advances. Breaks fall between CJK characters and at spaces and
+/// separators in Latin text; a word longer than a line is split by characters; text left
+/// over after the last line is cut with an ellipsis. Always returns at least one line.
+pub(crate) fn wrap(text: &str, size: f32, avail: f32, max_lines: usize) -> Vec<String> {
+    let max_lines = max_lines.max(1);
+    let text = text.trim();
+    if text_width(text, size, false) <= avail {
+        return vec![text.to_string()];
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let fits = |s: &str| text_width(s.trim_end(), size, false) <= avail;
+    let mut units = break_units(text).into_iter();
+    while let Some(u) = units.next() {
+        let cand = format!("{cur}{u}");
+        if fits(&cand) {
+            cur = cand;
+            continue;
+        }
+        if !cur.is_empty() {
+            lines.push(cur.trim_end().to_string());
+            cur = String::new();
+        }
+        if fits(&u) {
+            cur = u.trim_start().to_string();
+        } else {
+            // a unit wider than the line: split it by characters
+            for c in u.chars() {
+                let cand = format!("{cur}{c}");
+                if fits(&cand) || cur.is_empty() {
+                    cur = cand;
+                } else {
+                    lines.push(std::mem::take(&mut cur));
+                    cur.push(c);
+                }
+            }
+        }
+        if lines.len() >= max_lines {
+            break;
+        }
+    }
+    let rest: String = units.collect();
+    if !cur.is_empty() || !rest.is_empty() {
+        lines.push(format!("{cur}{rest}").trim().to_string());
+    }
+    lines.retain(|l| !l.is_empty());
+    if lines.len() > max_lines {
+        let tail = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(tail);
+    }
+    if let Some(last) = lines.last_mut() {
+        *last = ellipsize(last, size, avail);
+    }
+    if lines.is_empty() {
+        lines.push(ellipsize(text, size, avail));
+    }
+    lines
+}
+
+/// Draws wrapped lines right-aligned at `x_end`, vertically centred on `cy`, `line_h` apart.
+pub(crate) fn draw_lines_right(
+    scene: &mut Scene,
+    lines: &[String],
+    x_end: f32,
+    cy: f32,
+    size: f32,
+    line_h: f32,
+) {
+    let n = lines.len() as f32;
+    for (k, l) in lines.iter().enumerate() {
+        let y = cy + (k as f32 - (n - 1.0) / 2.0) * line_h;
+        scene.text((x_end, centre_baseline(y, size)), l, size, Anchor::End);
+    }
+}
+
+/// Height in px of a chart whose caller left `height` at 0: the classic 800 x 450 for the
+/// default width, otherwise the same 16:9 shape but at least 280 px so narrow print figures
+/// (a journal column is about 360 layout px) keep a usable plot.
+pub(crate) fn auto_height(width: u32) -> u32 {
+    if width == 0 || width == crate::DEFAULT_WIDTH {
+        crate::DEFAULT_HEIGHT
+    } else {
+        ((width as f32 * 0.5625).round() as u32).max(280)
+    }
+}
+
+/// Grows an auto-sized scene (caller's `height == 0`) to at least `need` px, within the
+/// size limit. Items already placed at the top stay valid; callers re-read `scene.height`.
+pub(crate) fn grow_to(scene: &mut Scene, auto: bool, need: f32) {
+    if auto && need > scene.height as f32 {
+        scene.height = (need.ceil() as u32).min(crate::scene::MAX_SIDE);
     }
 }

@@ -130,6 +130,9 @@ impl PhasePortrait {
                 let clipped = clip_polyline(&pts, &plot);
                 for run in &clipped {
                     sc.polyline(run.clone(), Stroke::solid(traj_c, 1.6));
+                    // direction arrows along the way (every ~90 px of path, at least one),
+                    // so crossing or overlapping trajectories still show where each goes
+                    mid_arrows(&mut sc, run, traj_c);
                 }
                 // start dot and a head at the end show the direction of travel
                 if let Some(first) = pts.first().filter(|p| super::line::in_rect(**p, &plot)) {
@@ -193,6 +196,45 @@ impl PhasePortrait {
             (avail_w - side) / 2.0,
         );
         Ok(sc)
+    }
+}
+
+/// Arrowheads placed along a polyline at equal path-length intervals (not at the ends, which
+/// get a start dot and an end head).
+fn mid_arrows(sc: &mut Scene, run: &[(f32, f32)], c: Rgb) {
+    let seg: Vec<f32> = run
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+        .collect();
+    let total: f32 = seg.iter().sum();
+    if total < 50.0 {
+        return;
+    }
+    let n = ((total / 90.0).floor() as usize).clamp(1, 6);
+    let mut targets = (1..=n)
+        .map(|k| total * k as f32 / (n + 1) as f32)
+        .peekable();
+    let mut acc = 0.0;
+    for (i, &l) in seg.iter().enumerate() {
+        while let Some(&t) = targets.peek() {
+            if t > acc + l || l <= 0.0 {
+                break;
+            }
+            let f = (t - acc) / l;
+            let (a, b) = (run[i], run[i + 1]);
+            let p = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+            // head pointing along the segment, tip slightly ahead of the point
+            let (ux, uy) = ((b.0 - a.0) / l, (b.1 - a.1) / l);
+            arrow_head(
+                sc,
+                (p.0 - ux, p.1 - uy),
+                (p.0 + ux * 3.5, p.1 + uy * 3.5),
+                c,
+                7.0,
+            );
+            targets.next();
+        }
+        acc += l;
     }
 }
 

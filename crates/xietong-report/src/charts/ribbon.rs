@@ -9,7 +9,8 @@ use crate::{ReportError, impl_chart};
 const CHART: &str = "stage ribbon";
 
 /// Per period a row of shares, one per category (rescaled to sum to 1). Rows containing NaN
-/// are left blank. With many periods the bars touch and read as a stacked area.
+/// are left blank. With many periods the bars touch and read as a stacked area. `height` is
+/// a minimum: the chart grows so the strip itself is at least 140 px tall.
 #[derive(Clone, Debug, Default)]
 pub struct StageRibbon {
     pub title: String,
@@ -52,7 +53,6 @@ impl StageRibbon {
         }
         let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
         let w = sc.width as f32;
-        let h = sc.height as f32;
         let top = draw_title(&mut sc, &self.title);
         let entries: Vec<LegendEntry> = self
             .categories
@@ -68,6 +68,10 @@ impl StageRibbon {
             .map(|i| (i as f64 * 0.25, fmt_pct(i as f64 * 0.25)))
             .collect();
         let labels: Vec<String> = ticks.iter().map(|t| t.1.clone()).collect();
+        // the strip keeps at least 140 px however much the legend takes: the chart grows
+        // (`height` is a minimum here) rather than squeezing the strip to a sliver
+        grow_to(&mut sc, true, top + 6.0 + 140.0 + bottom_margin(""));
+        let h = sc.height as f32;
         let plot = Rect {
             x0: left_margin(&labels, ""),
             y0: top + 6.0,
