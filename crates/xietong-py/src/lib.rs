@@ -10,6 +10,7 @@ use pyo3::types::PyBytes;
 use std::path::{Path, PathBuf};
 
 mod py_cli;
+mod py_frames;
 mod py_game;
 mod py_survey;
 
@@ -258,48 +259,25 @@ fn experiment_merge(py: Python<'_>, dirs: Vec<PathBuf>, out: PathBuf) -> PyResul
         .map_err(exp_err)
 }
 
-/// `experiment analyze`: per-point statistics and, for Morris/Saltelli designs, sensitivity
-/// indices with their report, written to `out` (default `dir`) as the CLI writes them. Returns
-/// (points.csv text, analysis JSON or None when the design has no indices).
+/// `experiment analyze`, run by the command line's own code: points.csv (per point n, mean, sd,
+/// p05, p95 of each metric) and, for Morris/Saltelli designs, analysis.json, sensitivity.csv and
+/// sensitivity-report.html (else sweep-report.html), written into `out` (default `dir`).
 #[pyfunction]
-#[pyo3(signature = (dir, out=None, resamples=1000, lang="en"))]
+#[pyo3(signature = (dir, out=None, resamples=1000, lang="en".to_string()))]
 fn experiment_analyze(
     py: Python<'_>,
     dir: PathBuf,
     out: Option<PathBuf>,
     resamples: usize,
-    lang: &str,
-) -> PyResult<(String, Option<String>)> {
-    use xietong_experiment::{analyze as an, store};
-    let lang = xietong_present::experiment::parse_lang(lang).map_err(present_err)?;
-    let out = out.unwrap_or_else(|| dir.clone());
-    let write = |name: &str, text: &str| -> PyResult<()> {
-        let p = out.join(name);
-        store::write_bytes_atomic(&p, text.as_bytes())
-            .map_err(|e| PyOSError::new_err(format!("writing {}: {e}", p.display())))
+    lang: String,
+) -> PyResult<()> {
+    let args = experiment::AnalyzeArgs {
+        dir,
+        out,
+        resamples,
+        lang,
     };
-    let (plan, means, points_csv) = py
-        .detach(|| {
-            let (plan, _) = store::load_dir(&dir)?;
-            let mut acc = an::PointAccumulator::new(&plan);
-            store::for_each_result_row(&dir, &mut |line, row| acc.push(line, row))?;
-            let (means, points_csv) = acc.finish()?;
-            Ok((plan, means, points_csv))
-        })
-        .map_err(exp_err)?;
-    write("points.csv", &points_csv)?;
-    if !an::has_indices(&plan) {
-        return Ok((points_csv, None));
-    }
-    let a = py
-        .detach(|| an::analyze_means(&plan, &means, resamples, plan.spec.seed))
-        .map_err(exp_err)?;
-    let o = xietong_present::experiment::sensitivity_outputs(&a, lang).map_err(present_err)?;
-    write("analysis.json", &o.json)?;
-    write("sensitivity.csv", &o.csv)?;
-    write("sensitivity-report.html", &o.html)?;
-    let json = o.json;
-    Ok((points_csv, Some(json)))
+    via_cli(py, move || experiment::run(experiment::ExperimentCmd::Analyze(args)))
 }
 
 /// `xietong compare`, run by the command line's own code: writes compare.csv, compare.json and
@@ -399,6 +377,7 @@ fn _xietong(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     py_game::register(m)?;
+    py_frames::register(m)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_engine_seconds, m)?)?;
     py_survey::register(m)?;

@@ -3,7 +3,8 @@
 //! functions as `xietong survey ttest|anova|chi2|alpha|multi --json` run on it. Numeric columns
 //! arrive as the raw bytes of a float64 array (one copy on the Python side) and are written in
 //! shortest round-trip form, so every value parses back to the identical number; missing (NaN)
-//! becomes an empty cell, which the survey crate treats as missing as in a file.
+//! becomes an empty cell, which the survey crate treats as missing as in a file. Other columns
+//! arrive factorized (int64 codes and the distinct values as text).
 
 use crate::input_err;
 use pyo3::prelude::*;
@@ -41,6 +42,27 @@ fn table(
                     })
                     .collect::<Vec<String>>()
             })
+        } else if let Ok((codes, levels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
+            // A factorized column: int64 codes (-1 = missing) into its distinct values.
+            let raw = codes.as_bytes();
+            if raw.len() % 8 != 0 {
+                return Err(input_err(format!("column {name}: codes are not whole int64 values")));
+            }
+            let cells: Result<Vec<String>, String> = py.detach(|| {
+                raw.chunks_exact(8)
+                    .map(|w| {
+                        let k = i64::from_ne_bytes(w.try_into().expect("8 bytes"));
+                        if k < 0 {
+                            Ok(String::new())
+                        } else {
+                            levels.get(k as usize).cloned().ok_or_else(|| {
+                                format!("column {name}: code {k} beyond its {} values", levels.len())
+                            })
+                        }
+                    })
+                    .collect()
+            });
+            cells.map_err(input_err)?
         } else {
             let v: Vec<Option<String>> = c.extract()?;
             v.into_iter().map(Option::unwrap_or_default).collect()

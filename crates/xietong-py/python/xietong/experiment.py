@@ -54,16 +54,23 @@ class Analysis:
     """``experiment analyze``: ``points`` (DataFrame: per point n, mean, sd, p05, p95 of each
     metric) and ``indices`` (dict, the analysis.json of Morris/Saltelli designs, else None)."""
 
-    def __init__(self, out, points_csv, analysis_json):
+    def __init__(self, out):
         self.out = out
-        self.points = read_csv(points_csv)
-        self.indices = None if analysis_json is None else json.loads(analysis_json)
+        with open(os.path.join(out, "points.csv"), "rb") as f:
+            self.points = read_csv(f.read())
+        path = os.path.join(out, "analysis.json")
+        self.indices = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.indices = json.load(f)
 
     def report_html(self):
-        """The sensitivity report (HTML text), or None without indices."""
-        if self.indices is None:
+        """The report (HTML text): sensitivity-report.html, or sweep-report.html without indices."""
+        name = "sweep-report.html" if self.indices is None else "sensitivity-report.html"
+        path = os.path.join(self.out, name)
+        if not os.path.exists(path):
             return None
-        with open(os.path.join(self.out, "sensitivity-report.html"), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             return f.read()
 
     def _repr_html_(self):
@@ -71,14 +78,11 @@ class Analysis:
 
 
 def analyze(dir, out=None, resamples=1000, lang="en"):
-    """Analyse a finished experiment folder; writes points.csv (and analysis.json,
-    sensitivity.csv, sensitivity-report.html) into ``out`` (default ``dir``) as the CLI does."""
+    """Analyse a finished experiment folder (``xietong experiment analyze``); writes points.csv
+    and the analysis files into ``out`` (default ``dir``) as the CLI does."""
     out = dir if out is None else out
-    os.makedirs(out, exist_ok=True)
-    points, analysis = _xietong.experiment_analyze(
-        os.fspath(dir), os.fspath(out), resamples, lang
-    )
-    return Analysis(os.fspath(out), points, analysis)
+    _xietong.experiment_analyze(os.fspath(dir), os.fspath(out), resamples, lang)
+    return Analysis(os.fspath(out))
 
 
 def compare(out, scenario=None, variants=(), runs=50, seed=1, sets=(), threads=None, lang="en"):

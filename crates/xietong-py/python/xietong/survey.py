@@ -14,13 +14,16 @@ from . import _xietong
 
 
 def _column(s):
-    """One column for Rust: float64 bytes for numbers, a list of str/None otherwise."""
+    """One column for Rust: float64 bytes for numbers, (int64 codes, distinct values) otherwise."""
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("object")
     if pd.api.types.is_numeric_dtype(s.dtype):
         a = s.to_numpy(dtype=np.float64, na_value=np.nan)
         return np.ascontiguousarray(a).tobytes()
-    return [None if pd.isna(v) else str(v) for v in s.tolist()]
+    # Factorized: int64 codes (-1 missing) and the distinct values as text, so a million answers
+    # with a few distinct values cost one array of codes, not a million Python strings.
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
 
 
 def _columns(df, names):
