@@ -17,6 +17,9 @@ echo "== python: $("$python" --version) venv $venv"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check \
   "maturin>=1.7,<2" pytest pandas numpy pyarrow "dask[distributed]"
 
+# The maturin build hook runs `maturin` from PATH.
+export PATH="$venv/bin:$PATH"
+
 echo "== building the reference binary and the wheel"
 cargo build --release -q -p xietong
 export XIETONG_BIN="$target/release/xietong"
