@@ -29,8 +29,6 @@ mod io;
 mod limits;
 #[path = "../../xietong/src/run.rs"]
 mod run;
-#[path = "../../xietong/src/run_report.rs"]
-mod run_report;
 #[path = "../../xietong/src/survey.rs"]
 mod survey;
 
