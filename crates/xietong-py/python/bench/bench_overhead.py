@@ -1,0 +1,69 @@
+"""Overhead of the Python layer (docs/PERFORMANCE.md, "Python").
+
+1. ``xietong.run(scenario, runs=1, threads=1)`` including both DataFrames, against the engine
+   alone (the same ``run_many`` timed inside Rust): the difference is what Python adds.
+2. A 1,000,000-row survey DataFrame through ``xietong.survey.ttest``: the transport (columns to
+   the survey crate's table) against copying the two columns once with pandas.
+
+    python crates/xietong-py/python/bench/bench_overhead.py
+Best of several repeats (wall clock, one thread for the engine).
+"""
+
+import platform
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+import xietong
+from xietong import _xietong, survey
+
+
+def best(f, repeats):
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return min(ts), statistics.median(ts)
+
+
+def bench_run(repeats=50):
+    s = xietong.Scenario.builtin()
+    engine = _xietong._bench_engine_seconds(s._text, s._name, 1, 1, repeats)
+
+    def whole():
+        r = xietong.run(s, runs=1, seed=1, threads=1)
+        r.timeseries
+        r.zones
+
+    def no_frames():
+        xietong.run(s, runs=1, seed=1, threads=1)
+
+    whole()
+    w, wm = best(whole, repeats)
+    n, nm = best(no_frames, repeats)
+    print(f"engine alone, 1 run:                 {engine * 1e3:8.2f} ms")
+    print(f"xietong.run(runs=1) without frames:  {n * 1e3:8.2f} ms (median {nm * 1e3:.2f})  overhead {(n - engine) * 1e3:.2f} ms")
+    print(f"xietong.run(runs=1) + both frames:   {w * 1e3:8.2f} ms (median {wm * 1e3:.2f})  overhead {(w - engine) * 1e3:.2f} ms")
+
+
+def bench_survey(rows=1_000_000, repeats=5):
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"score": rng.normal(3, 1, rows), "group": rng.choice(["城市", "农村"], rows)})
+    df.loc[rng.choice(rows, rows // 50, replace=False), "score"] = np.nan
+    copy, _ = best(lambda: df[["score", "group"]].copy(deep=True), repeats)
+    py_side, _ = best(lambda: survey._columns(df, ["score", "group"]), repeats)
+    num, _ = best(lambda: survey._column(df["score"]), repeats)
+    total, _ = best(lambda: survey.ttest(df, "score", "group"), repeats)
+    print(f"{rows} rows: copy of the two columns (pandas):      {copy * 1e3:8.1f} ms")
+    print(f"  Python side of the transport (both columns):   {py_side * 1e3:8.1f} ms (numeric column alone {num * 1e3:.1f} ms)")
+    print(f"  xietong.survey.ttest, whole call:              {total * 1e3:8.1f} ms")
+
+
+if __name__ == "__main__":
+    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+          f"numpy {np.__version__}, pandas {pd.__version__}, xietong {xietong.__version__}")
+    bench_run()
+    bench_survey()

@@ -1,0 +1,93 @@
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import xietong
+from conftest import cli
+
+
+@pytest.fixture(scope="module")
+def df():
+    rng = np.random.default_rng(42)
+    n = 300
+    d = pd.DataFrame(
+        {
+            "score": rng.normal(3.0, 1.0, n).round(3),
+            "group": rng.choice(["城市", "农村"], n),
+            "region": rng.choice([1, 2, 3], n),
+            "q1": rng.integers(1, 6, n),
+            "q2": rng.integers(1, 6, n).astype(float),
+            "q3": rng.integers(1, 6, n),
+            "opt_a": rng.integers(0, 2, n),
+            "opt_b": rng.integers(0, 2, n),
+            "opt_c": rng.integers(0, 2, n),
+        }
+    )
+    d.loc[rng.choice(n, 20, replace=False), "score"] = np.nan
+    d.loc[rng.choice(n, 10, replace=False), "q2"] = np.nan
+    d.loc[rng.choice(n, 5, replace=False), "group"] = None
+    return d
+
+
+@pytest.fixture(scope="module")
+def csv(df, tmp_path_factory):
+    p = tmp_path_factory.mktemp("survey") / "data.csv"
+    df.to_csv(p, index=False)
+    return p
+
+
+def cli_json(*args):
+    return json.loads(cli("survey", *args, "--json").stdout)
+
+
+def test_ttest(df, csv):
+    got = xietong.survey.ttest(df, "score", "group", levels=["城市", "农村"])
+    assert got == cli_json("ttest", csv, "--value", "score", "--group", "group", "--levels", "城市,农村")
+    assert got["groups"][0]["n"] + got["groups"][1]["n"] == int(df.dropna(subset=["score", "group"]).shape[0])
+
+
+def test_ttest_conf_and_median(df, csv):
+    got = xietong.survey.ttest(df, "score", "group", conf=0.9, levene_median=True)
+    want = cli_json("ttest", csv, "--value", "score", "--group", "group", "--conf", 0.9, "--levene-median")
+    assert got == want
+
+
+def test_anova_numeric_groups(df, csv):
+    got = xietong.survey.anova(df, "score", "region")
+    assert got == cli_json("anova", csv, "--value", "score", "--group", "region")
+
+
+def test_chi2(df, csv):
+    got = xietong.survey.chi2(df, "group", "region")
+    assert got == cli_json("chi2", csv, "--row", "group", "--col", "region")
+
+
+@pytest.mark.parametrize("policy", ["listwise", "pairwise"])
+def test_alpha(df, csv, policy):
+    got = xietong.survey.alpha(df, ["q1", "q2", "q3"], missing_policy=policy)
+    assert got == cli_json("alpha", csv, "--items", "q1,q2,q3", "--missing-policy", policy)
+
+
+def test_multi(df, csv):
+    got = xietong.survey.multi(df, ["opt_a", "opt_b", "opt_c"], group="group")
+    assert got == cli_json("multi", csv, "--items", "opt_a,opt_b,opt_c", "--group", "group")
+
+
+def test_wenjuanxing_export(repo):
+    path = os.path.join(repo, "examples", "survey", "wjx_sample.csv")
+    d = pd.read_csv(path, encoding="utf-8-sig")
+    got = xietong.survey.anova(d, "3、政策研究工作情况", "1、您所在的省份")
+    want = cli_json("anova", path, "--value", "3、政策研究工作情况", "--group", "1、您所在的省份")
+    assert got == want
+
+
+def test_errors_name_the_column(df):
+    with pytest.raises(xietong.InputError, match="no column 'nope'"):
+        xietong.survey.ttest(df, "nope", "group")
+    bad = df.assign(score=df["score"].astype(object))
+    bad.loc[0, "score"] = "abc"
+    with pytest.raises(xietong.InputError, match="expected a number, found 'abc'"):
+        xietong.survey.ttest(bad, "score", "group")

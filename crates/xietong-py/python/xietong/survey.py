@@ -1,0 +1,86 @@
+"""Survey analyses on pandas DataFrames: the same analyses and the same fields as
+``xietong survey ttest|anova|chi2|alpha|multi --json`` on a file with these columns.
+
+Only the columns an analysis names are passed to Rust: numeric columns as the bytes of one
+float64 copy, other columns as text. Missing values (NaN, None, empty text, ``(跳过)``) are
+missing, as in a file; ``missing`` adds codes (e.g. ``["99"]``)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from . import _xietong
+
+
+def _column(s):
+    """One column for Rust: float64 bytes for numbers, (int64 codes, distinct values) otherwise."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        s = s.astype("object")
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        a = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.ascontiguousarray(a).tobytes()
+    # Factorized: int64 codes (-1 missing) and the distinct values as text, so a million answers
+    # with a few distinct values cost one array of codes, not a million Python strings.
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
+
+
+def _columns(df, names):
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    header = [str(c) for c in df.columns]
+    cols = []
+    for name in dict.fromkeys(names):
+        if name not in df.columns:
+            raise _xietong.InputError(
+                f"<DataFrame>: no column '{name}'; available: {', '.join(header)}"
+            )
+        cols.append((str(name), _column(df[name])))
+    return header, cols
+
+
+def _list(x):
+    if x is None:
+        return None
+    if isinstance(x, str):
+        return [x]
+    return [str(v) for v in x]
+
+
+def ttest(df, value, group, levels=None, missing=(), conf=0.95, levene_median=False):
+    """Independent-samples t-test of ``value`` between two levels of ``group`` (Student and
+    Welch rows, Levene, effect sizes, Mann-Whitney)."""
+    header, cols = _columns(df, [value, group])
+    return json.loads(
+        _xietong.survey_ttest(header, cols, value, group, _list(levels), list(missing), conf, levene_median)
+    )
+
+
+def anova(df, value, group, levels=None, missing=(), levene_median=False):
+    """One-way ANOVA with η², Welch, Brown-Forsythe, Kruskal-Wallis, Levene and post-hoc tests."""
+    header, cols = _columns(df, [value, group])
+    return json.loads(
+        _xietong.survey_anova(header, cols, value, group, _list(levels), list(missing), levene_median)
+    )
+
+
+def chi2(df, row, col, missing=()):
+    """χ² test of independence of two categorical columns."""
+    header, cols = _columns(df, [row, col])
+    return json.loads(_xietong.survey_chi2(header, cols, row, col, list(missing)))
+
+
+def alpha(df, items, missing=(), missing_policy="listwise"):
+    """Reliability of a scale: Cronbach's α, standardized α, ω, item statistics."""
+    items = _list(items)
+    header, cols = _columns(df, items)
+    return json.loads(_xietong.survey_alpha(header, cols, items, list(missing), missing_policy))
+
+
+def multi(df, items, group=None, missing=()):
+    """Multiple-response frequencies of 0/1 option columns (or one delimited column),
+    optionally by ``group``."""
+    items = _list(items)
+    header, cols = _columns(df, items + ([group] if group is not None else []))
+    return json.loads(_xietong.survey_multi(header, cols, items, group, list(missing)))
