@@ -861,6 +861,42 @@ pub fn render_figures(figs: &[Figure], formats: Formats) -> Result<Vec<OutputFil
     Ok(out)
 }
 
+/// `figures/<name>.<ext>` of `figs` at print size (`--figures`, `--dpi`, `--figure-size`).
+fn export_figures(
+    figs: &[Figure],
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let refs: Vec<crate::figures::FigureRef> = figs
+        .iter()
+        .map(|f| crate::figures::FigureRef {
+            stem: &f.name,
+            caption: &f.name,
+            chart: f.chart.as_ref(),
+        })
+        .collect();
+    crate::figures::figure_files(&refs, opts)
+}
+
+/// The print-size figure files of `game simulate` (`figures/*`, see [`crate::figures`]).
+pub fn simulation_figure_files(
+    ld: &LoadedGame,
+    sim: &Simulation,
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let figs = charts::simulate_figures(ld, &sim.analysis, &sim.trajectories, ld.lang);
+    export_figures(&figs, opts)
+}
+
+/// The print-size figure files of `game sweep` (`figures/*`, see [`crate::figures`]).
+pub fn sweep_figure_files(
+    ld: &LoadedGame,
+    sw: &Sweep,
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let figs = charts::sweep_figures(ld, &sw.param, &sw.points, ld.lang);
+    export_figures(&figs, opts)
+}
+
 /// What `game simulate` is asked for (defaults as in the CLI).
 #[derive(Clone, Debug)]
 pub struct SimulateOptions {
