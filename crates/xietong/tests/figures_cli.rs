@@ -13,7 +13,7 @@ fn zip_text(path: &Path) -> String {
     let mut all = String::new();
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();
-        if f.name().ends_with(".xml") {
+        if f.name().unwrap().ends_with(".xml") {
             f.read_to_string(&mut all).unwrap();
         }
     }
