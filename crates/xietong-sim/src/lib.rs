@@ -1,6 +1,7 @@
 //! The simulation engine: runs the mechanism of `xietong-model` over a scenario's calendar, many
-//! runs in parallel, and aggregates what they record. No file I/O here: `output` renders results
-//! to strings and the CLI writes them.
+//! runs in parallel, and aggregates what they record. The only file I/O is a scratch column file
+//! a front end may hand to [`stream::Collector`]; `output` renders results to bytes and the front
+//! ends write them.
 
 pub mod engine;
 mod kernel;
@@ -11,8 +12,10 @@ pub mod rng;
 pub mod runset;
 pub mod setup;
 mod sort;
+pub mod stream;
 
 pub use engine::simulate;
 pub use kernel::{limit_vector_lanes, vector_lanes};
 pub use record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 pub use runset::{Aggregate, run_many};
+pub use stream::{BandMetric, Bands, Collected, Collector};

@@ -34,8 +34,8 @@ fn present(s: &Scenario) -> (Vec<usize>, Vec<usize>) {
     (axes, tiers)
 }
 
-/// One row per run × period. Column meanings are listed in `docs/scenario.md` (Outputs).
-pub fn timeseries_csv(s: &Scenario, results: &[RunResult]) -> String {
+/// The columns of `timeseries.csv`.
+fn timeseries_header(s: &Scenario) -> Vec<String> {
     let (axes, tiers) = present(s);
     let mut h: Vec<String> = ["run", "period", "quarter", "stage"]
         .map(String::from)
@@ -74,6 +74,14 @@ pub fn timeseries_csv(s: &Scenario, results: &[RunResult]) -> String {
     h.extend(["dilemmas", "deepens", "retreats"].map(String::from));
     h.extend(s.domains.iter().map(|d| format!("align_{}", d.id)));
     h.extend(s.domains.iter().map(|d| format!("active_{}", d.id)));
+    h
+}
+
+/// One row per run × period. Column meanings are listed in `docs/scenario.md` (Outputs). This is
+/// the in-memory form; [`RowWriter`] writes the same bytes one run at a time.
+pub fn timeseries_csv(s: &Scenario, results: &[RunResult]) -> String {
+    let (axes, tiers) = present(s);
+    let h = timeseries_header(s);
     let rows = results.iter().flat_map(|r| {
         let axes = &axes;
         let tiers = &tiers;
@@ -120,20 +128,20 @@ pub fn timeseries_csv(s: &Scenario, results: &[RunResult]) -> String {
     to_csv(h, rows)
 }
 
-/// One row per run × period × zone.
+const ZONES_HEADER: [&str; 8] = [
+    "run",
+    "period",
+    "quarter",
+    "zone",
+    "province",
+    "cooperation",
+    "development",
+    "demand",
+];
+
+/// One row per run × period × zone (in-memory form; see [`RowWriter`]).
 pub fn zones_csv(s: &Scenario, results: &[RunResult]) -> String {
-    let h = [
-        "run",
-        "period",
-        "quarter",
-        "zone",
-        "province",
-        "cooperation",
-        "development",
-        "demand",
-    ]
-    .map(String::from)
-    .to_vec();
+    let h = ZONES_HEADER.map(String::from).to_vec();
     let rows = results.iter().flat_map(|r| {
         r.periods.iter().enumerate().flat_map(move |(t, p)| {
             p.zones.iter().enumerate().map(move |(z, zr)| {
@@ -153,42 +161,83 @@ pub fn zones_csv(s: &Scenario, results: &[RunResult]) -> String {
     to_csv(h, rows)
 }
 
-/// `summary.json`: the scenario and seed, every run's summary, and the aggregate over runs.
-pub fn summary_json(s: &Scenario, seed: u64, results: &[RunResult], agg: &Aggregate) -> String {
-    let per_run: Vec<Value> = results
+/// One run's entry of `summary.json`'s `per_run` list.
+fn summary_entry(s: &Scenario, r: &RunResult) -> Value {
+    let mut v = serde_json::to_value(&r.summary).expect("plain data");
+    let obj = v.as_object_mut().expect("a struct");
+    let coop: Map<String, Value> = s
+        .domains
         .iter()
-        .map(|r| {
-            let mut v = serde_json::to_value(&r.summary).expect("plain data");
-            let obj = v.as_object_mut().expect("a struct");
-            let coop: Map<String, Value> = s
-                .domains
-                .iter()
-                .zip(&r.summary.survey_cooperation)
-                .map(|(d, &c)| (d.id.clone(), json!(c)))
-                .collect();
-            let demand: Map<String, Value> = s
-                .zones
-                .iter()
-                .zip(&r.summary.survey_zone_demand)
-                .map(|(z, &c)| (z.id.clone(), json!(c)))
-                .collect();
-            obj.insert("survey_cooperation".into(), Value::Object(coop));
-            obj.insert("survey_zone_demand".into(), Value::Object(demand));
-            v
-        })
+        .zip(&r.summary.survey_cooperation)
+        .map(|(d, &c)| (d.id.clone(), json!(c)))
         .collect();
-    let doc = json!({
+    let demand: Map<String, Value> = s
+        .zones
+        .iter()
+        .zip(&r.summary.survey_zone_demand)
+        .map(|(z, &c)| (z.id.clone(), json!(c)))
+        .collect();
+    obj.insert("survey_cooperation".into(), Value::Object(coop));
+    obj.insert("survey_zone_demand".into(), Value::Object(demand));
+    v
+}
+
+fn summary_doc(
+    s: &Scenario,
+    seed: u64,
+    runs: usize,
+    per_run: Vec<Value>,
+    agg: &Aggregate,
+) -> Value {
+    json!({
         "scenario": s.name,
         "seed": seed,
-        "runs": results.len(),
+        "runs": runs,
         "periods": s.calendar.periods,
         "start": s.calendar.start.to_string(),
         "per_run": per_run,
         "aggregate": agg,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).expect("plain data");
+    })
+}
+
+/// `summary.json`: the scenario and seed, every run's summary, and the aggregate over runs (the
+/// in-memory form; [`summary_entry_text`] and [`summary_frame`] give the same bytes in pieces).
+pub fn summary_json(s: &Scenario, seed: u64, results: &[RunResult], agg: &Aggregate) -> String {
+    let per_run: Vec<Value> = results.iter().map(|r| summary_entry(s, r)).collect();
+    let mut text = serde_json::to_string_pretty(&summary_doc(s, seed, results.len(), per_run, agg))
+        .expect("plain data");
     text.push('\n');
     text
+}
+
+/// One run's `per_run` entry as it appears inside `summary.json` (indented, no separator).
+pub fn summary_entry_text(s: &Scenario, r: &RunResult) -> String {
+    let text = serde_json::to_string_pretty(&summary_entry(s, r)).expect("plain data");
+    // Strings are escaped, so every line break is one of the layout's.
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
+}
+
+/// What comes before and after the `per_run` entries of `summary.json`: the file is `head`, the
+/// entries of [`summary_entry_text`] joined by `",\n"`, then `tail`. Needs the aggregate, so a
+/// streaming writer keeps the entries aside until the last run.
+pub fn summary_frame(s: &Scenario, seed: u64, runs: usize, agg: &Aggregate) -> (String, String) {
+    const MARK: &str = "\u{1}per-run entries\u{1}";
+    let doc = summary_doc(s, seed, runs, vec![json!(MARK)], agg);
+    let mut text = serde_json::to_string_pretty(&doc).expect("plain data");
+    text.push('\n');
+    let quoted = serde_json::to_string(MARK).expect("a string");
+    let at = text.find(&quoted).expect("the mark is in the document");
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = at + quoted.len();
+    (text[..line_start].to_string(), text[line_end..].to_string())
 }
 
 /// Per period: mean, 5% and 95% quantile over runs of one indicator (NaN values skipped).
@@ -208,4 +257,386 @@ pub fn bands(
         hi.push(st.p95.unwrap_or(f64::NAN));
     }
     (mean, lo, hi)
+}
+
+/// Appends `x` as `format!("{x}")` writes it — the shortest digits that read back to the same
+/// double, without an exponent — or nothing for NaN, like the in-memory writers. The digits come
+/// from `ryu`, several times faster than the standard formatter (formatting was most of
+/// `xietong run`'s time); only their layout is changed here. The two differ only on an exact tie
+/// between two shortest candidates (ryu picks the even digit, the standard library rounds up),
+/// which [`is_tie`] detects exactly; such values go through the standard formatter. Tested
+/// against `format!` on millions of values of every magnitude.
+pub fn push_num(buf: &mut Vec<u8>, x: f64) {
+    if x.is_nan() {
+        return;
+    }
+    if x.is_infinite() {
+        buf.extend_from_slice(if x > 0.0 { b"inf" } else { b"-inf" });
+        return;
+    }
+    let mut b = ryu::Buffer::new();
+    let s = b.format_finite(x).as_bytes();
+    // ryu writes `[-]ddd.0` for integers, `[-]d.ddd` or `[-]0.000ddd` in the middle range and
+    // `[-]d.ddde[-]x` beyond it. The middle range (nearly every value written) is already laid
+    // out as the standard library does, but for the `.0` of integers and ties.
+    let (mut d, mut sig, mut frac, mut after_point, mut exponent) =
+        (0u64, 0u32, 0i32, false, false);
+    for &c in s {
+        match c {
+            b'.' => after_point = true,
+            b'0'..=b'9' => {
+                if sig > 0 || c != b'0' {
+                    sig += 1;
+                    d = d.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                }
+                frac += i32::from(after_point);
+            }
+            b'e' => exponent = true,
+            _ => {}
+        }
+    }
+    if !exponent {
+        let s = s.strip_suffix(b".0").unwrap_or(s);
+        if sig >= 16 && d % 2 == 0 && is_tie(x, d, -frac) {
+            use std::io::Write;
+            write!(buf, "{x}").expect("writing to memory");
+        } else {
+            buf.extend_from_slice(s);
+        }
+        return;
+    }
+    // Beyond the middle range: read significant digits and a decimal point position.
+    let (neg, s) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    let (mant, exp) = match s.iter().position(|&c| c == b'e') {
+        Some(e) => {
+            let exp: i32 = std::str::from_utf8(&s[e + 1..])
+                .expect("ASCII")
+                .parse()
+                .expect("ryu's exponent");
+            (&s[..e], exp)
+        }
+        None => (s, 0),
+    };
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut point = 0i32;
+    let mut seen_point = false;
+    for &c in mant {
+        if c == b'.' {
+            seen_point = true;
+            continue;
+        }
+        if len == 0 && c == b'0' {
+            // Leading zeros only move the point.
+            if seen_point {
+                point -= 1;
+            }
+            continue;
+        }
+        digits[len] = c;
+        len += 1;
+        if !seen_point {
+            point += 1;
+        }
+    }
+    while len > 0 && digits[len - 1] == b'0' {
+        len -= 1;
+    }
+    if len == 0 {
+        buf.extend_from_slice(if neg { b"-0" } else { b"0" });
+        return;
+    }
+    let point = point + exp;
+    let digits = &digits[..len];
+    if len >= 16 && digits[len - 1] % 2 == 0 {
+        let d: u64 = std::str::from_utf8(digits)
+            .expect("ASCII")
+            .parse()
+            .expect("17 digits");
+        if is_tie(x, d, point - len as i32) {
+            use std::io::Write;
+            write!(buf, "{x}").expect("writing to memory");
+            return;
+        }
+    }
+    if neg {
+        buf.push(b'-');
+    }
+    if point <= 0 {
+        buf.extend_from_slice(b"0.");
+        buf.extend(std::iter::repeat_n(b'0', (-point) as usize));
+        buf.extend_from_slice(digits);
+    } else if point as usize >= len {
+        buf.extend_from_slice(digits);
+        buf.extend(std::iter::repeat_n(b'0', point as usize - len));
+    } else {
+        buf.extend_from_slice(&digits[..point as usize]);
+        buf.push(b'.');
+        buf.extend_from_slice(&digits[point as usize..]);
+    }
+}
+
+/// Whether `|x|` lies exactly halfway between `d · 10^q` and a neighbour `(d ± 1) · 10^q`, the
+/// only case where two shortest round-trip representations exist. With `|x| = m · 2^e`, m odd,
+/// the midpoint `(2d ± 1) · 10^q / 2` equals it only if `q ≤ 0`, `e = −(1 + p)` with `p = −q`,
+/// and `m · 5^p = 2d ± 1` (for `q ≥ 1` the midpoint would need more than 53 bits, as `d` has 16
+/// or more digits).
+fn is_tie(x: f64, d: u64, q: i32) -> bool {
+    if q >= 1 {
+        return false;
+    }
+    let p = (-q) as u32;
+    if p > 27 {
+        // 5^p alone would exceed 2d + 1 < 2^58.
+        return false;
+    }
+    let bits = x.abs().to_bits();
+    let (biased, frac) = ((bits >> 52) as i32, bits & ((1 << 52) - 1));
+    let (mut m, mut e) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return false;
+    }
+    let z = m.trailing_zeros();
+    m >>= z;
+    e += z as i32;
+    if e != -(1 + p as i32) {
+        return false;
+    }
+    let lhs = u128::from(m) * 5u128.pow(p);
+    let twice = 2 * u128::from(d);
+    lhs == twice + 1 || lhs + 1 == twice
+}
+
+fn push_int(buf: &mut Vec<u8>, x: impl itoa::Integer) {
+    buf.extend_from_slice(itoa::Buffer::new().format(x).as_bytes());
+}
+
+/// A text field as the `csv` crate writes it: quoted (quotes doubled) only when it holds a
+/// delimiter, a quote or a line break.
+fn csv_field(f: &str) -> Vec<u8> {
+    if f.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        format!("\"{}\"", f.replace('"', "\"\"")).into_bytes()
+    } else {
+        f.as_bytes().to_vec()
+    }
+}
+
+/// Writes `timeseries.csv` and `zones.csv` one run at a time, with the same bytes as
+/// [`timeseries_csv`] and [`zones_csv`] (tested), so that a front end can write each run as it
+/// finishes instead of holding every run. Labels that repeat on every row are prepared once.
+pub struct RowWriter {
+    axes: Vec<usize>,
+    tiers: Vec<usize>,
+    /// Per period: `,period,quarter,` (after the run number).
+    period_fields: Vec<Vec<u8>>,
+    /// Per zone: `zone,province,`.
+    zone_fields: Vec<Vec<u8>>,
+}
+
+impl RowWriter {
+    pub fn new(s: &Scenario) -> RowWriter {
+        let (axes, tiers) = present(s);
+        let period_fields = (0..s.calendar.periods as usize)
+            .map(|t| {
+                let mut f = format!(",{t},").into_bytes();
+                f.extend(csv_field(&s.period_label(t)));
+                f.push(b',');
+                f
+            })
+            .collect();
+        let zone_fields = s
+            .zones
+            .iter()
+            .map(|z| {
+                let mut f = csv_field(&z.id);
+                f.push(b',');
+                f.extend(csv_field(&z.province));
+                f.push(b',');
+                f
+            })
+            .collect();
+        RowWriter {
+            axes,
+            tiers,
+            period_fields,
+            zone_fields,
+        }
+    }
+
+    pub fn timeseries_header(s: &Scenario) -> Vec<u8> {
+        to_csv(timeseries_header(s), std::iter::empty()).into_bytes()
+    }
+
+    pub fn zones_header() -> Vec<u8> {
+        to_csv(ZONES_HEADER.map(String::from).to_vec(), std::iter::empty()).into_bytes()
+    }
+
+    /// Appends run `r`'s rows of `timeseries.csv` to `buf`.
+    pub fn timeseries_rows(&self, r: &RunResult, buf: &mut Vec<u8>) {
+        let num = |buf: &mut Vec<u8>, x: f64| {
+            buf.push(b',');
+            push_num(buf, x);
+        };
+        for (t, p) in r.periods.iter().enumerate() {
+            push_int(buf, r.summary.run);
+            buf.extend_from_slice(&self.period_fields[t]);
+            buf.extend_from_slice(p.stage.id().as_bytes());
+            p.coop_domain.iter().for_each(|&x| num(buf, x));
+            self.axes.iter().for_each(|&i| num(buf, p.coop_axis[i]));
+            self.tiers.iter().for_each(|&i| num(buf, p.coop_tier[i]));
+            p.coop_province.iter().for_each(|&x| num(buf, x));
+            for x in [
+                p.cooperation,
+                p.executed,
+                p.execution_gap,
+                p.selective_index,
+                p.benefit_gap,
+                p.trust,
+                p.alignment,
+                p.local_centric,
+                p.barrier,
+                p.orientation,
+                p.gini,
+                p.theil,
+                p.siphon_index,
+                p.welfare,
+            ] {
+                num(buf, x);
+            }
+            p.effort.iter().for_each(|&x| num(buf, x));
+            for x in [p.dilemmas, p.deepens, p.retreats] {
+                buf.push(b',');
+                push_int(buf, x);
+            }
+            p.alignment_domain.iter().for_each(|&x| num(buf, x));
+            for &a in &p.active_domain {
+                buf.extend_from_slice(if a { b",1" } else { b",0" });
+            }
+            buf.push(b'\n');
+        }
+    }
+
+    /// Appends run `r`'s rows of `zones.csv` to `buf`.
+    pub fn zones_rows(&self, r: &RunResult, buf: &mut Vec<u8>) {
+        for (t, p) in r.periods.iter().enumerate() {
+            for (z, zr) in p.zones.iter().enumerate() {
+                push_int(buf, r.summary.run);
+                buf.extend_from_slice(&self.period_fields[t]);
+                buf.extend_from_slice(&self.zone_fields[z]);
+                push_num(buf, zr.cooperation);
+                buf.push(b',');
+                push_num(buf, zr.development);
+                buf.push(b',');
+                push_num(buf, zr.demand);
+                buf.push(b'\n');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runset::run_many;
+
+    #[test]
+    fn push_num_writes_what_format_writes() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut special = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            1e15,
+            1e16,
+            1e17,
+            123456789012345680.0,
+            1e-5,
+            1e-6,
+            1e-7,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.3,
+            2.0 / 3.0,
+            9007199254740993.0,
+            1690060720831323.2,
+            1690060720831323.3,
+        ];
+        for p in -30..30 {
+            special.push(10f64.powi(p));
+            special.push(1.5 * 10f64.powi(p));
+        }
+        let mut buf = Vec::new();
+        let mut check = |x: f64| {
+            buf.clear();
+            push_num(&mut buf, x);
+            assert_eq!(std::str::from_utf8(&buf).unwrap(), format!("{x}"), "{x:e}");
+        };
+        special.into_iter().for_each(&mut check);
+        for _ in 0..2_000_000 {
+            // Any bit pattern (every magnitude), and values in the unit interval.
+            let bits = next();
+            let x = f64::from_bits(bits);
+            if !x.is_nan() {
+                check(x);
+            }
+            check((bits >> 11) as f64 / (1u64 << 53) as f64);
+            check((next() % 100_000) as f64 / 1000.0);
+            // Odd mantissas of 13-53 bits over a range of binary exponents: dyadic values with
+            // short exact decimals, where exact ties between two shortest candidates occur.
+            let m = (next() >> (11 + next() % 41)) | 1;
+            check(m as f64 * 2f64.powi(-((next() % 80) as i32)));
+        }
+        buf.clear();
+        push_num(&mut buf, f64::NAN);
+        assert!(buf.is_empty());
+    }
+
+    /// The per-run writers give the bytes of the in-memory writers, including a scenario whose
+    /// labels need quoting and whose axes and tiers are partly empty.
+    #[test]
+    fn row_writer_equals_in_memory_csv() {
+        for sets in [
+            vec!["calendar.periods=14".to_string()],
+            vec![
+                "calendar.periods=16".to_string(),
+                "name=\"a, \\\"quoted\\\" name\"".to_string(),
+            ],
+        ] {
+            let s = xietong_model::builtin::chengdu_chongqing(&sets).unwrap();
+            let res = run_many(&s, 2, 4, &|| {});
+            let w = RowWriter::new(&s);
+            let (mut ts, mut zs) = (RowWriter::timeseries_header(&s), RowWriter::zones_header());
+            for r in &res {
+                w.timeseries_rows(r, &mut ts);
+                w.zones_rows(r, &mut zs);
+            }
+            assert_eq!(String::from_utf8(ts).unwrap(), timeseries_csv(&s, &res));
+            assert_eq!(String::from_utf8(zs).unwrap(), zones_csv(&s, &res));
+            let agg = Aggregate::of(&s, &res);
+            let (head, tail) = summary_frame(&s, 2, res.len(), &agg);
+            let entries: Vec<String> = res.iter().map(|r| summary_entry_text(&s, r)).collect();
+            assert_eq!(
+                format!("{head}{}{tail}", entries.join(",\n")),
+                summary_json(&s, 2, &res, &agg)
+            );
+        }
+    }
 }

@@ -70,6 +70,18 @@ impl Stat {
         });
         s
     }
+
+    /// As [`Stat::of_event`], with NaN for a run that never reached the event.
+    pub fn of_event_column(values: &[f64]) -> Stat {
+        let reached = values.iter().filter(|x| !x.is_nan()).count();
+        let mut s = Stat::of(values);
+        s.never_share = Some(if values.is_empty() {
+            0.0
+        } else {
+            1.0 - reached as f64 / values.len() as f64
+        });
+        s
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

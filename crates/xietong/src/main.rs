@@ -7,7 +7,6 @@ mod game;
 mod io;
 mod limits;
 mod run;
-mod run_report;
 mod survey;
 
 use clap::{Parser, Subcommand};

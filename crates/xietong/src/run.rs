@@ -1,20 +1,28 @@
 //! `xietong run` and `xietong scenario show|check`: load a scenario (built-in or file) with `--set`
 //! overrides, simulate many runs in parallel, and write `timeseries.csv`, `zones.csv`,
-//! `summary.json` and `report.html`. The files go into a fresh sibling folder that replaces the
-//! output folder as a whole (`crate::io::begin_set`), so bad input leaves it untouched and a
-//! killed run never leaves a mixed set.
+//! `summary.json` and `report.html`. Each run's rows are written as soon as its batch is done, so
+//! memory does not grow with `--runs`; the aggregate and the report's bands come from
+//! `xietong_sim::Collector`, and the report and terminal summary from `xietong_present::run`.
+//! The files go into a fresh sibling folder that replaces the output folder as a whole
+//! (`crate::io::begin_set`) only once complete, so bad input or an overflowing run leaves it
+//! untouched and a killed run never leaves a mixed set.
 
 use crate::error::bad_input;
 use crate::io::{begin_set, finish_set};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING, chengdu_chongqing};
 use xietong_model::{Scenario, parse_with_overrides};
+use xietong_present::run as run_present;
 use xietong_report::Lang;
-use xietong_sim::{Aggregate, output, run_many};
+use xietong_sim::output::{self, RowWriter};
+use xietong_sim::{Collector, RunResult, simulate};
 
 /// The files of a `run` results folder, written as one set.
 const RUN_FILES: [&str; 4] = ["timeseries.csv", "zones.csv", "summary.json", "report.html"];
@@ -107,6 +115,82 @@ pub fn scenario(cmd: ScenarioCmd) -> Result<()> {
     }
 }
 
+/// One simulated run with its rows already formatted (done in parallel, written in run order).
+struct Done {
+    result: RunResult,
+    timeseries: Vec<u8>,
+    zones: Vec<u8>,
+    entry: String,
+}
+
+/// Where the runs go, in run order: the two CSV files and the `per_run` entries of
+/// `summary.json` (a scratch file until the aggregate is known), and the collector of the
+/// aggregate and bands (its own scratch file).
+struct Sink<'a> {
+    s: &'a Scenario,
+    source: &'a str,
+    out: &'a Path,
+    timeseries: BufWriter<File>,
+    zones: BufWriter<File>,
+    entries: BufWriter<File>,
+    collector: Collector<'a>,
+    next_run: u64,
+}
+
+impl Sink<'_> {
+    /// Write a batch, checking each run before any of its values is written: an overflow aborts
+    /// the whole set (the caller drops it, which removes everything written so far).
+    fn write(&mut self, batch: Vec<Done>) -> Result<()> {
+        for d in batch {
+            let r = self.next_run;
+            if let Some((t, what)) = d.result.first_non_finite() {
+                return Err(bad_input(format!(
+                    "{}: the simulation overflowed ({what} is not a finite number in run {r}, quarter {}); \
+                     the scenario's magnitudes make development grow without bound: lower \
+                     dynamics.growth_rate, the domains' values and local benefits, or calendar.periods. \
+                     Nothing was written.",
+                    self.source,
+                    self.s.period_label(t)
+                )));
+            }
+            let at = |f: &str| format!("writing {}", self.out.join(f).display());
+            self.timeseries
+                .write_all(&d.timeseries)
+                .with_context(|| at("timeseries.csv"))?;
+            self.zones
+                .write_all(&d.zones)
+                .with_context(|| at("zones.csv"))?;
+            let scratch = || format!("writing a scratch file in {}", self.out.display());
+            if r > 0 {
+                self.entries.write_all(b",\n").with_context(scratch)?;
+            }
+            self.entries
+                .write_all(d.entry.as_bytes())
+                .with_context(scratch)?;
+            self.collector.push(&d.result).with_context(scratch)?;
+            self.next_run += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A scratch file in the set's folder, removed from the folder at once where the system allows
+/// (the open handle keeps it readable) and otherwise before the set is committed.
+fn scratch(dir: &Path, name: &str) -> std::io::Result<File> {
+    let path = dir.join(name);
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    let _ = std::fs::remove_file(&path);
+    Ok(f)
+}
+
+fn sync(w: BufWriter<File>) -> std::io::Result<()> {
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
 pub fn run(args: RunArgs) -> Result<()> {
     let lang = Lang::parse(&args.lang).ok_or_else(|| {
         bad_input(format!(
@@ -125,6 +209,34 @@ pub fn run(args: RunArgs) -> Result<()> {
             .build_global()
             .context("starting the worker threads")?;
     }
+    let dir = set.dir().to_path_buf();
+    let out = |f: &str| args.out.join(f).display().to_string();
+    let create = |f: &str| -> Result<BufWriter<File>> {
+        let file = File::create(dir.join(f)).with_context(|| format!("writing {}", out(f)))?;
+        Ok(BufWriter::with_capacity(1 << 20, file))
+    };
+    let mut sink = Sink {
+        s: &s,
+        source: &name,
+        out: &args.out,
+        timeseries: create("timeseries.csv")?,
+        zones: create("zones.csv")?,
+        entries: BufWriter::with_capacity(
+            1 << 16,
+            scratch(&dir, ".per_run.part").context("writing a scratch file in --out")?,
+        ),
+        collector: Collector::to_file(
+            &s,
+            scratch(&dir, ".columns.part").context("writing a scratch file in --out")?,
+        ),
+        next_run: 0,
+    };
+    sink.timeseries
+        .write_all(&RowWriter::timeseries_header(&s))
+        .with_context(|| format!("writing {}", out("timeseries.csv")))?;
+    sink.zones
+        .write_all(&RowWriter::zones_header())
+        .with_context(|| format!("writing {}", out("zones.csv")))?;
 
     let bar = ProgressBar::with_draw_target(Some(args.runs), ProgressDrawTarget::stderr());
     bar.set_style(
@@ -135,64 +247,88 @@ pub fn run(args: RunArgs) -> Result<()> {
         .progress_chars("=> "),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
-    let results = run_many(&s, args.seed, args.runs, &|| bar.inc(1));
-    bar.finish_and_clear();
-    if let Some((r, (t, what))) = results
-        .iter()
-        .enumerate()
-        .find_map(|(r, res)| res.first_non_finite().map(|x| (r, x)))
-    {
-        return Err(bad_input(format!(
-            "{name}: the simulation overflowed ({what} is not a finite number in run {r}, quarter {}); \
-             the scenario's magnitudes make development grow without bound: lower \
-             dynamics.growth_rate, the domains' values and local benefits, or calendar.periods. \
-             Nothing was written.",
-            s.period_label(t)
-        )));
-    }
-
-    let agg = Aggregate::of(&s, &results);
-    let files = [
-        ("timeseries.csv", output::timeseries_csv(&s, &results)),
-        ("zones.csv", output::zones_csv(&s, &results)),
-        (
-            "summary.json",
-            output::summary_json(&s, args.seed, &results, &agg),
-        ),
-        (
-            "report.html",
-            crate::run_report::render(&s, &name, args.seed, &results, &agg, lang)?,
-        ),
-    ];
-    let files: Vec<(&str, &[u8])> = files.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
-    finish_set(set, &args.out, &RUN_FILES, &files)?;
-    let sp = &agg.survey_period;
-    eprintln!(
-        "{} runs of {} ({} periods from {}), seed {} → {}/",
-        args.runs,
-        s.name,
-        s.calendar.periods,
-        s.calendar.start,
-        args.seed,
-        args.out.display()
-    );
-    let stage_now = sp
-        .stage_shares
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(k, v)| format!("{k} ({:.0}%)", v * 100.0))
-        .unwrap_or_default();
-    eprintln!(
-        "survey window {}–{}: most common stage {stage_now}",
-        sp.window[0], sp.window[1]
-    );
-    if let Some(m) = agg.first_transition_period.mean {
-        eprintln!(
-            "transition reached after {m:.1} periods on average (never in {:.0}% of runs)",
-            agg.first_transition_period.never_share.unwrap_or(0.0) * 100.0
+    // Runs are simulated and formatted in parallel a batch at a time, and each batch is written
+    // (in run order) while the next one is simulated: memory holds two batches, whatever --runs.
+    let rows = RowWriter::new(&s);
+    let batch = (4 * rayon::current_num_threads() as u64).clamp(8, 64);
+    let simulate_batch = |runs: std::ops::Range<u64>| -> Vec<Done> {
+        runs.into_par_iter()
+            .map(|r| {
+                let result = simulate(&s, args.seed, r);
+                let periods = s.calendar.periods as usize;
+                let mut timeseries = Vec::with_capacity(periods * (512 + 40 * s.domains.len()));
+                let mut zones = Vec::with_capacity(periods * s.zones.len() * 96);
+                let mut entry = String::new();
+                if result.first_non_finite().is_none() {
+                    rows.timeseries_rows(&result, &mut timeseries);
+                    rows.zones_rows(&result, &mut zones);
+                    entry = output::summary_entry_text(&s, &result);
+                }
+                bar.inc(1);
+                Done {
+                    result,
+                    timeseries,
+                    zones,
+                    entry,
+                }
+            })
+            .collect()
+    };
+    let mut pending: Option<Vec<Done>> = None;
+    let mut start = 0;
+    loop {
+        let range = start..(start + batch).min(args.runs);
+        start = range.end;
+        let last = range.is_empty();
+        let (next, written) = rayon::join(
+            || simulate_batch(range),
+            || pending.take().map_or(Ok(()), |p| sink.write(p)),
         );
-    } else {
-        eprintln!("transition never reached");
+        written?;
+        if last {
+            break;
+        }
+        pending = Some(next);
     }
+    bar.finish_and_clear();
+
+    let Sink {
+        timeseries,
+        zones,
+        entries,
+        collector,
+        ..
+    } = sink;
+    let collected = collector
+        .finish()
+        .context("reading back a scratch file in --out")?;
+    sync(timeseries).with_context(|| format!("writing {}", out("timeseries.csv")))?;
+    sync(zones).with_context(|| format!("writing {}", out("zones.csv")))?;
+    let agg = &collected.aggregate;
+    let (head, tail) = output::summary_frame(&s, args.seed, agg.runs, agg);
+    let write_summary = || -> std::io::Result<()> {
+        let mut entries = entries.into_inner().map_err(|e| e.into_error())?;
+        entries.seek(SeekFrom::Start(0))?;
+        let mut f = BufWriter::new(File::create(dir.join("summary.json"))?);
+        f.write_all(head.as_bytes())?;
+        std::io::copy(&mut entries, &mut f)?;
+        f.write_all(tail.as_bytes())?;
+        sync(f)
+    };
+    write_summary().with_context(|| format!("writing {}", out("summary.json")))?;
+    for f in [".per_run.part", ".columns.part"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    let html = run_present::report_html(&s, &name, args.seed, &collected, lang)?;
+    finish_set(
+        set,
+        &args.out,
+        &RUN_FILES,
+        &[("report.html", html.as_bytes())],
+    )?;
+    eprint!(
+        "{}",
+        run_present::terminal_summary(&s, args.seed, &args.out.display().to_string(), agg)
+    );
     Ok(())
 }

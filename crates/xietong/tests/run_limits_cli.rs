@@ -72,3 +72,61 @@ fn overflowing_development_is_refused_not_written_as_inf() {
     let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
     assert_refused(&sets, "overflow", "overflowed");
 }
+
+/// Runs are written as they finish, so an overflow must still abort the whole set: a previous
+/// complete set in the folder stays as it was, and no temporary folder is left beside it.
+#[test]
+fn overflow_leaves_the_previous_set_untouched() {
+    let parent = tmpdir("overflow-keep");
+    let out = parent.join("results");
+    let o = bin()
+        .args(["run", "--runs", "3", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before: Vec<(std::ffi::OsString, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name(), std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut cmd = bin();
+    cmd.args(["run", "--runs", "150", "--out"]).arg(&out);
+    for set in [
+        "dynamics.growth_rate=0.1",
+        "calendar.periods=400",
+        "domains.industry.value=1000",
+        "domains.industry.local_benefit=1000",
+        "domains.innovation.value=1000",
+        "domains.innovation.local_benefit=1000",
+    ] {
+        cmd.args(["--set", set]);
+    }
+    let o = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("overflowed"), "{err}");
+    let after: Vec<(std::ffi::OsString, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name(), std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(before == after, "the previous set changed");
+    let left: Vec<_> = std::fs::read_dir(&parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("results")], "{left:?}");
+}
