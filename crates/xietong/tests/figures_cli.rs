@@ -219,3 +219,23 @@ fn pdf_figures_embed_the_font() {
         assert!(text.contains("WenQuanYi"), "{}: font not embedded", p.display());
     }
 }
+
+#[test]
+fn run_writes_figures_and_tables_and_a_chinese_summary() {
+    let d = tmpdir("fig-run");
+    let out = d.join("run");
+    let r = xietong(&[
+        "run", "--runs", "2", "--lang", "zh", "--out", s(&out), "--figures", "svg",
+    ]);
+    assert_ok(&r);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("问卷窗口期") && !err.contains("survey window"), "{err}");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let figs = fs::read_dir(out.join("figures")).unwrap().count();
+    assert_eq!(figs, html.matches("<svg").count());
+    // the x ticks are years, and so is the axis title
+    assert!(html.contains("年份") && !html.contains("季度</text>"));
+    let tex = fs::read_to_string(out.join("tables.tex")).unwrap();
+    assert!(tex.contains("\\caption{各次模拟的结果}"), "{tex}");
+    assert!(zip_text(&out.join("report.docx")).contains("各次模拟的结果"));
+}
