@@ -130,7 +130,7 @@ pub fn report_tables(report: &HtmlReport) -> Vec<Table> {
 
 /// `tables.xlsx` (one sheet per table), `tables.tex` (booktabs) and `report.docx` (the
 /// report's headings, notes and three-line tables, then every figure as a 300-dpi PNG at
-/// `size`, at most the page's text width) of a report with no tables writes only the docx.
+/// `size`, at most the page's text width). A report without tables gets only the docx.
 pub fn table_files(
     report: &HtmlReport,
     figs: &[FigureRef],
@@ -145,9 +145,13 @@ pub fn table_files(
             name: "tables.xlsx".into(),
             bytes: xlsx,
         });
+        let head = if report.subtitle.is_empty() {
+            report.title.clone()
+        } else {
+            format!("{} — {}", report.title, report.subtitle)
+        };
         let mut tex = format!(
-            "% {} — {}\n% tables written by xietong; \\input{{tables}} into a document that loads booktabs\n\n",
-            report.title, report.subtitle
+            "% {head}\n% tables written by xietong; \\input{{tables}} into a document that loads booktabs\n\n"
         );
         for t in &tables {
             tex.push_str(&t.to_latex());

@@ -43,6 +43,10 @@ pub struct AnalyzeArgs {
     /// Also write the pure-profile stability table as a LaTeX file.
     #[arg(long, value_name = "PATH")]
     pub latex: Option<PathBuf>,
+    /// Also write the rest-point table for journals to this folder: tables.xlsx, tables.tex
+    /// (booktabs) and report.docx.
+    #[arg(long, value_name = "DIR")]
+    pub tables: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -155,7 +159,15 @@ fn run_analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
             path.display()
         )));
     }
+    if let Some(dir) = &a.tables {
+        prepare_out_dir(dir).map_err(|e| bad_input(format!("--tables: {e}")))?;
+    }
     let analysis = ld.analyze();
+    if let Some(dir) = &a.tables {
+        let files = present::analysis_table_files(&ld, &analysis)
+            .map_err(|e| present_err(e, Some(dir)))?;
+        write_all(dir, &files)?;
+    }
     if let Some(path) = &a.latex {
         let tex = present::latex_table(&ld, &analysis);
         write_atomic(path, tex.as_bytes())

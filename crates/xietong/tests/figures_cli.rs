@@ -239,3 +239,25 @@ fn run_writes_figures_and_tables_and_a_chinese_summary() {
     assert!(tex.contains("\\caption{各次模拟的结果}"), "{tex}");
     assert!(zip_text(&out.join("report.docx")).contains("各次模拟的结果"));
 }
+
+#[test]
+fn game_commands_write_print_figures_and_the_rest_point_table() {
+    let d = tmpdir("fig-game");
+    let game = example("games", "stag_hunt.toml");
+    let tables = d.join("tables");
+    let r = xietong(&["game", "analyze", s(&game), "--tables", s(&tables)]);
+    assert_ok(&r);
+    let tex = fs::read_to_string(tables.join("tables.tex")).unwrap();
+    assert!(tex.contains("rest points}") && tex.contains("E5 & interior & (0.75, 0.75)"), "{tex}");
+    assert!(zip_text(&tables.join("report.docx")).contains("stable (ESS)"));
+    assert!(zip_text(&tables.join("tables.xlsx")).contains("saddle"));
+    let out = d.join("sim");
+    let r = xietong(&[
+        "game", "simulate", s(&game), "--out", s(&out), "--figures", "png", "--dpi", "600",
+    ]);
+    assert_ok(&r);
+    // the screen-size svg figures as before, and print-size PNGs one column wide at 600 dpi
+    assert!(out.join("phase.svg").exists());
+    let (w, _) = png_info(&fs::read(out.join("figures/phase.png")).unwrap());
+    assert_eq!(w, (85.0 / 25.4 * 600.0_f64).round() as u32);
+}
