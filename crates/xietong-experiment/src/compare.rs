@@ -3,10 +3,10 @@
 //! per-run differences are paired (`xietong_sensitivity::paired`, a t interval checked against
 //! scipy `ttest_rel`). The paper's four recommendations are built in as named variants.
 
+use crate::analyze::Figure;
 use rayon::prelude::*;
 use serde::Serialize;
 use xietong_model::{Scenario, parse_with_overrides};
-use crate::analyze::Figure;
 use xietong_report::{BarChart, BarGroup, Block, Chart, HtmlReport, Lang, Section, Table};
 use xietong_sensitivity::paired;
 use xietong_sim::{RunResult, simulate};

@@ -139,11 +139,10 @@ pub fn table_files(
     let tables = report_tables(report);
     let mut out = Vec::new();
     if !tables.is_empty() {
-        let xlsx = xietong_report::tables_to_xlsx(&tables)
-            .map_err(draw_err("tables.xlsx".into()))?;
-        let xlsx = without_timestamps(&xlsx).map_err(|e| {
-            draw_err("tables.xlsx".into())(xietong_report::ReportError::Drawing(e))
-        })?;
+        let xlsx =
+            xietong_report::tables_to_xlsx(&tables).map_err(draw_err("tables.xlsx".into()))?;
+        let xlsx = without_timestamps(&xlsx)
+            .map_err(|e| draw_err("tables.xlsx".into())(xietong_report::ReportError::Drawing(e)))?;
         out.push(OutputFile {
             name: "tables.xlsx".into(),
             bytes: xlsx,
@@ -257,7 +256,9 @@ mod tests {
         std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core)
             .unwrap();
         assert_eq!(core.matches("2000-01-01T00:00:00Z").count(), 2, "{core}");
-        let raw_parts = zip::ZipArchive::new(std::io::Cursor::new(&raw)).unwrap().len();
+        let raw_parts = zip::ZipArchive::new(std::io::Cursor::new(&raw))
+            .unwrap()
+            .len();
         assert_eq!(z.len(), raw_parts);
     }
 
@@ -266,7 +267,10 @@ mod tests {
         let o = FigureOptions::parse(Some("svg, PNG,svg"), Some("600"), Some("page")).unwrap();
         assert_eq!(o.formats, vec![FigureFormat::Svg, FigureFormat::Png]);
         assert_eq!((o.dpi, o.size), (600, FigureSize::PAGE));
-        assert_eq!(FigureOptions::parse(None, None, None).unwrap(), FigureOptions::default());
+        assert_eq!(
+            FigureOptions::parse(None, None, None).unwrap(),
+            FigureOptions::default()
+        );
         let e = |f, d, s| FigureOptions::parse(f, d, s).unwrap_err().to_string();
         assert!(e(Some("svg,jpg"), None, None).starts_with("--figures"));
         assert!(e(None, Some("30"), None).starts_with("--dpi 30"));

@@ -263,7 +263,11 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         write_files(&out, &export)?;
         eprintln!(
             "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications), sweep-report.html (main effects of each factor), report.docx, tables.xlsx, tables.tex{} → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
-            if figures.formats.is_empty() { "" } else { ", figures/" },
+            if figures.formats.is_empty() {
+                ""
+            } else {
+                ", figures/"
+            },
             out.display(),
             plan.design.method.name()
         );
@@ -288,7 +292,11 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     }
     eprintln!(
         "wrote points.csv, analysis.json, sensitivity.csv, sensitivity-report.html, report.docx, tables.xlsx, tables.tex{} → {}/",
-        if figures.formats.is_empty() { "" } else { ", figures/" },
+        if figures.formats.is_empty() {
+            ""
+        } else {
+            ", figures/"
+        },
         out.display()
     );
     Ok(())
@@ -387,7 +395,11 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         ("compare.json", o.json.as_bytes()),
         ("report.html", o.html.as_bytes()),
     ];
-    files.extend(o.export.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
+    files.extend(
+        o.export
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.as_slice())),
+    );
     finish_set(set, &args.out, &COMPARE_FILES, &files)?;
     println!("{}", o.markdown);
     eprintln!(

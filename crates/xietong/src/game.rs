@@ -164,8 +164,8 @@ fn run_analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
     }
     let analysis = ld.analyze();
     if let Some(dir) = &a.tables {
-        let files = present::analysis_table_files(&ld, &analysis)
-            .map_err(|e| present_err(e, Some(dir)))?;
+        let files =
+            present::analysis_table_files(&ld, &analysis).map_err(|e| present_err(e, Some(dir)))?;
         write_all(dir, &files)?;
     }
     if let Some(path) = &a.latex {

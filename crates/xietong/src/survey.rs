@@ -5,11 +5,11 @@
 use crate::error::bad_input;
 use crate::game::present_err;
 use crate::io::{FigureArgs, begin_set, finish_set, write_atomic};
-use xietong_present::figures::FigureOptions;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use xietong_present::Lang;
+use xietong_present::figures::FigureOptions;
 use xietong_present::survey::{self as present, ANALYSIS_FILES};
 use xietong_survey::codebook::Codebook;
 use xietong_survey::data::Table;

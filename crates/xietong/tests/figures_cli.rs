@@ -42,7 +42,11 @@ fn check_figures(out: &Path, stems: &[String]) {
     let want = (175.0 / 25.4 * 300.0_f64).round() as u32;
     for stem in stems {
         let svg = fs::read_to_string(out.join(format!("figures/{stem}.svg"))).unwrap();
-        assert!(svg.contains("width=\"175.00mm\""), "{stem}: {}", &svg[..200]);
+        assert!(
+            svg.contains("width=\"175.00mm\""),
+            "{stem}: {}",
+            &svg[..200]
+        );
         let png = fs::read(out.join(format!("figures/{stem}.png"))).unwrap();
         let (w, ppm) = png_info(&png);
         assert_eq!(w, want, "{stem}");
@@ -178,9 +182,19 @@ fn bad_figure_options_exit_2_naming_the_option_and_write_nothing() {
     }
     #[cfg(not(feature = "pdf"))]
     {
-        let r = xietong(&["compare", "--runs", "2", "--out", s(&d.join("p")), "--figures", "pdf"]);
+        let r = xietong(&[
+            "compare",
+            "--runs",
+            "2",
+            "--out",
+            s(&d.join("p")),
+            "--figures",
+            "pdf",
+        ]);
         assert_eq!(r.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&r.stderr).contains("cargo build --release --features pdf"));
+        assert!(
+            String::from_utf8_lossy(&r.stderr).contains("cargo build --release --features pdf")
+        );
     }
 }
 
@@ -216,7 +230,11 @@ fn pdf_figures_embed_the_font() {
         let b = fs::read(&p).unwrap();
         assert!(b.starts_with(b"%PDF"), "{}", p.display());
         let text = String::from_utf8_lossy(&b);
-        assert!(text.contains("WenQuanYi"), "{}: font not embedded", p.display());
+        assert!(
+            text.contains("WenQuanYi"),
+            "{}: font not embedded",
+            p.display()
+        );
     }
 }
 
@@ -225,11 +243,22 @@ fn run_writes_figures_and_tables_and_a_chinese_summary() {
     let d = tmpdir("fig-run");
     let out = d.join("run");
     let r = xietong(&[
-        "run", "--runs", "2", "--lang", "zh", "--out", s(&out), "--figures", "svg",
+        "run",
+        "--runs",
+        "2",
+        "--lang",
+        "zh",
+        "--out",
+        s(&out),
+        "--figures",
+        "svg",
     ]);
     assert_ok(&r);
     let err = String::from_utf8_lossy(&r.stderr);
-    assert!(err.contains("问卷窗口期") && !err.contains("survey window"), "{err}");
+    assert!(
+        err.contains("问卷窗口期") && !err.contains("survey window"),
+        "{err}"
+    );
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     let figs = fs::read_dir(out.join("figures")).unwrap().count();
     assert_eq!(figs, html.matches("<svg").count());
@@ -248,12 +277,23 @@ fn game_commands_write_print_figures_and_the_rest_point_table() {
     let r = xietong(&["game", "analyze", s(&game), "--tables", s(&tables)]);
     assert_ok(&r);
     let tex = fs::read_to_string(tables.join("tables.tex")).unwrap();
-    assert!(tex.contains("rest points}") && tex.contains("E5 & interior & (0.75, 0.75)"), "{tex}");
+    assert!(
+        tex.contains("rest points}") && tex.contains("E5 & interior & (0.75, 0.75)"),
+        "{tex}"
+    );
     assert!(zip_text(&tables.join("report.docx")).contains("stable (ESS)"));
     assert!(zip_text(&tables.join("tables.xlsx")).contains("saddle"));
     let out = d.join("sim");
     let r = xietong(&[
-        "game", "simulate", s(&game), "--out", s(&out), "--figures", "png", "--dpi", "600",
+        "game",
+        "simulate",
+        s(&game),
+        "--out",
+        s(&out),
+        "--figures",
+        "png",
+        "--dpi",
+        "600",
     ]);
     assert_ok(&r);
     // the screen-size svg figures as before, and print-size PNGs one column wide at 600 dpi
