@@ -55,8 +55,13 @@ fn refs(figs: &[an::Figure]) -> Vec<FigureRef<'_>> {
         .collect()
 }
 
-/// Render a finished sensitivity analysis (Morris or Sobol' indices).
-pub fn sensitivity_outputs(
+/// Render a finished sensitivity analysis (Morris or Sobol' indices), with no figure files.
+pub fn sensitivity_outputs(a: &an::Analysis, lang: Lang) -> Result<SensitivityOutputs> {
+    sensitivity_outputs_with(a, lang, &FigureOptions::default())
+}
+
+/// [`sensitivity_outputs`] with figure files as `figures` asks.
+pub fn sensitivity_outputs_with(
     a: &an::Analysis,
     lang: Lang,
     figures: &FigureOptions,

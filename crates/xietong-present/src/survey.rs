@@ -50,12 +50,25 @@ pub const ANALYSIS_FILES: [&str; 9] = [
     "report.docx",
 ];
 
-/// The files of an analysis: tables/*.csv, charts/*.svg, results.json, report.md, report.html,
-/// tables.xlsx, tables.tex, report.docx, and `figures/*` as `figures` asks.
-pub fn analysis_files(
+/// The files of an analysis: tables/*.csv, charts/*.svg, results.json, report.md, report.html.
+pub fn analysis_files(a: &analyze::Analysis, lang: Lang) -> Result<Vec<OutputFile>, Error> {
+    analysis_files_inner(a, lang, None)
+}
+
+/// [`analysis_files`] and the journal files: tables.xlsx, tables.tex, report.docx, and
+/// `figures/*` as `figures` asks (see [`crate::figures`]).
+pub fn analysis_files_with(
     a: &analyze::Analysis,
     lang: Lang,
     figures: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>, Error> {
+    analysis_files_inner(a, lang, Some(figures))
+}
+
+fn analysis_files_inner(
+    a: &analyze::Analysis,
+    lang: Lang,
+    figures: Option<&crate::figures::FigureOptions>,
 ) -> Result<Vec<OutputFile>, Error> {
     let report = HtmlReport {
         title: a.title.clone(),
@@ -91,7 +104,9 @@ pub fn analysis_files(
     );
     add("report.md".into(), analyze::to_markdown(a).into_bytes());
     add("report.html".into(), html.into_bytes());
-    files.extend(crate::figures::export_files(&report, &figs, figures)?);
+    if let Some(figures) = figures {
+        files.extend(crate::figures::export_files(&report, &figs, figures)?);
+    }
     Ok(files)
 }
 

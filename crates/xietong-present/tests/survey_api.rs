@@ -53,7 +53,11 @@ fn analysis_files_hold_every_table_and_chart_and_the_reports() {
     let cb = Codebook::from_toml("wjx_sample_codebook.toml", &text).unwrap();
     let a = analyze::analyze(&t, &cb, Lang::En).unwrap();
     let opts = xietong_present::figures::FigureOptions::parse(Some("svg"), None, None).unwrap();
-    let files = survey::analysis_files(&a, Lang::En, &opts).unwrap();
+    let files = survey::analysis_files_with(&a, Lang::En, &opts).unwrap();
+    assert_eq!(
+        survey::analysis_files(&a, Lang::En).unwrap().len(),
+        a.tables.len() + a.charts.len() + 3
+    );
     // csv + chart svg + json/md/html + figures/*.svg + xlsx/tex/docx
     assert_eq!(files.len(), a.tables.len() + 2 * a.charts.len() + 6);
     for f in &a.charts {

@@ -7,6 +7,7 @@ mod game;
 mod io;
 mod limits;
 mod run;
+mod studio;
 mod survey;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ enum Command {
     Compare(experiment::CompareArgs),
     /// Fit scenario parameters to targets (survey-window figures by default).
     Calibrate(experiment::CalibrateArgs),
+    /// Open the studio, a local web workbench for all of the above, in the browser.
+    Studio(studio::StudioArgs),
 }
 
 fn main() {
@@ -55,6 +58,7 @@ fn main() {
         Command::Experiment(cmd) => experiment::run(cmd),
         Command::Compare(args) => experiment::compare(args),
         Command::Calibrate(args) => experiment::calibrate(args),
+        Command::Studio(args) => studio::run(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

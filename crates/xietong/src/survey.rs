@@ -201,7 +201,7 @@ fn write_analysis(
     figures: &FigureOptions,
 ) -> anyhow::Result<()> {
     let set = begin_set(out, &ANALYSIS_FILES)?;
-    let files = present::analysis_files(a, lang, figures).map_err(|e| present_err(e, None))?;
+    let files = present::analysis_files_with(a, lang, figures).map_err(|e| present_err(e, None))?;
     let refs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|f| (f.name.as_str(), f.bytes.as_slice()))

@@ -1,0 +1,73 @@
+// Experiments page: start an experiment file, watch its progress, resume one that was cancelled
+// or left when the studio closed, and see its Morris / Sobol' / sweep report.
+"use strict";
+S.pages.experiment = (function () {
+  let root, editor, running = null;
+
+  async function refresh() {
+    const r = await S.api("GET", "/api/experiment/list");
+    const tb = root.querySelector("#exp-list");
+    tb.replaceChildren(S.el("tr", {}, [S.el("th", { text: S.t("exp.name") }), S.el("th", { text: S.t("exp.status") }), S.el("th")]),
+      ...r.data.map(e => S.el("tr", { "data-id": e.id }, [S.el("td", { text: e.id }), S.el("td", { class: "exp-status", text: e.status }), S.el("td", {}, [
+        e.status === "partial" ? S.el("button", { type: "button", class: "exp-resume", text: S.t("exp.resume"), onclick: () => go("/api/experiment/resume", { id: e.id }) }) : null,
+        e.status === "complete" ? S.el("button", { type: "button", class: "exp-analyze", text: S.t("exp.analyze"), onclick: () => analyze(e.id) }) : null])])));
+  }
+
+  async function go(path, body) {
+    const msg = root.querySelector("#exp-msg");
+    const r = await S.api("POST", path, body);
+    if (!r.ok) { msg.className = "err"; msg.textContent = r.data.error; return; }
+    msg.className = ""; msg.textContent = r.data.id;
+    running = r.data.job;
+    root.querySelector("#exp-cancel").disabled = false;
+    await refresh();
+    const v = await S.poll(r.data.job, v => {
+      const bar = root.querySelector("#exp-progress"); bar.max = v.total || 1; bar.value = v.done || 0;
+      root.querySelector("#exp-ptext").textContent = `${v.done}/${v.total} ${S.t("exp.runs")} — ${v.status}` + (v.message ? `: ${v.message}` : "");
+    });
+    running = null; root.querySelector("#exp-cancel").disabled = true;
+    await refresh();
+    return v;
+  }
+
+  async function analyze(id) {
+    const r = await S.api("POST", "/api/experiment/analyze", { id, lang: S.lang });
+    const msg = root.querySelector("#exp-msg");
+    if (!r.ok) { msg.className = "err"; msg.textContent = r.data.error; return; }
+    const v = await S.poll(r.data.job, () => {});
+    if (v.status !== "done") { msg.className = "err"; msg.textContent = v.message || v.status; return; }
+    const full = await S.api("GET", `/api/jobs/${r.data.job}`);
+    const frame = S.el("iframe", { id: "exp-report", style: "width:100%;height:1000px;border:1px solid #ccc;background:#fff" });
+    frame.src = `/api/jobs/${r.data.job}/files/${encodeURIComponent(full.data.files.find(f => f.endsWith(".html")))}?inline=true`;
+    root.querySelector("#exp-report-box").replaceChildren(frame);
+    S.downloads(root.querySelector("#exp-files"), r.data.job, full.data.files);
+  }
+
+  function init(el) {
+    root = el;
+    editor = S.editor(null);
+    const sel = S.el("select", { id: "exp-example" });
+    const fileIn = S.el("input", { type: "file", accept: ".toml", class: "hidden" });
+    fileIn.addEventListener("change", async () => { const f = fileIn.files[0]; if (f) editor.value = await f.text(); });
+    sel.addEventListener("change", () => { const ex = S.exp_examples.find(x => x.name === sel.value); if (ex) editor.value = ex.text; });
+    el.append(
+      S.el("h2", { "data-i18n": "exp.title" }),
+      S.el("div", { class: "bar" }, [S.el("label", { "data-i18n": "exp.example" }), sel,
+        S.el("button", { type: "button", "data-i18n": "exp.open", onclick: () => fileIn.click() }), fileIn,
+        S.el("button", { type: "button", class: "primary", id: "exp-start", "data-i18n": "exp.start", onclick: () => go("/api/experiment/start", { text: editor.value }) }),
+        S.el("button", { type: "button", id: "exp-cancel", disabled: true, "data-i18n": "sim.cancel", onclick: () => running && S.api("POST", `/api/jobs/${running}/cancel`) }),
+        S.el("progress", { id: "exp-progress", value: 0, max: 1 }), S.el("span", { id: "exp-ptext", class: "muted" }), S.el("span", { id: "exp-msg" })]),
+      S.el("div", { class: "cols" }, [
+        S.el("div", { class: "card" }, [editor.el]),
+        S.el("div", {}, [S.el("div", { class: "card" }, [S.el("h3", { "data-i18n": "exp.list" }),
+          S.el("table", { class: "grid", id: "exp-list" }), S.el("button", { type: "button", "data-i18n": "exp.refresh", onclick: refresh })]),
+          S.el("div", { class: "card" }, [S.el("h3", { "data-i18n": "exp.results" }), S.el("div", { id: "exp-report-box" }), S.el("div", { class: "downloads bar", id: "exp-files" })])])]));
+    S.api("GET", "/api/experiment/examples").then(r => {
+      S.exp_examples = r.data;
+      sel.replaceChildren(...r.data.map(x => S.el("option", { value: x.name }, [x.name])));
+      editor.value = r.data[0].text;
+    });
+    refresh();
+  }
+  return { init, onLang() { if (root) refresh(); } };
+})();
