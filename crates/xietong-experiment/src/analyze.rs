@@ -25,6 +25,16 @@ pub enum Indices {
     Sobol(SobolIndices),
 }
 
+/// A chart of a report, kept as a chart (not only its SVG) so it can be laid out again at a
+/// printed size for export.
+pub struct Figure {
+    /// File stem, e.g. `sobol_cooperation`.
+    pub stem: String,
+    /// Caption for a document (the chart's title).
+    pub caption: String,
+    pub chart: Box<dyn Chart + Send + Sync>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct MetricAnalysis {
     pub metric: String,
@@ -338,6 +348,15 @@ pub fn report(
     a: &Analysis,
     lang: Lang,
 ) -> std::result::Result<String, xietong_report::ReportError> {
+    Ok(report_parts(a, lang)?.0.render())
+}
+
+/// The report before rendering, and its charts (`morris_<metric>` / `sobol_<metric>`).
+pub fn report_parts(
+    a: &Analysis,
+    lang: Lang,
+) -> std::result::Result<(HtmlReport, Vec<Figure>), xietong_report::ReportError> {
+    let mut figures = Vec::new();
     let zh = lang == Lang::Zh;
     let fl = |p: &str| path_label(p, None, zh);
     let ml = |m: &str| metric_label(m, lang);
@@ -393,6 +412,11 @@ pub fn report(
                     ..Default::default()
                 };
                 blocks.push(Block::Svg(chart.to_svg()?));
+                figures.push(Figure {
+                    stem: format!("morris_{}", m.metric),
+                    caption: chart.title.clone(),
+                    chart: Box::new(chart),
+                });
                 blocks.push(Block::Table(Table {
                     caption: format!("{} — Morris (r = {})", ml(&m.metric), i.trajectories),
                     header: hdr(&[
@@ -445,6 +469,11 @@ pub fn report(
                     ..Default::default()
                 };
                 blocks.push(Block::Svg(chart.to_svg()?));
+                figures.push(Figure {
+                    stem: format!("sobol_{}", m.metric),
+                    caption: chart.title.clone(),
+                    chart: Box::new(chart),
+                });
                 blocks.push(Block::Table(Table {
                     caption: format!("{} — Sobol' (N = {})", ml(&m.metric), i.base_samples),
                     header: hdr(&[
@@ -498,31 +527,33 @@ pub fn report(
             blocks,
         });
     }
-    Ok(HtmlReport {
-        title: format!(
-            "{}: {}",
-            lang.pick("Sensitivity analysis", "敏感性分析"),
-            if a.name.is_empty() {
-                "experiment"
+    Ok((
+        HtmlReport {
+            title: format!(
+                "{}: {}",
+                lang.pick("Sensitivity analysis", "敏感性分析"),
+                if a.name.is_empty() {
+                    "experiment"
+                } else {
+                    &a.name
+                }
+            ),
+            subtitle: if zh {
+                format!(
+                    "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
+                    a.method, a.points, a.replications
+                )
             } else {
-                &a.name
-            }
-        ),
-        subtitle: if zh {
-            format!(
-                "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
-                a.method, a.points, a.replications
-            )
-        } else {
-            format!(
-                "{} — {} points × {} replications; outputs are per-point means over replications",
-                a.method, a.points, a.replications
-            )
+                format!(
+                    "{} — {} points × {} replications; outputs are per-point means over replications",
+                    a.method, a.points, a.replications
+                )
+            },
+            lang,
+            sections,
         },
-        lang,
-        sections,
-    }
-    .render())
+        figures,
+    ))
 }
 
 /// Main effects of each factor on one metric, for any design: the points are grouped by the
@@ -582,6 +613,16 @@ pub fn sweep_report(
     means: &[Vec<f64>],
     lang: Lang,
 ) -> std::result::Result<String, xietong_report::ReportError> {
+    Ok(sweep_report_parts(plan, means, lang)?.0.render())
+}
+
+/// The sweep report before rendering, and its charts (`main_effects_<metric>`).
+pub fn sweep_report_parts(
+    plan: &Plan,
+    means: &[Vec<f64>],
+    lang: Lang,
+) -> std::result::Result<(HtmlReport, Vec<Figure>), xietong_report::ReportError> {
+    let mut figures = Vec::new();
     let zh = lang == Lang::Zh;
     let mut sections = Vec::new();
     for (k, metric) in plan.metric_names.iter().enumerate() {
@@ -616,10 +657,16 @@ pub fn sweep_report(
             series,
             ..Default::default()
         };
+        let svg = chart.to_svg()?;
+        figures.push(Figure {
+            stem: format!("main_effects_{metric}"),
+            caption: chart.title.clone(),
+            chart: Box::new(chart),
+        });
         sections.push(Section {
             heading: label.clone(),
             blocks: vec![
-                Block::Svg(chart.to_svg()?),
+                Block::Svg(svg),
                 Block::Table(Table {
                     caption: format!("{label}: {}", lang.pick("range of group means by factor", "各因素分组均值的极差")),
                     header: [
@@ -640,33 +687,35 @@ pub fn sweep_report(
             ],
         });
     }
-    Ok(HtmlReport {
-        title: format!(
-            "{}: {}",
-            lang.pick("Parameter sweep", "参数扫描"),
-            if plan.spec.name.is_empty() {
-                "experiment"
+    Ok((
+        HtmlReport {
+            title: format!(
+                "{}: {}",
+                lang.pick("Parameter sweep", "参数扫描"),
+                if plan.spec.name.is_empty() {
+                    "experiment"
+                } else {
+                    &plan.spec.name
+                }
+            ),
+            subtitle: if zh {
+                format!(
+                    "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
+                    plan.design.method.name(),
+                    plan.n_points(),
+                    plan.replications()
+                )
             } else {
-                &plan.spec.name
-            }
-        ),
-        subtitle: if zh {
-            format!(
-                "{} — {} 个设计点 × {} 次重复；输出为各设计点重复运行的均值",
-                plan.design.method.name(),
-                plan.n_points(),
-                plan.replications()
-            )
-        } else {
-            format!(
-                "{} — {} points × {} replications; outputs are per-point means over replications",
-                plan.design.method.name(),
-                plan.n_points(),
-                plan.replications()
-            )
+                format!(
+                    "{} — {} points × {} replications; outputs are per-point means over replications",
+                    plan.design.method.name(),
+                    plan.n_points(),
+                    plan.replications()
+                )
+            },
+            lang,
+            sections,
         },
-        lang,
-        sections,
-    }
-    .render())
+        figures,
+    ))
 }

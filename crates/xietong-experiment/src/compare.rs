@@ -3,6 +3,7 @@
 //! per-run differences are paired (`xietong_sensitivity::paired`, a t interval checked against
 //! scipy `ttest_rel`). The paper's four recommendations are built in as named variants.
 
+use crate::analyze::Figure;
 use rayon::prelude::*;
 use serde::Serialize;
 use xietong_model::{Scenario, parse_with_overrides};
@@ -357,7 +358,17 @@ pub fn report(
     scenario_name: &str,
     lang: Lang,
 ) -> std::result::Result<String, xietong_report::ReportError> {
+    Ok(report_parts(cs, scenario_name, lang)?.0.render())
+}
+
+/// The report before rendering, and its charts (`diff_<outcome>`) for export as figures.
+pub fn report_parts(
+    cs: &[Comparison],
+    scenario_name: &str,
+    lang: Lang,
+) -> std::result::Result<(HtmlReport, Vec<Figure>), xietong_report::ReportError> {
     let mut sections = Vec::new();
+    let mut figures = Vec::new();
     for (k, name) in OUTCOMES.iter().enumerate() {
         let label = metrics::label(name, lang);
         let d: Vec<&Difference> = cs.iter().map(|c| &c.differences[k]).collect();
@@ -383,6 +394,11 @@ pub fn report(
         sections.push(Section {
             heading: label,
             blocks: vec![Block::Svg(chart.to_svg()?)],
+        });
+        figures.push(Figure {
+            stem: format!("diff_{name}"),
+            caption: chart.title.clone(),
+            chart: Box::new(chart),
         });
     }
     let mut variants = Vec::new();
@@ -420,13 +436,15 @@ pub fn report(
             ],
         },
     );
-    Ok(HtmlReport {
-        title: lang.pick("Policy comparison", "政策比较").into(),
-        subtitle: scenario_name.into(),
-        lang,
-        sections,
-    }
-    .render())
+    Ok((
+        HtmlReport {
+            title: lang.pick("Policy comparison", "政策比较").into(),
+            subtitle: scenario_name.into(),
+            lang,
+            sections,
+        },
+        figures,
+    ))
 }
 
 /// The error for a design point whose simulation overflowed (a non-finite indicator), so that no

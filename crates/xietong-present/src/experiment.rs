@@ -3,7 +3,8 @@
 //! pure checks of their options (`--shard`, `--lang`, `--variant`, the calibration file). The
 //! numbers come from `xietong-experiment`; running, progress and files stay with the front end.
 
-use crate::{Error, Lang, input};
+use crate::figures::{FigureOptions, FigureRef, export_files};
+use crate::{Error, Lang, OutputFile, input};
 use xietong_experiment::analyze as an;
 use xietong_experiment::calibrate as cal;
 use xietong_experiment::compare as cmp;
@@ -40,25 +41,55 @@ pub struct SensitivityOutputs {
     /// sensitivity-report.html
     pub html: String,
     pub markdown: String,
+    /// figures/*, tables.xlsx, tables.tex, report.docx
+    pub export: Vec<OutputFile>,
 }
 
-/// Render a finished sensitivity analysis (Morris or Sobol' indices).
+fn refs(figs: &[an::Figure]) -> Vec<FigureRef<'_>> {
+    figs.iter()
+        .map(|f| FigureRef {
+            stem: &f.stem,
+            caption: &f.caption,
+            chart: f.chart.as_ref(),
+        })
+        .collect()
+}
+
+/// Render a finished sensitivity analysis (Morris or Sobol' indices), with no figure files.
 pub fn sensitivity_outputs(a: &an::Analysis, lang: Lang) -> Result<SensitivityOutputs> {
+    sensitivity_outputs_with(a, lang, &FigureOptions::default())
+}
+
+/// [`sensitivity_outputs`] with figure files as `figures` asks.
+pub fn sensitivity_outputs_with(
+    a: &an::Analysis,
+    lang: Lang,
+    figures: &FigureOptions,
+) -> Result<SensitivityOutputs> {
     let table = an::indices_table(a);
-    let html = an::report(a, lang).map_err(|source| Error::Draw {
+    let (report, figs) = an::report_parts(a, lang).map_err(|source| Error::Draw {
         what: "the report".into(),
         source,
     })?;
     Ok(SensitivityOutputs {
         json: serde_json::to_string_pretty(a)? + "\n",
         csv: table.to_csv(),
-        html,
+        html: report.render(),
         markdown: table.to_markdown(),
+        export: export_files(&report, &refs(&figs), figures)?,
     })
 }
 
 /// The files of a `compare` results folder (it is replaced as a whole).
-pub const COMPARE_FILES: [&str; 3] = ["compare.csv", "compare.json", "report.html"];
+pub const COMPARE_FILES: [&str; 7] = [
+    "compare.csv",
+    "compare.json",
+    "report.html",
+    "figures",
+    "tables.xlsx",
+    "tables.tex",
+    "report.docx",
+];
 
 /// The pairs to compare: the paper's four recommendations with their alternatives when
 /// `variants` is empty, else every variant against the first (`NAME:PATH=VALUE,...` or a
@@ -105,6 +136,8 @@ pub struct CompareOutputs {
     /// report.html
     pub html: String,
     pub markdown: String,
+    /// figures/*, tables.xlsx, tables.tex, report.docx
+    pub export: Vec<OutputFile>,
 }
 
 /// Render finished comparisons of `scenario_name`'s variants.
@@ -121,22 +154,42 @@ pub fn sweep_report(
     })
 }
 
+/// The sweep report (HTML) and its export files (figures/*, tables.xlsx, tables.tex,
+/// report.docx).
+pub fn sweep_outputs(
+    plan: &xietong_experiment::Plan,
+    means: &[Vec<f64>],
+    lang: Lang,
+    figures: &FigureOptions,
+) -> Result<(String, Vec<OutputFile>)> {
+    let (report, figs) =
+        an::sweep_report_parts(plan, means, lang).map_err(|source| Error::Draw {
+            what: "the sweep report".into(),
+            source,
+        })?;
+    let export = export_files(&report, &refs(&figs), figures)?;
+    Ok((report.render(), export))
+}
+
 pub fn compare_outputs(
     results: &[cmp::Comparison],
     scenario_name: &str,
     lang: Lang,
+    figures: &FigureOptions,
 ) -> Result<CompareOutputs> {
     let table = cmp::table(results);
     let display = cmp::display_table(results, lang);
-    let html = cmp::report(results, scenario_name, lang).map_err(|source| Error::Draw {
-        what: "the report".into(),
-        source,
-    })?;
+    let (report, figs) =
+        cmp::report_parts(results, scenario_name, lang).map_err(|source| Error::Draw {
+            what: "the report".into(),
+            source,
+        })?;
     Ok(CompareOutputs {
         csv: table.to_csv(),
         json: serde_json::to_string_pretty(results)? + "\n",
-        html,
+        html: report.render(),
         markdown: display.to_markdown(),
+        export: export_files(&report, &refs(&figs), figures)?,
     })
 }
 
@@ -177,6 +230,8 @@ pub struct CalibrationOutputs {
     /// report.html
     pub html: String,
     pub markdown: String,
+    /// tables.xlsx, tables.tex, report.docx (a calibration draws no charts)
+    pub export: Vec<OutputFile>,
 }
 
 /// Render a finished calibration of `c` (file `name`, base scenario `base_name`).
@@ -284,7 +339,7 @@ pub fn calibration_outputs(
             .collect(),
         note: None,
     };
-    let html = xietong_report::HtmlReport {
+    let report = xietong_report::HtmlReport {
         title: "Calibration".into(),
         subtitle: format!("{name} → {targets_name}"),
         lang: xietong_report::Lang::En,
@@ -300,12 +355,12 @@ pub fn calibration_outputs(
                 ),
             ],
         }],
-    }
-    .render();
+    };
     Ok(CalibrationOutputs {
         json: serde_json::to_string_pretty(outcome)? + "\n",
         toml: toml_text,
-        html,
+        html: report.render(),
+        export: crate::figures::table_files(&report, &[], &FigureOptions::default().size)?,
         markdown: format!(
             "{}\n{}\n{}",
             fit.to_markdown(),

@@ -266,6 +266,67 @@ pub fn analysis_json(ld: &LoadedGame, an: &Analysis) -> Value {
     })
 }
 
+/// The rest-point table's rows: label, kind, state, eigenvalues, stability.
+fn rest_point_rows(ld: &LoadedGame, an: &Analysis) -> Vec<[String; 5]> {
+    let lang = ld.lang;
+    let g = &ld.numeric;
+    an.rest_points
+        .iter()
+        .enumerate()
+        .map(|(k, rp)| {
+            let st = if rp.profile.is_some() && binary(g) {
+                format!("{} {}", binary_coords(ld, rp), state_text(ld, rp))
+            } else {
+                state_text(ld, rp)
+            };
+            [
+                format!("E{}", k + 1),
+                kind_word(rp.kind, lang).to_string(),
+                st,
+                rp.eigenvalues
+                    .iter()
+                    .map(eig_text)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                stability_word(rp.stability, lang).to_string(),
+            ]
+        })
+        .collect()
+}
+
+fn rest_point_headers(lang: Lang) -> [&'static str; 5] {
+    [
+        "",
+        lang.pick("kind", "类型"),
+        lang.pick("state", "状态"),
+        lang.pick("eigenvalues", "特征值"),
+        lang.pick("stability", "稳定性"),
+    ]
+}
+
+/// `tables.xlsx`, `tables.tex` and `report.docx` of `game analyze` (`--tables DIR`): the rest
+/// points with their eigenvalues and stability.
+pub fn analysis_table_files(ld: &LoadedGame, an: &Analysis) -> Result<Vec<OutputFile>> {
+    let lang = ld.lang;
+    let h = rest_point_headers(lang);
+    let table = xietong_report::Table {
+        caption: format!("{}: {}", ld.game.title, lang.pick("rest points", "均衡点")),
+        header: h.iter().map(|x| x.to_string()).collect(),
+        rows: rest_point_rows(ld, an).into_iter().map(Vec::from).collect(),
+        note: None,
+    };
+    let report = xietong_report::HtmlReport {
+        title: ld.game.title.clone(),
+        subtitle: String::new(),
+        lang,
+        sections: vec![xietong_report::Section {
+            heading: lang.pick("Rest points", "均衡点").into(),
+            blocks: vec![xietong_report::Block::Table(table)],
+        }],
+    };
+    crate::figures::table_files(&report, &[], &xietong_report::FigureSize::COLUMN)
+}
+
 /// The analysis as text tables (`game analyze`): header, rest points, pure-profile conditions.
 pub fn analysis_text(ld: &LoadedGame, an: &Analysis) -> String {
     let lang = ld.lang;
@@ -383,36 +444,8 @@ pub fn analysis_text(ld: &LoadedGame, an: &Analysis) -> String {
         lang.pick("Rest points", "均衡点"),
         an.rest_points.len()
     );
-    let rows: Vec<[String; 5]> = an
-        .rest_points
-        .iter()
-        .enumerate()
-        .map(|(k, rp)| {
-            let st = if rp.profile.is_some() && binary(g) {
-                format!("{} {}", binary_coords(ld, rp), state_text(ld, rp))
-            } else {
-                state_text(ld, rp)
-            };
-            [
-                format!("E{}", k + 1),
-                kind_word(rp.kind, lang).to_string(),
-                st,
-                rp.eigenvalues
-                    .iter()
-                    .map(eig_text)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                stability_word(rp.stability, lang).to_string(),
-            ]
-        })
-        .collect();
-    let headers = [
-        "",
-        lang.pick("kind", "类型"),
-        lang.pick("state", "状态"),
-        lang.pick("eigenvalues", "特征值"),
-        lang.pick("stability", "稳定性"),
-    ];
+    let rows = rest_point_rows(ld, an);
+    let headers = rest_point_headers(lang);
     let width = |c: usize| {
         rows.iter()
             .map(|r| {
@@ -859,6 +892,42 @@ pub fn render_figures(figs: &[Figure], formats: Formats) -> Result<Vec<OutputFil
         }
     }
     Ok(out)
+}
+
+/// `figures/<name>.<ext>` of `figs` at print size (`--figures`, `--dpi`, `--figure-size`).
+fn export_figures(
+    figs: &[Figure],
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let refs: Vec<crate::figures::FigureRef> = figs
+        .iter()
+        .map(|f| crate::figures::FigureRef {
+            stem: &f.name,
+            caption: &f.name,
+            chart: f.chart.as_ref(),
+        })
+        .collect();
+    crate::figures::figure_files(&refs, opts)
+}
+
+/// The print-size figure files of `game simulate` (`figures/*`, see [`crate::figures`]).
+pub fn simulation_figure_files(
+    ld: &LoadedGame,
+    sim: &Simulation,
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let figs = charts::simulate_figures(ld, &sim.analysis, &sim.trajectories, ld.lang);
+    export_figures(&figs, opts)
+}
+
+/// The print-size figure files of `game sweep` (`figures/*`, see [`crate::figures`]).
+pub fn sweep_figure_files(
+    ld: &LoadedGame,
+    sw: &Sweep,
+    opts: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>> {
+    let figs = charts::sweep_figures(ld, &sw.param, &sw.points, ld.lang);
+    export_figures(&figs, opts)
 }
 
 /// What `game simulate` is asked for (defaults as in the CLI).

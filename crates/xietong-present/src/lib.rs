@@ -7,6 +7,7 @@
 //! [`Error`] whose message is the one the CLI prints, naming the option or file at fault.
 
 pub mod experiment;
+pub mod figures;
 pub mod game;
 pub mod run;
 pub mod survey;

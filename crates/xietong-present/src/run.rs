@@ -39,6 +39,34 @@ pub fn report_html(
     c: &Collected,
     lang: Lang,
 ) -> Result<String> {
+    Ok(report_parts(s, source, seed, c, lang)?.0.render())
+}
+
+/// A chart of the run report, kept as a chart for export at print size (`figures/<stem>.*`).
+pub struct Figure {
+    pub stem: String,
+    pub caption: String,
+    pub chart: Box<dyn Chart + Send + Sync>,
+}
+
+/// The run report before rendering, and its charts.
+pub fn report_parts(
+    s: &Scenario,
+    source: &str,
+    seed: u64,
+    c: &Collected,
+    lang: Lang,
+) -> Result<(HtmlReport, Vec<Figure>)> {
+    let figs: std::cell::RefCell<Vec<Figure>> = Default::default();
+    let keep = |stem: &str, caption: &str, chart: Box<dyn Chart + Send + Sync>| -> Result<String> {
+        let svg = chart.to_svg()?;
+        figs.borrow_mut().push(Figure {
+            stem: stem.to_string(),
+            caption: caption.to_string(),
+            chart,
+        });
+        Ok(svg)
+    };
     let agg = &c.aggregate;
     let zh = lang == Lang::Zh;
     let t = |en: &'static str, cn: &'static str| lang.pick(en, cn).to_string();
@@ -63,22 +91,24 @@ pub fn report_html(
             s.domains[k].name_en.clone()
         }
     };
-    let line = |title: String,
+    let line = |stem: &str,
+                title: String,
                 y_label: String,
                 series: Vec<Series>,
                 y_range: Option<(f64, f64)>|
      -> Result<String> {
-        LineChart {
-            title,
-            x_label: t("Quarter", "季度"),
+        let chart = LineChart {
+            title: title.clone(),
+            // ticks mark the first quarter of each year
+            x_label: t("Year", "年份"),
             y_label,
             series,
             y_range,
             x_ticks: Some(ticks.clone()),
             width: 860,
             height: 420,
-        }
-        .to_svg()
+        };
+        keep(stem, &title, Box::new(chart))
     };
 
     let mut sections = Vec::new();
@@ -186,7 +216,9 @@ pub fn report_html(
             .iter()
             .map(|&k| series(c, dname(k), BandMetric::Domain(k)))
             .collect();
+        let stem = format!("cooperation_{}", figs.borrow().len() + 1);
         blocks.push(Block::Svg(line(
+            &stem,
             title,
             t("Probability of cooperating", "合作概率"),
             ser,
@@ -252,6 +284,7 @@ pub fn report_html(
             "信任、标准协同与地方保护主义",
         ),
         blocks: vec![Block::Svg(line(
+            "trust_alignment",
             t("Regional means", "区域均值"),
             t("Level", "水平"),
             state,
@@ -283,7 +316,11 @@ pub fn report_html(
     };
     sections.push(Section {
         heading: t("Stages", "阶段"),
-        blocks: vec![Block::Svg(ribbon.to_svg()?)],
+        blocks: vec![Block::Svg(keep(
+            "stages",
+            &ribbon.title.clone(),
+            Box::new(ribbon),
+        )?)],
     });
 
     // Inequality and siphoning.
@@ -295,7 +332,7 @@ pub fn report_html(
     sections.push(Section {
         heading: t("Inequality and siphon effect", "不平等与虹吸效应"),
         blocks: vec![
-            Block::Svg(line(t("Development inequality across jurisdictions", "各地区发展差距"), t("Index", "指数"), ineq, None)?),
+            Block::Svg(line("inequality", t("Development inequality across jurisdictions", "各地区发展差距"), t("Index", "指数"), ineq, None)?),
             Block::Note(t(
                 "Siphon index: share of the realized joint value captured by the more developed province.",
                 "虹吸指数：已实现的合作收益中由发展水平较高一方获得的比例。",
@@ -353,7 +390,11 @@ pub fn report_html(
     };
     sections.push(Section {
         heading: t("Standards demand", "标准需求"),
-        blocks: vec![Block::Svg(demand.to_svg()?)],
+        blocks: vec![Block::Svg(keep(
+            "zone_demand",
+            &demand.title.clone(),
+            Box::new(demand),
+        )?)],
     });
 
     let report = HtmlReport {
@@ -370,34 +411,87 @@ pub fn report_html(
         lang,
         sections,
     };
-    Ok(report.render())
+    Ok((report, figs.into_inner()))
 }
 
 /// What `xietong run` prints when it is done: runs, scenario and destination, the most common
 /// stage in the survey window, and when the transition stage is reached.
-pub fn terminal_summary(s: &Scenario, seed: u64, destination: &str, agg: &Aggregate) -> String {
+pub fn terminal_summary(
+    s: &Scenario,
+    seed: u64,
+    destination: &str,
+    agg: &Aggregate,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
     let sp = &agg.survey_period;
-    let mut out = format!(
-        "{} runs of {} ({} periods from {}), seed {seed} → {destination}/\n",
-        agg.runs, s.name, s.calendar.periods, s.calendar.start,
-    );
+    let mut out = if zh {
+        format!(
+            "{} 的 {} 次模拟（自 {} 起 {} 期），种子 {seed} → {destination}/\n",
+            s.name, agg.runs, s.calendar.start, s.calendar.periods,
+        )
+    } else {
+        format!(
+            "{} runs of {} ({} periods from {}), seed {seed} → {destination}/\n",
+            agg.runs, s.name, s.calendar.periods, s.calendar.start,
+        )
+    };
     let stage_now = sp
         .stage_shares
         .iter()
         .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(k, v)| format!("{k} ({:.0}%)", v * 100.0))
+        .map(|(k, v)| {
+            let name = Stage::ALL
+                .iter()
+                .find(|st| st.id() == k.as_str())
+                .filter(|_| zh)
+                .map_or(k.to_string(), |st| st.name_zh().to_string());
+            format!("{name} ({:.0}%)", v * 100.0)
+        })
         .unwrap_or_default();
-    out.push_str(&format!(
-        "survey window {}–{}: most common stage {stage_now}\n",
-        sp.window[0], sp.window[1]
-    ));
-    if let Some(m) = agg.first_transition_period.mean {
-        out.push_str(&format!(
-            "transition reached after {m:.1} periods on average (never in {:.0}% of runs)\n",
-            agg.first_transition_period.never_share.unwrap_or(0.0) * 100.0
-        ));
+    let (w0, w1) = (&sp.window[0], &sp.window[1]);
+    out.push_str(&if zh {
+        format!("问卷窗口期 {w0}–{w1}：最常见的阶段为 {stage_now}\n")
     } else {
-        out.push_str("transition never reached\n");
-    }
+        format!("survey window {w0}–{w1}: most common stage {stage_now}\n")
+    });
+    let never = agg.first_transition_period.never_share.unwrap_or(0.0) * 100.0;
+    out.push_str(&match (agg.first_transition_period.mean, zh) {
+        (Some(m), false) => format!(
+            "transition reached after {m:.1} periods on average (never in {never:.0}% of runs)\n"
+        ),
+        (Some(m), true) => {
+            format!("平均 {m:.1} 期后进入过渡阶段（{never:.0}% 的模拟从未进入）\n")
+        }
+        (None, false) => "transition never reached\n".into(),
+        (None, true) => "从未进入过渡阶段\n".into(),
+    });
     out
+}
+
+/// `report.html` and the export files (figures/* as `figures` asks, tables.xlsx, tables.tex,
+/// report.docx) of a set of runs.
+pub fn report_files(
+    s: &Scenario,
+    source: &str,
+    seed: u64,
+    c: &Collected,
+    lang: Lang,
+    figures: &crate::figures::FigureOptions,
+) -> std::result::Result<(String, Vec<crate::OutputFile>), crate::Error> {
+    let (report, figs) =
+        report_parts(s, source, seed, c, lang).map_err(|source| crate::Error::Draw {
+            what: "report.html".into(),
+            source,
+        })?;
+    let refs: Vec<crate::figures::FigureRef> = figs
+        .iter()
+        .map(|f| crate::figures::FigureRef {
+            stem: &f.stem,
+            caption: &f.caption,
+            chart: f.chart.as_ref(),
+        })
+        .collect();
+    let export = crate::figures::export_files(&report, &refs, figures)?;
+    Ok((report.render(), export))
 }

@@ -38,30 +38,65 @@ pub fn codebook_draft(t: &Table) -> String {
 }
 
 /// What a `survey analyze` results folder holds (it is replaced as a whole).
-pub const ANALYSIS_FILES: [&str; 5] = [
+pub const ANALYSIS_FILES: [&str; 9] = [
     "report.html",
     "report.md",
     "results.json",
     "tables",
     "charts",
+    "figures",
+    "tables.xlsx",
+    "tables.tex",
+    "report.docx",
 ];
 
 /// The files of an analysis: tables/*.csv, charts/*.svg, results.json, report.md, report.html.
 pub fn analysis_files(a: &analyze::Analysis, lang: Lang) -> Result<Vec<OutputFile>, Error> {
-    let html = HtmlReport {
+    analysis_files_inner(a, lang, None)
+}
+
+/// [`analysis_files`] and the journal files: tables.xlsx, tables.tex, report.docx, and
+/// `figures/*` as `figures` asks (see [`crate::figures`]).
+pub fn analysis_files_with(
+    a: &analyze::Analysis,
+    lang: Lang,
+    figures: &crate::figures::FigureOptions,
+) -> Result<Vec<OutputFile>, Error> {
+    analysis_files_inner(a, lang, Some(figures))
+}
+
+fn analysis_files_inner(
+    a: &analyze::Analysis,
+    lang: Lang,
+    figures: Option<&crate::figures::FigureOptions>,
+) -> Result<Vec<OutputFile>, Error> {
+    let report = HtmlReport {
         title: a.title.clone(),
         subtitle: a.subtitle.clone(),
         lang,
         sections: a.sections.clone(),
-    }
-    .render();
+    };
+    let html = report.render();
+    let figs: Vec<crate::figures::FigureRef> = a
+        .charts
+        .iter()
+        .map(|f| crate::figures::FigureRef {
+            stem: &f.stem,
+            caption: &f.caption,
+            chart: f.chart.as_ref(),
+        })
+        .collect();
     let mut files = Vec::new();
     let mut add = |name: String, bytes: Vec<u8>| files.push(OutputFile { name, bytes });
     for (stem, t) in &a.tables {
         add(format!("tables/{stem}.csv"), t.to_csv().into_bytes());
     }
-    for (stem, svg) in &a.charts {
-        add(format!("charts/{stem}.svg"), svg.clone().into_bytes());
+    for f in &a.charts {
+        let svg = f.chart.to_svg().map_err(|source| Error::Draw {
+            what: format!("charts/{}.svg", f.stem),
+            source,
+        })?;
+        add(format!("charts/{}.svg", f.stem), svg.into_bytes());
     }
     add(
         "results.json".into(),
@@ -69,6 +104,9 @@ pub fn analysis_files(a: &analyze::Analysis, lang: Lang) -> Result<Vec<OutputFil
     );
     add("report.md".into(), analyze::to_markdown(a).into_bytes());
     add("report.html".into(), html.into_bytes());
+    if let Some(figures) = figures {
+        files.extend(crate::figures::export_files(&report, &figs, figures)?);
+    }
     Ok(files)
 }
 

@@ -41,7 +41,8 @@ fn a_comparison_renders_every_pair_in_every_output() {
     let sb = cmp::variant_scenario(CHENGDU_CHONGQING, BUILTIN_NAME, &[], b).unwrap();
     let r = cmp::compare(label, (a, &sa), (b, &sb), 3, 1, &|| {}).unwrap();
     let results = vec![r];
-    let o = present::compare_outputs(&results, BUILTIN_NAME, Lang::En).unwrap();
+    let o =
+        present::compare_outputs(&results, BUILTIN_NAME, Lang::En, &Default::default()).unwrap();
     let table = cmp::table(&results);
     assert_eq!(o.csv, table.to_csv());
     assert_eq!(o.csv.lines().count(), 1 + table.rows.len());

@@ -52,8 +52,25 @@ fn analysis_files_hold_every_table_and_chart_and_the_reports() {
     let text = std::fs::read_to_string(sample("wjx_sample_codebook.toml")).unwrap();
     let cb = Codebook::from_toml("wjx_sample_codebook.toml", &text).unwrap();
     let a = analyze::analyze(&t, &cb, Lang::En).unwrap();
-    let files = survey::analysis_files(&a, Lang::En).unwrap();
-    assert_eq!(files.len(), a.tables.len() + a.charts.len() + 3);
+    let opts = xietong_present::figures::FigureOptions::parse(Some("svg"), None, None).unwrap();
+    let files = survey::analysis_files_with(&a, Lang::En, &opts).unwrap();
+    assert_eq!(
+        survey::analysis_files(&a, Lang::En).unwrap().len(),
+        a.tables.len() + a.charts.len() + 3
+    );
+    // csv + chart svg + json/md/html + figures/*.svg + xlsx/tex/docx
+    assert_eq!(files.len(), a.tables.len() + 2 * a.charts.len() + 6);
+    for f in &a.charts {
+        let fig = files
+            .iter()
+            .find(|x| x.name == format!("figures/{}.svg", f.stem))
+            .unwrap();
+        // laid out at one column (8.5 cm), sized in mm for word processors
+        assert!(String::from_utf8_lossy(&fig.bytes).contains("width=\"85.00mm\""));
+    }
+    let tex = files.iter().find(|f| f.name == "tables.tex").unwrap();
+    let tex = String::from_utf8_lossy(&tex.bytes);
+    assert_eq!(tex.matches("\\toprule").count(), a.tables.len());
     for (stem, table) in &a.tables {
         let f = files
             .iter()

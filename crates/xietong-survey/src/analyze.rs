@@ -10,14 +10,24 @@ use xietong_report::{
     BarChart, BarGroup, Block, Chart, DivergingBarChart, Lang, Section, Table as RTable,
 };
 
+/// A chart of the analysis, kept as a chart (not only its SVG) so it can be laid out again at
+/// a printed size for export.
+pub struct Figure {
+    /// File stem, e.g. `means_zone`.
+    pub stem: String,
+    /// Caption for a document (the chart's title).
+    pub caption: String,
+    pub chart: Box<dyn Chart + Send + Sync>,
+}
+
 pub struct Analysis {
     pub title: String,
     pub subtitle: String,
     pub sections: Vec<Section>,
     /// (file stem, table) for CSV and Markdown export.
     pub tables: Vec<(String, RTable)>,
-    /// (file stem, SVG) charts.
-    pub charts: Vec<(String, String)>,
+    /// The charts, in report order (their SVG is in `sections`).
+    pub charts: Vec<Figure>,
     pub json: Value,
     pub warnings: Vec<String>,
 }
@@ -104,7 +114,7 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
     }
     let mut sections = Vec::new();
     let mut tables: Vec<(String, RTable)> = Vec::new();
-    let mut charts: Vec<(String, String)> = Vec::new();
+    let mut charts: Vec<Figure> = Vec::new();
     let mut warnings = Vec::new();
     let mut js = serde_json::Map::new();
     let push_table =
@@ -114,12 +124,17 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         };
     let add_chart = |sec: &mut Vec<Block>,
                      stem: &str,
-                     chart: &dyn Chart,
-                     charts: &mut Vec<(String, String)>,
+                     caption: &str,
+                     chart: Box<dyn Chart + Send + Sync>,
+                     charts: &mut Vec<Figure>,
                      warnings: &mut Vec<String>| match chart.to_svg() {
         Ok(svg) => {
-            sec.push(Block::Svg(svg.clone()));
-            charts.push((stem.to_string(), svg));
+            sec.push(Block::Svg(svg));
+            charts.push(Figure {
+                stem: stem.to_string(),
+                caption: caption.to_string(),
+                chart,
+            });
         }
         Err(e) => warnings.push(format!("chart {stem}: {e}")),
     };
@@ -312,8 +327,9 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
             };
             push_table(&mut blocks, "items_descriptives", tab, &mut tables);
             if let Some(levels) = div_levels {
+                let caption = pick("Distribution of answers", "各题回答分布");
                 let chart = DivergingBarChart {
-                    title: pick("Distribution of answers", "各题回答分布"),
+                    title: caption.clone(),
                     items: div_items,
                     levels,
                     shares: div_shares,
@@ -323,7 +339,8 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                 add_chart(
                     &mut blocks,
                     "likert_diverging",
-                    &chart,
+                    &caption,
+                    Box::new(chart),
                     &mut charts,
                     &mut warnings,
                 );
@@ -469,6 +486,8 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         let mut blocks = Vec::new();
         let mut rows = Vec::new();
         let mut means_groups: Vec<BarGroup> = Vec::new();
+        // The scale range of each means_groups entry (1..=points for Likert means), if known.
+        let mut means_ranges: Vec<Option<(f64, f64)>> = Vec::new();
         let mut posthoc_rows: Vec<Vec<String>> = Vec::new();
         for v in &vars {
             let mut gs: Vec<Vec<f64>> = vec![Vec::new(); k];
@@ -559,6 +578,7 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                     }
                     _ => s.mean,
                 };
+                means_ranges.push(value_range(cb, &v.id));
                 means_groups.push(BarGroup {
                     name: v.label.clone(),
                     values: stats.iter().map(|s| s.mean).collect(),
@@ -630,22 +650,30 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         }
         // Means chart: scales if any, otherwise items (at most 8 series to stay legible).
         let scale_ids: Vec<&str> = cb.scales.iter().map(|s| s.id.as_str()).collect();
-        let chosen: Vec<BarGroup> = if scale_ids.is_empty() {
-            means_groups.into_iter().take(8).collect()
+        let (chosen, ranges): (Vec<BarGroup>, Vec<Option<(f64, f64)>>) = if scale_ids.is_empty() {
+            means_groups.into_iter().zip(means_ranges).take(8).unzip()
         } else {
             means_groups
                 .into_iter()
-                .filter(|b| {
+                .zip(means_ranges)
+                .filter(|(b, _)| {
                     cb.scales
                         .iter()
                         .any(|s| lab(&s.label, &s.label_en) == b.name)
                 })
                 .take(8)
-                .collect()
+                .unzip()
         };
+        // Means on a common 1..p scale are drawn on that scale (bars from 1, not 0).
+        let common_range = ranges
+            .first()
+            .copied()
+            .flatten()
+            .filter(|r| ranges.iter().all(|x| *x == Some(*r)));
         if !chosen.is_empty() {
+            let caption = format!("{} {} (95% CI)", pick("Means by", "各组均值："), glabel);
             let chart = BarChart {
-                title: format!("{} {} (95% CI)", pick("Means by", "各组均值："), glabel),
+                title: caption.clone(),
                 x_label: glabel.clone(),
                 y_label: pick("Mean", "均值"),
                 categories: lv.clone(),
@@ -654,10 +682,15 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                 width: 0,
                 height: 0,
             };
+            let chart: Box<dyn Chart + Send + Sync> = match common_range {
+                Some((lo, hi)) => Box::new(chart.with_value_range(lo, hi)),
+                None => Box::new(chart),
+            };
             add_chart(
                 &mut blocks,
                 &format!("means_{}", g.id),
-                &chart,
+                &caption,
+                chart,
                 &mut charts,
                 &mut warnings,
             );
@@ -884,7 +917,8 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                 add_chart(
                     &mut blocks,
                     &format!("multi_{}", it.id),
-                    &chart,
+                    &label,
+                    Box::new(chart),
                     &mut charts,
                     &mut warnings,
                 );
@@ -974,6 +1008,33 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         json: Value::Object(js),
         warnings,
     })
+}
+
+/// The value range of an item or scale score: `1..=points` for a Likert item and for the mean
+/// of Likert items with the same points, `k..=k·points` for their sum; `None` when not fixed
+/// (numeric items, mixed points).
+fn value_range(cb: &Codebook, id: &str) -> Option<(f64, f64)> {
+    let likert = |item: &str| {
+        cb.items
+            .iter()
+            .find(|it| it.id == item && it.kind == ItemType::Likert)
+            .and_then(|it| it.points)
+            .map(|p| (1.0, p as f64))
+    };
+    if let Some(s) = cb.scales.iter().find(|s| s.id == id) {
+        let first = likert(s.items.first()?)?;
+        if !s.items.iter().all(|i| likert(i) == Some(first)) {
+            return None;
+        }
+        let k = s.items.len() as f64;
+        Some(match s.method {
+            ScaleMethod::Mean => first,
+            // a sum of k items on 1..=p ranges k..=k·p
+            ScaleMethod::Sum => (k * first.0, k * first.1),
+        })
+    } else {
+        likert(id)
+    }
 }
 
 /// Markdown version of all tables, under section headings.

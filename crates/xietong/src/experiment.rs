@@ -5,7 +5,7 @@
 
 use crate::error::bad_input;
 use crate::game::present_err;
-use crate::io::{begin_set, finish_set, write_atomic};
+use crate::io::{FigureArgs, begin_set, finish_set, write_atomic};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -92,6 +92,8 @@ pub struct AnalyzeArgs {
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
     pub lang: String,
+    #[command(flatten)]
+    pub figures: FigureArgs,
 }
 
 /// Map the crate's errors to exit codes: input problems exit 2, I/O failures 1.
@@ -231,9 +233,22 @@ fn write(path: &std::path::Path, text: &str) -> Result<()> {
     write_atomic(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Write export files (figures/*, tables.xlsx, …) into `out`, each atomically.
+fn write_files(out: &std::path::Path, files: &[xietong_present::OutputFile]) -> Result<()> {
+    for f in files {
+        let path = out.join(&f.name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        write_atomic(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     use xietong_experiment::analyze as an;
     let lang = parse_lang(&args.lang)?;
+    let figures = args.figures.options()?;
     let (plan, _) = store::load_dir(&args.dir).map_err(to_anyhow)?;
     let mut acc = an::PointAccumulator::new(&plan);
     store::for_each_result_row(&args.dir, &mut |line, row| acc.push(line, row))
@@ -242,20 +257,28 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     let out = args.out.unwrap_or(args.dir.clone());
     write(&out.join("points.csv"), &points_csv)?;
     if !an::has_indices(&plan) {
-        let html = present::sweep_report(&plan, &means, lang).map_err(|e| present_err(e, None))?;
+        let (html, export) = present::sweep_outputs(&plan, &means, lang, &figures)
+            .map_err(|e| present_err(e, None))?;
         write(&out.join("sweep-report.html"), &html)?;
+        write_files(&out, &export)?;
         eprintln!(
-            "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications) and sweep-report.html (main effects of each factor) → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
+            "wrote points.csv (per point: n, mean, sd, p05, p95 of each metric over replications), sweep-report.html (main effects of each factor), report.docx, tables.xlsx, tables.tex{} → {}/\nno sensitivity indices: they need a morris or saltelli design, this one is {}",
+            if figures.formats.is_empty() {
+                ""
+            } else {
+                ", figures/"
+            },
             out.display(),
             plan.design.method.name()
         );
         return Ok(());
     }
     let a = an::analyze_means(&plan, &means, args.resamples, plan.spec.seed).map_err(to_anyhow)?;
-    let o = present::sensitivity_outputs(&a, lang).map_err(|e| present_err(e, None))?;
+    let o = present::sensitivity_outputs_with(&a, lang, &figures).map_err(|e| present_err(e, None))?;
     write(&out.join("analysis.json"), &o.json)?;
     write(&out.join("sensitivity.csv"), &o.csv)?;
     write(&out.join("sensitivity-report.html"), &o.html)?;
+    write_files(&out, &o.export)?;
     println!("{}", o.markdown);
     for m in &a.metrics {
         if let Some(n) = &m.note {
@@ -268,7 +291,12 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         }
     }
     eprintln!(
-        "wrote points.csv, analysis.json, sensitivity.csv, sensitivity-report.html → {}/",
+        "wrote points.csv, analysis.json, sensitivity.csv, sensitivity-report.html, report.docx, tables.xlsx, tables.tex{} → {}/",
+        if figures.formats.is_empty() {
+            ""
+        } else {
+            ", figures/"
+        },
         out.display()
     );
     Ok(())
@@ -293,7 +321,8 @@ pub struct CompareArgs {
     /// Overrides applied to both arms before the variants'.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Output folder for compare.csv, compare.json and report.html.
+    /// Output folder for compare.csv, compare.json, report.html, report.docx, tables.xlsx,
+    /// tables.tex and figures/.
     #[arg(long, default_value = "compare-out")]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -302,11 +331,14 @@ pub struct CompareArgs {
     /// Language of the report: en or zh.
     #[arg(long, default_value = "en")]
     pub lang: String,
+    #[command(flatten)]
+    pub figures: FigureArgs,
 }
 
 pub fn compare(args: CompareArgs) -> Result<()> {
     use xietong_experiment::compare as c;
     let lang = parse_lang(&args.lang)?;
+    let figures = args.figures.options()?;
     let pool = pool(args.threads)?;
     let (base_text, base_name) = match &args.scenario {
         None => (
@@ -356,18 +388,19 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         results.push(r);
     }
     bar.finish_and_clear();
-    let o =
-        present::compare_outputs(&results, &base_name, lang).map_err(|e| present_err(e, None))?;
-    finish_set(
-        set,
-        &args.out,
-        &COMPARE_FILES,
-        &[
-            ("compare.csv", o.csv.as_bytes()),
-            ("compare.json", o.json.as_bytes()),
-            ("report.html", o.html.as_bytes()),
-        ],
-    )?;
+    let o = present::compare_outputs(&results, &base_name, lang, &figures)
+        .map_err(|e| present_err(e, None))?;
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("compare.csv", o.csv.as_bytes()),
+        ("compare.json", o.json.as_bytes()),
+        ("report.html", o.html.as_bytes()),
+    ];
+    files.extend(
+        o.export
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.as_slice())),
+    );
+    finish_set(set, &args.out, &COMPARE_FILES, &files)?;
     println!("{}", o.markdown);
     eprintln!(
         "{} comparisons × {} paired runs, seed {} → {}/",
@@ -470,9 +503,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<()> {
     write(&args.out.join("calibration.json"), &o.json)?;
     write(&args.out.join("calibrated.toml"), &o.toml)?;
     write(&args.out.join("report.html"), &o.html)?;
+    write_files(&args.out, &o.export)?;
     println!("{}", o.markdown);
     eprintln!(
-        "{:.1} s → {}/calibrated.toml, calibration.json, report.html",
+        "{:.1} s → {}/calibrated.toml, calibration.json, report.html, report.docx, tables.xlsx, tables.tex",
         started.elapsed().as_secs_f64(),
         args.out.display()
     );

@@ -3,7 +3,7 @@
 //! computation lives in `xietong-game`, every table and chart in `xietong-present`.
 
 use crate::error::bad_input;
-use crate::io::write_atomic;
+use crate::io::{FigureArgs, write_atomic};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use xietong_present::game::{self as present, Formats, LoadedGame};
@@ -43,6 +43,10 @@ pub struct AnalyzeArgs {
     /// Also write the pure-profile stability table as a LaTeX file.
     #[arg(long, value_name = "PATH")]
     pub latex: Option<PathBuf>,
+    /// Also write the rest-point table for journals to this folder: tables.xlsx, tables.tex
+    /// (booktabs) and report.docx.
+    #[arg(long, value_name = "DIR")]
+    pub tables: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -68,9 +72,11 @@ pub struct SimulateArgs {
     /// Output directory (CSV and figures).
     #[arg(long, default_value = "game-simulate")]
     pub out: PathBuf,
-    /// Figure format: svg, png or both.
+    /// Figure format: svg, png or both (screen size; see --figures for print size).
     #[arg(long, default_value = "svg")]
     pub format: String,
+    #[command(flatten)]
+    pub figures: FigureArgs,
 }
 
 #[derive(Args)]
@@ -94,9 +100,11 @@ pub struct SweepArgs {
     /// Output directory (CSV and figures).
     #[arg(long, default_value = "game-sweep")]
     pub out: PathBuf,
-    /// Figure format: svg, png or both.
+    /// Figure format: svg, png or both (screen size; see --figures for print size).
     #[arg(long, default_value = "svg")]
     pub format: String,
+    #[command(flatten)]
+    pub figures: FigureArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -151,7 +159,15 @@ fn run_analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
             path.display()
         )));
     }
+    if let Some(dir) = &a.tables {
+        prepare_out_dir(dir).map_err(|e| bad_input(format!("--tables: {e}")))?;
+    }
     let analysis = ld.analyze();
+    if let Some(dir) = &a.tables {
+        let files =
+            present::analysis_table_files(&ld, &analysis).map_err(|e| present_err(e, Some(dir)))?;
+        write_all(dir, &files)?;
+    }
     if let Some(path) = &a.latex {
         let tex = present::latex_table(&ld, &analysis);
         write_atomic(path, tex.as_bytes())
@@ -193,6 +209,10 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for f in files {
         let p = dir.join(&f.name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| bad_input(format!("cannot create {}: {e}", parent.display())))?;
+        }
         write_atomic(&p, &f.bytes)
             .map_err(|e| bad_input(format!("cannot write {}: {e}", p.display())))?;
         written.push(p);
@@ -204,6 +224,7 @@ fn run_simulate(a: SimulateArgs) -> anyhow::Result<()> {
     let ld = load(&a.common)?;
     let err = |e| present_err(e, Some(&a.out));
     let formats = Formats::parse(&a.format).map_err(err)?;
+    let figures = a.figures.options()?;
     let opts = present::SimulateOptions {
         from: a.from.clone(),
         t_end: a.t_end,
@@ -217,7 +238,8 @@ fn run_simulate(a: SimulateArgs) -> anyhow::Result<()> {
     }
     let sim = plan.run(&ld).map_err(err)?;
     // Everything is rendered in memory first, so a failure leaves no partial set behind.
-    let files = present::simulation_files(&ld, &sim, formats).map_err(err)?;
+    let mut files = present::simulation_files(&ld, &sim, formats).map_err(err)?;
+    files.extend(present::simulation_figure_files(&ld, &sim, &figures).map_err(err)?);
     let written = write_all(&a.out, &files)?;
     let mut text = present::simulation_summary(&ld, &sim);
     for p in &written {
@@ -231,6 +253,7 @@ fn run_sweep(a: SweepArgs) -> anyhow::Result<()> {
     let ld = load(&a.common)?;
     let err = |e| present_err(e, Some(&a.out));
     let formats = Formats::parse(&a.format).map_err(err)?;
+    let figures = a.figures.options()?;
     let opts = present::SweepOptions {
         param: a.param.clone(),
         range: a.range.clone(),
@@ -239,7 +262,8 @@ fn run_sweep(a: SweepArgs) -> anyhow::Result<()> {
         points: a.points,
     };
     let sw = present::sweep(&ld, &opts).map_err(err)?;
-    let files = present::sweep_files(&ld, &sw, formats).map_err(err)?;
+    let mut files = present::sweep_files(&ld, &sw, formats).map_err(err)?;
+    files.extend(present::sweep_figure_files(&ld, &sw, &figures).map_err(err)?);
     let written = write_all(&a.out, &files)?;
     if a.json {
         let v = present::sweep_json(&ld, &sw);

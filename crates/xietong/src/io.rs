@@ -33,3 +33,32 @@ pub fn finish_set(
     set.commit(owned)
         .with_context(|| format!("--out {}", out.display()))
 }
+
+/// `--figures`, `--dpi`, `--figure-size`: paper-ready figure files, the same on every command
+/// that draws charts (parsed and checked by `xietong_present::figures::FigureOptions`).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct FigureArgs {
+    /// Also write every chart to figures/ in these formats, laid out at the printed size:
+    /// comma list of svg, png, pdf (pdf needs a build with `--features pdf`). Default: none.
+    #[arg(long, value_name = "svg,png,pdf")]
+    pub figures: Option<String>,
+    /// Resolution of PNG figures, dots per inch (72-2400; default 300).
+    #[arg(long, value_name = "N")]
+    pub dpi: Option<String>,
+    /// Printed figure size: column (8.5 cm, default), 1.5column (12 cm), page (17.5 cm), or
+    /// WxH / W with a unit: 12x8cm, 85x60mm, 3.5x2.5in, 12cm.
+    #[arg(long, value_name = "SIZE")]
+    pub figure_size: Option<String>,
+}
+
+impl FigureArgs {
+    /// The checked options; a bad value is an input error (exit 2) naming the option.
+    pub fn options(&self) -> Result<xietong_present::figures::FigureOptions> {
+        xietong_present::figures::FigureOptions::parse(
+            self.figures.as_deref(),
+            self.dpi.as_deref(),
+            self.figure_size.as_deref(),
+        )
+        .map_err(crate::error::bad_input)
+    }
+}

@@ -25,7 +25,16 @@ use xietong_sim::output::{self, RowWriter};
 use xietong_sim::{Collector, RunResult, simulate};
 
 /// The files of a `run` results folder, written as one set.
-const RUN_FILES: [&str; 4] = ["timeseries.csv", "zones.csv", "summary.json", "report.html"];
+const RUN_FILES: [&str; 8] = [
+    "timeseries.csv",
+    "zones.csv",
+    "summary.json",
+    "report.html",
+    "figures",
+    "tables.xlsx",
+    "tables.tex",
+    "report.docx",
+];
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -49,6 +58,8 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = crate::limits::whole_usize, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub figures: crate::io::FigureArgs,
 }
 
 #[derive(Subcommand)]
@@ -200,6 +211,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     })?;
     crate::limits::check_runs(args.runs)?;
     crate::limits::check_threads(args.threads)?;
+    let figures = args.figures.options()?;
     let (s, name) = load(args.scenario.as_deref(), &args.sets)?;
     // The results folder is prepared before simulating: an unusable location fails fast.
     let set = begin_set(&args.out, &RUN_FILES)?;
@@ -319,16 +331,15 @@ pub fn run(args: RunArgs) -> Result<()> {
     for f in [".per_run.part", ".columns.part"] {
         let _ = std::fs::remove_file(dir.join(f));
     }
-    let html = run_present::report_html(&s, &name, args.seed, &collected, lang)?;
-    finish_set(
-        set,
-        &args.out,
-        &RUN_FILES,
-        &[("report.html", html.as_bytes())],
-    )?;
+    let (html, export) =
+        run_present::report_files(&s, &name, args.seed, &collected, lang, &figures)
+            .map_err(|e| crate::game::present_err(e, None))?;
+    let mut files: Vec<(&str, &[u8])> = vec![("report.html", html.as_bytes())];
+    files.extend(export.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
+    finish_set(set, &args.out, &RUN_FILES, &files)?;
     eprint!(
         "{}",
-        run_present::terminal_summary(&s, args.seed, &args.out.display().to_string(), agg)
+        run_present::terminal_summary(&s, args.seed, &args.out.display().to_string(), agg, lang)
     );
     Ok(())
 }

@@ -4,11 +4,12 @@
 
 use crate::error::bad_input;
 use crate::game::present_err;
-use crate::io::{begin_set, finish_set, write_atomic};
+use crate::io::{FigureArgs, begin_set, finish_set, write_atomic};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use xietong_present::Lang;
+use xietong_present::figures::FigureOptions;
 use xietong_present::survey::{self as present, ANALYSIS_FILES};
 use xietong_survey::codebook::Codebook;
 use xietong_survey::data::Table;
@@ -120,6 +121,8 @@ pub enum SurveyCmd {
         /// Report language: zh or en.
         #[arg(long, default_value = "zh")]
         lang: String,
+        #[command(flatten)]
+        figures: FigureArgs,
     },
     /// Regenerate the paper's two surveys as SYNTHETIC data, analyse them and check every
     /// published figure; also writes simulator calibration targets.
@@ -130,6 +133,8 @@ pub enum SurveyCmd {
         seed: u64,
         #[arg(long, default_value = "zh")]
         lang: String,
+        #[command(flatten)]
+        figures: FigureArgs,
     },
     /// Simulator calibration targets (domain cooperation shares, zone demand order) from the two
     /// questionnaires' data and codebooks.
@@ -187,10 +192,16 @@ fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Write an analysis as one set: report.html, report.md, results.json, tables/*.csv,
-/// charts/*.svg (a folder of results is always one complete, consistent set).
-fn write_analysis(a: &analyze::Analysis, out: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+/// charts/*.svg, tables.xlsx, tables.tex, report.docx, figures/* (a folder of results is always
+/// one complete, consistent set).
+fn write_analysis(
+    a: &analyze::Analysis,
+    out: &std::path::Path,
+    lang: Lang,
+    figures: &FigureOptions,
+) -> anyhow::Result<()> {
     let set = begin_set(out, &ANALYSIS_FILES)?;
-    let files = present::analysis_files(a, lang).map_err(|e| present_err(e, None))?;
+    let files = present::analysis_files_with(a, lang, figures).map_err(|e| present_err(e, None))?;
     let refs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|f| (f.name.as_str(), f.bytes.as_slice()))
@@ -216,16 +227,23 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             codebook,
             out,
             lang,
+            figures,
         } => {
             let lang = parse_lang(&lang)?;
+            let figures = figures.options()?;
             let cb = load_codebook(&codebook)?;
             let t = input.load()?;
             let a = analyze::analyze(&t, &cb, lang).map_err(bad_input)?;
-            write_analysis(&a, &out, lang)?;
+            write_analysis(&a, &out, lang, &figures)?;
             eprintln!(
-                "wrote {} tables, {} charts, report.html, report.md, results.json to {}",
+                "wrote {} tables, {} charts, report.html, report.md, report.docx, tables.xlsx, tables.tex, results.json{} to {}",
                 a.tables.len(),
                 a.charts.len(),
+                if figures.formats.is_empty() {
+                    ""
+                } else {
+                    ", figures/"
+                },
                 out.display()
             );
             for w in &a.warnings {
@@ -233,7 +251,15 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        SurveyCmd::Demo { out, seed, lang } => demo(&out, seed, parse_lang(&lang)?),
+        SurveyCmd::Demo {
+            out,
+            seed,
+            lang,
+            figures,
+        } => {
+            let lang = parse_lang(&lang)?;
+            demo(&out, seed, lang, &figures.options()?)
+        }
         SurveyCmd::Calibrate {
             q1,
             q1_codebook,
@@ -324,7 +350,12 @@ pub fn run(cmd: SurveyCmd) -> anyhow::Result<()> {
     }
 }
 
-fn demo(out: &std::path::Path, seed: u64, lang: Lang) -> anyhow::Result<()> {
+fn demo(
+    out: &std::path::Path,
+    seed: u64,
+    lang: Lang,
+    figures: &FigureOptions,
+) -> anyhow::Result<()> {
     let inputs = present::demo_inputs(seed);
     for f in &inputs {
         write(&out.join(&f.name), &f.bytes)?;
@@ -341,7 +372,7 @@ fn demo(out: &std::path::Path, seed: u64, lang: Lang) -> anyhow::Result<()> {
         Codebook::from_toml("paper_q2_codebook.toml", paper::CODEBOOK_Q2).map_err(bad_input)?;
     for (t, cb, dir) in [(&t1, &cb1, "q1_report"), (&t2, &cb2, "q2_report")] {
         let a = analyze::analyze(t, cb, lang).map_err(bad_input)?;
-        write_analysis(&a, &out.join(dir), lang)?;
+        write_analysis(&a, &out.join(dir), lang, figures)?;
     }
     let checks = paper::check_figures(&t1, &cb1, &t2, &cb2).map_err(bad_input)?;
     let targets = paper::calibration_targets(&t1, &cb1, &t2, &cb2).map_err(bad_input)?;

@@ -297,7 +297,15 @@ fn survey_analyze_replaces_its_folder_as_a_whole() {
     // The small analysis draws no chart: the earlier analysis's charts must not remain.
     assert_eq!(
         names(&out),
-        ["report.html", "report.md", "results.json", "tables"]
+        [
+            "report.docx",
+            "report.html",
+            "report.md",
+            "results.json",
+            "tables",
+            "tables.tex",
+            "tables.xlsx"
+        ]
     );
     assert_eq!(names(&out.join("tables")), ["01_items_descriptives.csv"]);
     let e = bad(&[

@@ -236,7 +236,7 @@ fn streamed_files_equal_the_in_memory_library_results() {
     )
     .unwrap();
     assert!(read("report.html") == html);
-    // Only the four files: the scratch files of the streaming are gone.
+    // Only the result files: the scratch files of the streaming are gone.
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -244,6 +244,14 @@ fn streamed_files_equal_the_in_memory_library_results() {
     names.sort();
     assert_eq!(
         names,
-        ["report.html", "summary.json", "timeseries.csv", "zones.csv"]
+        [
+            "report.docx",
+            "report.html",
+            "summary.json",
+            "tables.tex",
+            "tables.xlsx",
+            "timeseries.csv",
+            "zones.csv"
+        ]
     );
 }
