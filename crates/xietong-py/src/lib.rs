@@ -274,6 +274,7 @@ fn experiment_analyze(
         out,
         resamples,
         lang,
+        figures: io::FigureArgs::default(),
     };
     via_cli(py, move || experiment::run(experiment::ExperimentCmd::Analyze(args)))
 }
@@ -303,6 +304,7 @@ fn compare(
         out,
         threads,
         lang,
+        figures: io::FigureArgs::default(),
     };
     via_cli(py, move || experiment::compare(args))
 }
