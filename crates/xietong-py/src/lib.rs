@@ -29,6 +29,8 @@ mod io;
 mod limits;
 #[path = "../../xietong/src/run.rs"]
 mod run;
+#[path = "../../xietong/src/studio.rs"]
+mod studio;
 #[path = "../../xietong/src/survey.rs"]
 mod survey;
 

@@ -7,7 +7,7 @@
 //! root and cannot be called from here); keep the two in step.
 
 use crate::error::exit_code;
-use crate::{experiment, game, run, survey};
+use crate::{experiment, game, run, studio, survey};
 use clap::{Parser, Subcommand};
 use pyo3::prelude::*;
 
@@ -42,6 +42,8 @@ enum Command {
     Compare(experiment::CompareArgs),
     /// Fit scenario parameters to targets (survey-window figures by default).
     Calibrate(experiment::CalibrateArgs),
+    /// Open the studio, a local web workbench for all of the above, in the browser.
+    Studio(studio::StudioArgs),
 }
 
 /// Run the command line with `argv` (argv[0] is the program name); returns the exit code
@@ -64,6 +66,7 @@ pub fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
         Command::Experiment(cmd) => experiment::run(cmd),
         Command::Compare(args) => experiment::compare(args),
         Command::Calibrate(args) => experiment::calibrate(args),
+        Command::Studio(args) => studio::run(args),
     });
     match result {
         Ok(()) => 0,
