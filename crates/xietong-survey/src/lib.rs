@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod codebook;
+pub mod compound;
 pub mod data;
 pub mod paper;
 pub mod quick;

@@ -160,6 +160,7 @@ pub fn parse_csv_bytes(
 
 /// Read the first (or named) worksheet of an Excel/ODS workbook.
 pub fn read_excel(path: &Path, opts: &ReadOptions) -> Result<Table, DataError> {
+    check_compound_file(path)?;
     // calamine 0.38 panics on some damaged .xls (compound file) inputs, found by fuzzing
     // (docs/fuzzing.md): report those as an unreadable workbook instead of crashing.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -170,6 +171,43 @@ pub fn read_excel(path: &Path, opts: &ReadOptions) -> Result<Table, DataError> {
             file: path.display().to_string(),
             msg: "cannot open workbook: the file is damaged or not a valid Excel workbook".into(),
         })
+    })
+}
+
+/// The largest old-format (.xls) workbook read: the BIFF8 format itself tops out far below
+/// this for survey data, and calamine keeps the whole file in memory.
+pub const MAX_XLS_BYTES: u64 = 1 << 30;
+
+/// Old `.xls` workbooks are compound files that calamine 0.38 reads without bounding its
+/// allocations; check their structure first ([`crate::compound`]) so that a damaged file is an
+/// error naming it instead of memory running out. Other formats pass through untouched.
+fn check_compound_file(path: &Path) -> Result<(), DataError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let ferr = |msg: String| DataError::File {
+        file: name.clone(),
+        msg,
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| ferr(format!("cannot open workbook: {e}")))?;
+    let mut head = [0u8; 8];
+    let n = f.read(&mut head).map_err(|e| ferr(format!("cannot read: {e}")))?;
+    if !crate::compound::is_compound_file(&head[..n]) {
+        return Ok(());
+    }
+    let size = f
+        .metadata()
+        .map_err(|e| ferr(format!("cannot read: {e}")))?
+        .len();
+    if size > MAX_XLS_BYTES {
+        return Err(ferr(format!(
+            "the .xls workbook is {size} bytes, above the limit of {MAX_XLS_BYTES} bytes for the old Excel format; save it as .xlsx or CSV"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ferr(format!("cannot read: {e}")))?;
+    crate::compound::check(&bytes).map_err(|why| {
+        ferr(format!(
+            "cannot open workbook: the file is damaged or not a valid Excel workbook ({why})"
+        ))
     })
 }
 
