@@ -85,6 +85,80 @@ pub fn builtin_pairs() -> Vec<(Variant, Variant, &'static str)> {
     ]
 }
 
+/// `(name, English, Chinese)` display names of the built-in variants, for tables and charts
+/// (files keep the names).
+pub const VARIANT_LABELS: &[(&str, &str, &str)] = &[
+    ("developmental", "Developmental standardization", "发展型标准化"),
+    ("responsive", "Responsive standardization", "回应型标准化"),
+    ("basic_first", "Basic domains first", "基础领域优先"),
+    ("key_first", "Key domains first", "重点领域优先"),
+    ("uniform_flexible", "Unified, flexible standards", "统一且执行灵活的标准"),
+    ("uniform_rigid", "Unified, rigid standards", "统一但执行刚性的标准"),
+    ("cadre_incentives", "Cadre reward and punishment", "干部奖惩"),
+    ("no_cadre_incentives", "No cadre incentives", "无干部奖惩"),
+];
+
+/// `(label, English, Chinese)` display names of the four built-in comparisons.
+const PAIR_LABELS: &[(&str, &str, &str)] = &[
+    (
+        "developmental vs responsive standardization",
+        "Developmental vs responsive standardization",
+        "发展型与回应型标准化",
+    ),
+    (
+        "basic-first vs key-first sequencing",
+        "Basic-first vs key-first sequencing",
+        "基础领域优先与重点领域优先",
+    ),
+    (
+        "unified and flexible vs unified and rigid standards",
+        "Unified and flexible vs unified and rigid standards",
+        "统一且灵活与统一但刚性的标准",
+    ),
+    (
+        "cadre reward and punishment vs none",
+        "Cadre reward and punishment vs none",
+        "干部奖惩与无奖惩",
+    ),
+];
+
+/// Display name of a variant in `lang`: the built-in ones in words, a user's own name as given.
+pub fn variant_label(name: &str, lang: Lang) -> String {
+    VARIANT_LABELS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map_or_else(|| name.to_string(), |(_, en, zh)| lang.pick(en, zh).to_string())
+}
+
+/// Display name of a comparison in `lang`: the four built-in ones in words, others (named
+/// `A vs B` after their variants) with the variants' display names.
+pub fn comparison_label(c: &Comparison, lang: Lang) -> String {
+    if let Some((_, en, zh)) = PAIR_LABELS.iter().find(|(l, _, _)| *l == c.label) {
+        return lang.pick(en, zh).to_string();
+    }
+    if c.label == format!("{} vs {}", c.a.name, c.b.name) {
+        let vs = lang.pick(" vs ", "与");
+        return format!(
+            "{}{vs}{}",
+            variant_label(&c.a.name, lang),
+            variant_label(&c.b.name, lang)
+        );
+    }
+    c.label.clone()
+}
+
+/// "A − B" with the variants' display names (identifiers when `lang` is `None`, for files).
+fn arms(c: &Comparison, lang: Option<Lang>) -> String {
+    match lang {
+        None => format!("{} − {}", c.a.name, c.b.name),
+        Some(l) => format!(
+            "{} − {}",
+            variant_label(&c.a.name, l),
+            variant_label(&c.b.name, l)
+        ),
+    }
+}
+
 /// `NAME:PATH=VALUE,PATH=VALUE` or the name of a built-in variant.
 pub fn parse_variant(s: &str) -> Result<Variant> {
     let s = s.trim();
@@ -291,8 +365,8 @@ fn rows_table(cs: &[Comparison], lang: Option<Lang>) -> Table {
     for c in cs {
         for d in &c.differences {
             rows.push(vec![
-                c.label.clone(),
-                format!("{} − {}", c.a.name, c.b.name),
+                lang.map_or_else(|| c.label.clone(), |l| comparison_label(c, l)),
+                arms(c, lang),
                 name(&d.outcome),
                 g(d.mean_a),
                 g(d.mean_b),
@@ -378,10 +452,7 @@ pub fn report_parts(
             y_label: lang
                 .pick("difference A − B (95% CI)", "差值 A − B（95% 置信区间）")
                 .into(),
-            categories: cs
-                .iter()
-                .map(|c| format!("{} − {}", c.a.name, c.b.name))
-                .collect(),
+            categories: cs.iter().map(|c| arms(c, Some(lang))).collect(),
             groups: vec![BarGroup {
                 name: lang.pick("difference", "差值").into(),
                 values: d.iter().map(|x| x.difference).collect(),
@@ -401,11 +472,20 @@ pub fn report_parts(
             chart: Box::new(chart),
         });
     }
+    // Each variant once: its display name (with the name `--variant` takes) and its overrides.
+    let mut seen: Vec<&str> = Vec::new();
     let mut variants = Vec::new();
     for c in cs {
         for v in [&c.a, &c.b] {
-            if !variants.iter().any(|x: &Vec<String>| x[0] == v.name) {
-                variants.push(vec![v.name.clone(), v.sets.join(", ")]);
+            if !seen.contains(&v.name.as_str()) {
+                seen.push(&v.name);
+                let shown = variant_label(&v.name, lang);
+                let first = if shown == v.name {
+                    shown
+                } else {
+                    format!("{shown} ({})", v.name)
+                };
+                variants.push(vec![first, v.sets.join(", ")]);
             }
         }
     }

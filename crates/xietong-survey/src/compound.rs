@@ -262,14 +262,63 @@ fn mini_chain(
     Ok(())
 }
 
-/// Walk the BIFF records (type, length, data) and refuse a dimensions record (type 0x0200)
-/// that declares more cells than a BIFF8 worksheet can hold, computed as calamine computes it.
+/// Cell records (number, label, RK, shared-string label, bool/error, formula, rich string,
+/// blank) start with the cell's row and column; the multiple-cell ones (MulRk, MulBlank) end with
+/// their last column.
+const CELL_RECORDS: [u16; 8] = [0x0203, 0x0204, 0x027E, 0x00FD, 0x0205, 0x0006, 0x00D6, 0x0201];
+const MULTI_CELL_RECORDS: [u16; 2] = [0x00BD, 0x00BE];
+
+/// The rows × columns box spanned by one worksheet's cells: calamine allocates a dense grid of
+/// that size, so cells at far-apart positions (a column beyond the format's 256) exhaust memory.
+#[derive(Default)]
+struct Extent {
+    rows: Option<(u32, u32)>,
+    cols: Option<(u32, u32)>,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col_first: u32, col_last: u32) {
+        let grow = |r: Option<(u32, u32)>, lo: u32, hi: u32| {
+            Some(r.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))))
+        };
+        self.rows = grow(self.rows, row, row);
+        self.cols = grow(self.cols, col_first.min(col_last), col_first.max(col_last));
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let (Some((r0, r1)), Some((c0, c1))) = (self.rows, self.cols) {
+            let (rows, cols) = ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1);
+            if rows.saturating_mul(cols) > MAX_XLS_CELLS {
+                return Err(format!(
+                    "a worksheet's cells span {rows} rows × {cols} columns, more than an .xls worksheet can hold (65,536 × 256)"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walk the BIFF records (type, length, data) and refuse a worksheet that declares (dimensions
+/// record, type 0x0200, computed as calamine computes it) or spans (its cells' positions) more
+/// cells than a BIFF8 worksheet can hold.
 fn check_dimensions(stream: &[u8]) -> Result<(), String> {
     let mut at = 0usize;
+    let mut extent = Extent::default();
     while at + 4 <= stream.len() {
         let typ = u16_at(stream, at);
         let len = u16_at(stream, at + 2) as usize;
         let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+        if typ == 0x0809 {
+            // A new substream (worksheet) begins: check the one before.
+            extent.check()?;
+            extent = Extent::default();
+        } else if CELL_RECORDS.contains(&typ) && data.len() >= 4 {
+            let col = u16_at(data, 2) as u32;
+            extent.add(u16_at(data, 0) as u32, col, col);
+        } else if MULTI_CELL_RECORDS.contains(&typ) && data.len() >= 6 {
+            let last = u16_at(data, data.len() - 2) as u32;
+            extent.add(u16_at(data, 0) as u32, u16_at(data, 2) as u32, last);
+        }
         if typ == 0x0200 {
             let (first_row, last_row, mut first_col, last_col) = match data.len() {
                 10 => (
@@ -302,7 +351,7 @@ fn check_dimensions(stream: &[u8]) -> Result<(), String> {
         }
         at += 4 + len;
     }
-    Ok(())
+    extent.check()
 }
 
 #[cfg(test)]
@@ -375,5 +424,29 @@ mod tests {
         r[4..8].copy_from_slice(&5u32.to_le_bytes());
         r[8..12].copy_from_slice(&2u32.to_le_bytes());
         assert!(check_dimensions(&r).is_err());
+    }
+
+    #[test]
+    fn cells_spanning_more_than_the_format_holds_are_refused() {
+        let number = |row: u16, col: u16| {
+            let mut r = vec![0x03, 0x02, 14, 0];
+            r.extend_from_slice(&row.to_le_bytes());
+            r.extend_from_slice(&col.to_le_bytes());
+            r.extend_from_slice(&[0; 10]);
+            r
+        };
+        let mut ok = number(0, 0);
+        ok.extend(number(65_535, 255));
+        check_dimensions(&ok).unwrap();
+        let mut wide = number(0, 0);
+        wide.extend(number(60_000, 40_000));
+        let e = check_dimensions(&wide).unwrap_err();
+        assert!(e.contains("60001 rows × 40001 columns"), "{e}");
+        // The same cells in two worksheets (a BOF record between them) are each within bounds.
+        let mut two = number(0, 0);
+        two.extend(number(60_000, 200));
+        two.extend([0x09, 0x08, 0, 0]);
+        two.extend(number(0, 40_000));
+        check_dimensions(&two).unwrap();
     }
 }

@@ -80,3 +80,21 @@ fn xls_declaring_more_cells_than_the_format_holds_is_refused() {
     b[at + 8..at + 12].copy_from_slice(&50_000_000u32.to_le_bytes());
     refused("huge_dimensions.xls", &b, "more than an .xls worksheet can hold");
 }
+
+/// Inputs a second fuzzing run (after the chain check) found to exhaust memory or time: cells at
+/// far-apart positions make calamine allocate a dense grid for the whole box they span.
+#[test]
+fn fuzz_found_xls_with_cells_far_apart_is_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    for f in [
+        "xls_cells_far_apart_1.xls",
+        "xls_cells_far_apart_2.xls",
+        "xls_cells_far_apart_3.xls",
+        "xls_cells_far_apart_slow.xls",
+    ] {
+        let msg = read_table(&dir.join(f), &ReadOptions::default())
+            .expect_err("a damaged workbook must not load")
+            .to_string();
+        assert!(msg.contains(f) && msg.contains("cells span"), "{msg}");
+    }
+}
