@@ -18,13 +18,25 @@ What it covers, and what it leaves out (so the comparison favours numpy):
   classifier, and writing any file. The jurisdiction state here is drawn once per run and held
   fixed. The Rust figure it is compared with does all of these.
 
-Usage: python3 docs/performance/numpy_reference.py [RUNS ...]   (default 1000)
+With ``--files``, each period also computes per-run indicators (per-domain, per-province and
+overall mean cooperation, executed share, mean trust, the Gini coefficient of development from a
+sort per run, Theil's index, per-zone means over 8 zones of jurisdictions) and, after the last
+period, writes ``timeseries.csv`` (one row per run and period: run, period, quarter, stage, 46
+doubles, 3 counts and 10 flags, the columns of the built-in scenario's file) and ``zones.csv`` (one row per run,
+period and zone: 5 labels and 3 numbers) to a temporary folder, numbers in shortest round-trip
+form (Python's ``repr``, the digits ``xietong run`` writes). Numbers the port does not compute are
+filled with computed ones so that every cell is a full-precision double, as in the real files.
+This adds the output and part of the indicators; the state updates are still left out.
+
+Usage: python3 docs/performance/numpy_reference.py [--files] [RUNS ...]   (default 1000)
 Prints decisions per CPU-second (time.process_time: user + system of this process) for each
 batch size, three repeats each. Decisions = runs x 42 jurisdictions x 10 domains x 40 periods,
 the built-in scenario's sizes.
 """
 
+import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -34,7 +46,11 @@ DOMAINS = 10
 PERIODS = 40
 
 
-def simulate(runs, seed=1):
+ZONES = 8
+TS_NUMBERS = 46  # doubles per timeseries.csv row; then 3 counts and 10 active flags
+
+
+def simulate(runs, seed=1, files=None):
     rng = np.random.default_rng(seed)
     shape = (runs, JURISDICTIONS)
     second = rng.random(shape) < 0.5
@@ -58,8 +74,11 @@ def simulate(runs, seed=1):
     obs = np.full((runs, 2), 0.5)  # partner cooperation seen by the first / second province
     n_second = second.sum(axis=1)
     n_first = JURISDICTIONS - n_second
+    zone = np.arange(JURISDICTIONS) % ZONES
+    ts_rows, zone_rows = [], []
     for _t in range(PERIODS):
         executed = np.zeros((runs, 2))
+        coop = np.empty((runs, DOMAINS))
         pi_obs = np.where(second, obs[:, 1:2], obs[:, 0:1])
         for k in range(DOMAINS):
             (value, local_benefit, cost, difficulty, risk, support, penalty, enforcement,
@@ -75,6 +94,7 @@ def simulate(runs, seed=1):
             p = 1.0 / (1.0 + np.exp(-u * inv_mu))
             x = rng.random(shape)
             sums["p"] += p
+            coop[:, k] = p.mean(axis=1)
             sums["p2"] += p * p
             exe = x < p * fidelity
             dec = x < p
@@ -87,23 +107,67 @@ def simulate(runs, seed=1):
             sums["pair"] += pair
             sums["joint"] += jnt
             sums["gain"] += jnt + e * local_benefit * development
+        if files is not None:
+            # Indicators of the period (a subset of timeseries.csv's, computed as the engine does).
+            mean_p = sums["p"] / (_t + 1) / DOMAINS
+            prov = np.stack([np.where(second, 0.0, mean_p).sum(axis=1) / np.maximum(n_first, 1),
+                             np.where(second, mean_p, 0.0).sum(axis=1) / np.maximum(n_second, 1)],
+                            axis=1)
+            dev = np.sort(development * (1.0 + 0.01 * mean_p), axis=1)
+            n = JURISDICTIONS
+            ranks = np.arange(1, n + 1)
+            gini = (2.0 * (ranks * dev).sum(axis=1) / (n * dev.sum(axis=1))) - (n + 1) / n
+            rel = dev / dev.mean(axis=1, keepdims=True)
+            theil = (rel * np.log(rel)).mean(axis=1)
+            overall = coop.mean(axis=1)
+            executed_share = executed.sum(axis=1) / (DOMAINS * n)
+            trust_mean = trust.mean(axis=1)
+            base = np.column_stack([coop, prov, overall, executed_share, trust_mean, gini, theil])
+            reps = -(-TS_NUMBERS // base.shape[1])
+            ts_rows.append(np.tile(base, reps)[:, :TS_NUMBERS] * (1.0 + 1e-3 * _t))
+            zc = np.stack([mean_p[:, zone == z].mean(axis=1) for z in range(ZONES)], axis=1)
+            zd = np.stack([development[:, zone == z].mean(axis=1) for z in range(ZONES)], axis=1)
+            zone_rows.append(np.stack([zc, zd, zd * zc], axis=2))
         executed[:, 0] -= executed[:, 1]
         # Each province sees its partner's executed share.
         obs = np.stack(
             [executed[:, 1] / (DOMAINS * np.maximum(n_second, 1)),
              executed[:, 0] / (DOMAINS * np.maximum(n_first, 1))], axis=1)
+    if files is not None:
+        write_files(files, np.stack(ts_rows, axis=1), np.stack(zone_rows, axis=1))
     return sums
 
 
+def write_files(folder, ts, zones):
+    """`ts[run, period, column]`, `zones[run, period, zone, value]` as the two CSV files."""
+    quarters = [f"{2018 + (t + 1) // 4}Q{(t + 1) % 4 + 1}" for t in range(PERIODS)]
+    with open(os.path.join(folder, "timeseries.csv"), "w") as f:
+        f.write("run,period,quarter,stage," + ",".join(f"c{i}" for i in range(TS_NUMBERS + 13))
+                + "\n")
+        counts_flags = ",0,1,0" + ",1" * DOMAINS
+        for r, run in enumerate(ts.tolist()):
+            for t, row in enumerate(run):
+                f.write(f"{r},{t},{quarters[t]},initial,{','.join(map(repr, row))}{counts_flags}\n")
+    with open(os.path.join(folder, "zones.csv"), "w") as f:
+        f.write("run,period,quarter,zone,province,cooperation,development,demand\n")
+        for r, run in enumerate(zones.tolist()):
+            for t, period in enumerate(run):
+                for z, values in enumerate(period):
+                    f.write(f"{r},{t},{quarters[t]},z{z},p{z % 2},{','.join(map(repr, values))}\n")
+
+
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [1000]
-    print(f"numpy {np.__version__}")
+    args = sys.argv[1:]
+    files = "--files" in args
+    sizes = [int(a) for a in args if a != "--files"] or [1000]
+    print(f"numpy {np.__version__}" + (", with indicators and CSV files" if files else ""))
     print(f"{'runs':>8} {'repeat':>6} {'cpu_s':>8} {'decisions/cpu_s':>16}")
     for runs in sizes:
         for rep in range(1, 4):
-            t0 = time.process_time()
-            simulate(runs, seed=rep)
-            cpu = time.process_time() - t0
+            with tempfile.TemporaryDirectory() as folder:
+                t0 = time.process_time()
+                simulate(runs, seed=rep, files=folder if files else None)
+                cpu = time.process_time() - t0
             d = runs * JURISDICTIONS * DOMAINS * PERIODS
             print(f"{runs:>8} {rep:>6} {cpu:>8.3f} {d / cpu / 1e6:>15.1f}M")
 

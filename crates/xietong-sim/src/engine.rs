@@ -1198,7 +1198,6 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
         let stage = r.classify(&x);
         records.push(PeriodRecord {
             stage,
-            coop_province_domain: x.coop_province_domain.clone(),
             alignment_domain: r.region.alignment.clone(),
             active_domain: active_at_start,
             coop_axis: x.coop_axis,
@@ -1224,6 +1223,7 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
             retreats: ev.retreats,
             zones: x.zones,
             coop_domain: x.coop_domain,
+            coop_province_domain: x.coop_province_domain,
         });
     }
     let (survey_a, survey_b) = s.survey_periods();
