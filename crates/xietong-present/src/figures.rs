@@ -141,8 +141,6 @@ pub fn table_files(
     if !tables.is_empty() {
         let xlsx =
             xietong_report::tables_to_xlsx(&tables).map_err(draw_err("tables.xlsx".into()))?;
-        let xlsx = without_timestamps(&xlsx)
-            .map_err(|e| draw_err("tables.xlsx".into())(xietong_report::ReportError::Drawing(e)))?;
         out.push(OutputFile {
             name: "tables.xlsx".into(),
             bytes: xlsx,
@@ -184,48 +182,6 @@ pub fn table_files(
     Ok(out)
 }
 
-/// The .xlsx with the creation and modification times in `docProps/core.xml` set to a fixed
-/// date, so that the same inputs give byte-identical results folders (rust_xlsxwriter stamps the
-/// current time). Every other part is copied unchanged, in order.
-fn without_timestamps(xlsx: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    use std::io::{Read, Write};
-    let e = |e: &dyn std::fmt::Display| format!("xlsx: {e}");
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).map_err(|x| e(&x))?;
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zout = zip::ZipWriter::new(&mut out);
-        let opt = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for i in 0..zin.len() {
-            let mut f = zin.by_index(i).map_err(|x| e(&x))?;
-            let name = f.name().map_err(|x| e(&x))?.to_string();
-            let mut data = Vec::new();
-            f.read_to_end(&mut data).map_err(|x| e(&x))?;
-            if name == "docProps/core.xml" {
-                data = fixed_dates(&String::from_utf8_lossy(&data)).into_bytes();
-            }
-            zout.start_file(name, opt).map_err(|x| e(&x))?;
-            zout.write_all(&data).map_err(|x| e(&x))?;
-        }
-        zout.finish().map_err(|x| e(&x))?;
-    }
-    Ok(out.into_inner())
-}
-
-/// `<dcterms:created …>T</dcterms:created>` (and `modified`) with T = 2000-01-01T00:00:00Z.
-fn fixed_dates(xml: &str) -> String {
-    let mut s = xml.to_string();
-    for tag in ["dcterms:created", "dcterms:modified"] {
-        let close = format!("</{tag}>");
-        if let (Some(open), Some(end)) = (s.find(&format!("<{tag}")), s.find(&close))
-            && let Some(gt) = s[open..end].find('>')
-        {
-            s.replace_range(open + gt + 1..end, "2000-01-01T00:00:00Z");
-        }
-    }
-    s
-}
-
 /// Both [`figure_files`] and [`table_files`].
 pub fn export_files(
     report: &HtmlReport,
@@ -242,24 +198,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn xlsx_dates_are_fixed() {
+    fn xlsx_bytes_do_not_depend_on_the_clock() {
+        // rust_xlsxwriter stamps the current second unless the creation time is set; two
+        // files made more than a second apart must still be identical
         let t = Table {
             caption: "c".into(),
             header: vec!["a".into()],
             rows: vec![vec!["1".into()]],
             note: None,
         };
-        let raw = xietong_report::tables_to_xlsx(std::slice::from_ref(&t)).unwrap();
-        let fixed = without_timestamps(&raw).unwrap();
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&fixed)).unwrap();
-        let mut core = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core)
-            .unwrap();
-        assert_eq!(core.matches("2000-01-01T00:00:00Z").count(), 2, "{core}");
-        let raw_parts = zip::ZipArchive::new(std::io::Cursor::new(&raw))
-            .unwrap()
-            .len();
-        assert_eq!(z.len(), raw_parts);
+        let report = HtmlReport {
+            title: "r".into(),
+            sections: vec![xietong_report::Section {
+                heading: "s".into(),
+                blocks: vec![xietong_report::Block::Table(t)],
+            }],
+            ..Default::default()
+        };
+        let xlsx = || {
+            table_files(&report, &[], &FigureSize::COLUMN)
+                .unwrap()
+                .into_iter()
+                .find(|f| f.name == "tables.xlsx")
+                .unwrap()
+                .bytes
+        };
+        let first = xlsx();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert!(first == xlsx(), "tables.xlsx differs between two runs");
     }
 
     #[test]

@@ -1092,6 +1092,28 @@ pub fn simulation_summary(ld: &LoadedGame, sim: &Simulation) -> String {
             short_state(g, end)
         );
     }
+    if binary(g) && g.n_pop() > 2 {
+        let (held, k) = charts::held_values(ld, analysis, &sim.trajectories);
+        let at = held
+            .iter()
+            .map(|v| num((v * 1000.0).round() / 1000.0))
+            .collect::<Vec<_>>();
+        let _ = writeln!(
+            s,
+            "{} ({}): ({})",
+            lang.pick(
+                "phase panels: each pair with the other populations held at",
+                "相图面板：每对群体之外的群体固定于"
+            ),
+            match k {
+                Some(k) => format!("E{}", k + 1),
+                None => lang
+                    .pick("the mean end state", "各初始点终态的均值")
+                    .to_string(),
+            },
+            at.join(", ")
+        );
+    }
     s
 }
 
@@ -1317,7 +1339,167 @@ pub mod charts {
         }
     }
 
-    /// Phase portraits (two-strategy games) and one time plot per population.
+    /// Where the populations outside a phase panel are held: each population's first-strategy
+    /// share at the stable rest point that the most starts reach (its index is returned), or,
+    /// when no start ends at a stable rest point, the mean end state over the starts.
+    ///
+    /// Used for three or more two-strategy populations: each pairwise panel is the slice of
+    /// state space with the other populations fixed at these values. A stable vertex puts every
+    /// slice on a face of the cube, which the replicator flow leaves invariant, so the panels
+    /// then show trajectories of the full system.
+    pub fn held_values(
+        ld: &LoadedGame,
+        an: &Analysis,
+        trajs: &[(Vec<f64>, Trajectory)],
+    ) -> (Vec<f64>, Option<usize>) {
+        let g = &ld.numeric;
+        let ends: Vec<&Vec<f64>> = trajs.iter().filter_map(|(_, t)| t.x.last()).collect();
+        let near = |a: &[f64], b: &[f64]| {
+            a.iter()
+                .zip(b)
+                .map(|(p, q)| (p - q).abs())
+                .fold(0.0, f64::max)
+                < 1e-3
+        };
+        let best = an
+            .rest_points
+            .iter()
+            .enumerate()
+            .filter(|(_, rp)| rp.stability == Stability::Stable)
+            .map(|(k, rp)| (k, ends.iter().filter(|e| near(e, &rp.x)).count()))
+            .filter(|(_, n)| *n > 0)
+            // most starts; among ties the first rest point
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+        let first = |x: &[f64]| -> Vec<f64> { g.offsets.iter().map(|&o| x[o]).collect() };
+        match best {
+            Some((k, _)) => (first(&an.rest_points[k].x), Some(k)),
+            None => {
+                let n = ends.len().max(1) as f64;
+                let mean = (0..g.n_pop())
+                    .map(|p| ends.iter().map(|e| e[g.offsets[p]]).sum::<f64>() / n)
+                    .collect();
+                (mean, None)
+            }
+        }
+    }
+
+    /// Direction field of populations `i` (x) and `j` (y) on a 15 x 15 grid, the others at
+    /// their `held` first-strategy shares, scaled to a common short length.
+    fn field_arrows(
+        ld: &LoadedGame,
+        i: usize,
+        j: usize,
+        held: &[f64],
+    ) -> Vec<((f64, f64), (f64, f64))> {
+        let g = &ld.numeric;
+        let (oi, oj) = (g.offsets[i], g.offsets[j]);
+        let mut u = vec![0.0; g.dim_full];
+        let mut f = vec![0.0; g.dim_full];
+        let mut st = vec![0.0; g.dim_full];
+        for (p, &o) in g.offsets.iter().enumerate() {
+            st[o] = held[p];
+            st[o + 1] = 1.0 - held[p];
+        }
+        let n = 15;
+        let mut arrows = Vec::new();
+        for a in 0..n {
+            for b in 0..n {
+                let x = (a as f64 + 0.5) / n as f64;
+                let y = (b as f64 + 0.5) / n as f64;
+                st[oi] = x;
+                st[oi + 1] = 1.0 - x;
+                st[oj] = y;
+                st[oj + 1] = 1.0 - y;
+                g.field(&st, &mut u, &mut f);
+                let (dx, dy) = (f[oi], f[oj]);
+                let len = (dx * dx + dy * dy).sqrt();
+                if len > 0.0 {
+                    let k = 0.028 / len;
+                    arrows.push(((x, y), (dx * k, dy * k)));
+                }
+            }
+        }
+        arrows
+    }
+
+    /// Trajectories of the two-population system left when every population other than `i` and
+    /// `j` is held at `held`: from each distinct (x_i, x_j) of the starts, over the starts'
+    /// output times. Holding a population is done exactly by giving it the same payoff for both
+    /// strategies (its replicator equation is then x' = 0), so the project's integrator is used
+    /// unchanged. Trajectories of a 2-D autonomous system cannot cross.
+    fn slice_trajectories(
+        ld: &LoadedGame,
+        i: usize,
+        j: usize,
+        held: &[f64],
+        trajs: &[(Vec<f64>, Trajectory)],
+    ) -> Vec<Vec<(f64, f64)>> {
+        let g = &ld.numeric;
+        let np = g.n_pop();
+        let (oi, oj) = (g.offsets[i], g.offsets[j]);
+        let mut frozen = g.clone();
+        for prof in 0..frozen.profiles.len() {
+            for k in (0..np).filter(|&k| k != i && k != j) {
+                frozen.payoff[prof * np + k] = 0.0;
+            }
+        }
+        let mut starts: Vec<(f64, f64)> = Vec::new();
+        for (x0, _) in trajs {
+            let p = (x0[oi], x0[oj]);
+            if !starts
+                .iter()
+                .any(|q| (q.0 - p.0).abs() < 1e-9 && (q.1 - p.1).abs() < 1e-9)
+            {
+                starts.push(p);
+            }
+        }
+        let times = trajs.first().map(|(_, t)| t.t.clone()).unwrap_or_default();
+        let opts = xietong_game::ode::OdeOptions::default();
+        starts
+            .iter()
+            .filter_map(|&(x, y)| {
+                let mut st = vec![0.0; g.dim_full];
+                for (p, &o) in g.offsets.iter().enumerate() {
+                    st[o] = held[p];
+                    st[o + 1] = 1.0 - held[p];
+                }
+                st[oi] = x;
+                st[oi + 1] = 1.0 - x;
+                st[oj] = y;
+                st[oj + 1] = 1.0 - y;
+                // the full system was integrated from these states already; a reduced one
+                // that fails is left out of the picture rather than failing the command
+                xietong_game::ode::integrate(&frozen, &st, &times, &opts)
+                    .ok()
+                    .map(|t| t.x.iter().map(|x| (x[oi], x[oj])).collect())
+            })
+            .collect()
+    }
+
+    /// "Central held at 0 (lax)" or "Central held at 0.37": what a slice panel fixes.
+    fn held_text(ld: &LoadedGame, k: usize, v: f64, lang: Lang) -> String {
+        let p = &ld.game.populations[k];
+        let pure = if v.abs() < 1e-9 {
+            Some(&p.strategies[1])
+        } else if (v - 1.0).abs() < 1e-9 {
+            Some(&p.strategies[0])
+        } else {
+            None
+        };
+        let shown = super::num((v * 1000.0).round() / 1000.0);
+        match (pure, lang) {
+            (Some(s), Lang::En) => format!("{} held at {shown} ({s})", p.name),
+            (Some(s), Lang::Zh) => format!("{} 固定为 {shown}（{s}）", p.name),
+            (None, Lang::En) => format!("{} held at {shown}", p.name),
+            (None, Lang::Zh) => format!("{} 固定为 {shown}", p.name),
+        }
+    }
+
+    /// Phase portraits (two-strategy games) and one time plot per population. Two populations:
+    /// the unit square with direction field, trajectories and rest points. Three or four: one
+    /// panel per pair, each the slice with the other populations held at [`held_values`]
+    /// (direction field, trajectories of the reduced system and the rest points lying in the
+    /// slice), so no panel shows a projection whose trajectories cross.
     pub fn simulate_figures(
         ld: &LoadedGame,
         an: &Analysis,
@@ -1328,45 +1510,35 @@ pub mod charts {
         let np = g.n_pop();
         let mut figs = Vec::new();
         if binary(g) {
+            let held = if np > 2 {
+                held_values(ld, an, trajs).0
+            } else {
+                vec![0.5; np]
+            };
             for i in 0..np {
                 for j in i + 1..np {
                     let (oi, oj) = (g.offsets[i], g.offsets[j]);
-                    let mut arrows = Vec::new();
-                    if np == 2 {
-                        // Direction field on a 15 x 15 grid, scaled to a common short length.
-                        let mut u = vec![0.0; g.dim_full];
-                        let mut f = vec![0.0; g.dim_full];
-                        let n = 15;
-                        let mut raw = Vec::new();
-                        for a in 0..n {
-                            for b in 0..n {
-                                let x = (a as f64 + 0.5) / n as f64;
-                                let y = (b as f64 + 0.5) / n as f64;
-                                let mut st = vec![0.0; g.dim_full];
-                                st[oi] = x;
-                                st[oi + 1] = 1.0 - x;
-                                st[oj] = y;
-                                st[oj + 1] = 1.0 - y;
-                                g.field(&st, &mut u, &mut f);
-                                raw.push(((x, y), (f[oi], f[oj])));
-                            }
-                        }
-                        for ((x, y), (dx, dy)) in raw {
-                            let len = (dx * dx + dy * dy).sqrt();
-                            if len > 0.0 {
-                                let k = 0.028 / len;
-                                arrows.push(((x, y), (dx * k, dy * k)));
-                            }
-                        }
-                    }
-                    let trajectories = trajs
-                        .iter()
-                        .map(|(_, t)| t.x.iter().map(|x| (x[oi], x[oj])).collect())
-                        .collect();
+                    let others: Vec<usize> = (0..np).filter(|&k| k != i && k != j).collect();
+                    let arrows = field_arrows(ld, i, j, &held);
+                    let trajectories = if np == 2 {
+                        trajs
+                            .iter()
+                            .map(|(_, t)| t.x.iter().map(|x| (x[oi], x[oj])).collect())
+                            .collect()
+                    } else {
+                        slice_trajectories(ld, i, j, &held, trajs)
+                    };
+                    // rest points of the full system that lie in the slice (all of them for
+                    // two populations) are rest points of the panel's flow too
                     let markers = an
                         .rest_points
                         .iter()
                         .enumerate()
+                        .filter(|(_, rp)| {
+                            others
+                                .iter()
+                                .all(|&k| (rp.x[g.offsets[k]] - held[k]).abs() < 1e-6)
+                        })
                         .map(|(k, rp)| Marker {
                             x: rp.x[oi],
                             y: rp.x[oj],
@@ -1374,9 +1546,24 @@ pub mod charts {
                             filled: rp.stability == Stability::Stable,
                         })
                         .collect();
-                    let title = match lang {
-                        Lang::En => format!("{}: phase portrait (filled = stable)", ld.game.title),
-                        Lang::Zh => format!("{}: 相图 (实心 = 稳定点)", ld.game.title),
+                    let title = if np == 2 {
+                        match lang {
+                            Lang::En => {
+                                format!("{}: phase portrait (filled = stable)", ld.game.title)
+                            }
+                            Lang::Zh => format!("{}: 相图 (实心 = 稳定点)", ld.game.title),
+                        }
+                    } else {
+                        let fixed: Vec<String> = others
+                            .iter()
+                            .map(|&k| held_text(ld, k, held[k], lang))
+                            .collect();
+                        match lang {
+                            Lang::En => {
+                                format!("Phase portrait, {} (filled = stable)", fixed.join(", "))
+                            }
+                            Lang::Zh => format!("相图，{}（实心 = 稳定点）", fixed.join("，")),
+                        }
                     };
                     let name = if np == 2 {
                         "phase".to_string()
@@ -1553,5 +1740,114 @@ pub mod charts {
             ));
         }
         figs
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::{LoadedGame, SimulateOptions, plan_simulation};
+        use super::*;
+
+        const CENTRAL: &str =
+            include_str!("../../../examples/games/chengdu_chongqing_central.toml");
+
+        /// Whether segments ab and cd cross at a point inside both (not at shared ends).
+        fn cross(a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)) -> bool {
+            let o = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
+                (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
+            };
+            let (d1, d2) = (o(a, b, c), o(a, b, d));
+            let (d3, d4) = (o(c, d, a), o(c, d, b));
+            d1 * d2 < -1e-18 && d3 * d4 < -1e-18
+        }
+
+        /// Number of crossings between different paths, away from every path's end (paths
+        /// converging to one rest point meet there without crossing).
+        fn crossings(paths: &[Vec<(f64, f64)>]) -> usize {
+            let ends: Vec<(f64, f64)> = paths.iter().filter_map(|p| p.last().copied()).collect();
+            let far = |p: (f64, f64)| ends.iter().all(|e| (p.0 - e.0).hypot(p.1 - e.1) > 0.02);
+            let mut n = 0;
+            for (i, p) in paths.iter().enumerate() {
+                for q in &paths[..i] {
+                    for s in p.windows(2).filter(|s| far(s[0]) && far(s[1])) {
+                        for t in q.windows(2).filter(|t| far(t[0]) && far(t[1])) {
+                            n += cross(s[0], s[1], t[0], t[1]) as usize;
+                        }
+                    }
+                }
+            }
+            n
+        }
+
+        #[test]
+        fn three_population_panels_are_slices_whose_trajectories_do_not_cross() {
+            let ld =
+                LoadedGame::new("central.toml", CENTRAL, &["a=1".to_string()], Lang::En).unwrap();
+            let sim = plan_simulation(&ld, &SimulateOptions::default())
+                .unwrap()
+                .run(&ld)
+                .unwrap();
+            let (held, k) = held_values(&ld, &sim.analysis, &sim.trajectories);
+            // every one of the 27 starts ends at the stable profile (cooperate, cooperate, lax)
+            let k = k.expect("a stable rest point is reached");
+            assert_eq!(held, vec![1.0, 1.0, 0.0], "E{}", k + 1);
+            let g = &ld.numeric;
+            let mut projected_crossings = 0;
+            for (i, j) in [(0, 1), (0, 2), (1, 2)] {
+                let (oi, oj) = (g.offsets[i], g.offsets[j]);
+                let slice = slice_trajectories(&ld, i, j, &held, &sim.trajectories);
+                assert_eq!(slice.len(), 9, "the 27 starts project to 9 distinct points");
+                assert_eq!(crossings(&slice), 0, "panel {i}-{j}");
+                // the held value is a vertex, so the slice is an invariant face: its paths
+                // are those of the full game started on the face
+                for path in &slice {
+                    let mut x0 = vec![0.0; g.dim_full];
+                    for (p, &o) in g.offsets.iter().enumerate() {
+                        x0[o] = held[p];
+                        x0[o + 1] = 1.0 - held[p];
+                    }
+                    x0[oi] = path[0].0;
+                    x0[oi + 1] = 1.0 - path[0].0;
+                    x0[oj] = path[0].1;
+                    x0[oj + 1] = 1.0 - path[0].1;
+                    let full = xietong_game::ode::integrate(
+                        g,
+                        &x0,
+                        &sim.trajectories[0].1.t,
+                        &Default::default(),
+                    )
+                    .unwrap();
+                    for (a, b) in path.iter().zip(&full.x) {
+                        assert!((a.0 - b[oi]).abs() < 1e-6 && (a.1 - b[oj]).abs() < 1e-6);
+                    }
+                }
+                // what the panels showed before: the projection of the 3-D paths crosses
+                let projected: Vec<Vec<(f64, f64)>> = sim
+                    .trajectories
+                    .iter()
+                    .map(|(_, t)| t.x.iter().map(|x| (x[oi], x[oj])).collect())
+                    .collect();
+                projected_crossings += crossings(&projected);
+            }
+            assert!(projected_crossings > 0);
+            // the title states what is held; only rest points in the slice are marked
+            let figs = simulate_figures(&ld, &sim.analysis, &sim.trajectories, Lang::En);
+            let svg = figs
+                .iter()
+                .find(|f| f.name == "phase_1_2")
+                .unwrap()
+                .chart
+                .to_svg()
+                .unwrap();
+            assert!(svg.contains("Central held at 0 (lax)"), "title");
+            let in_face = sim
+                .analysis
+                .rest_points
+                .iter()
+                .filter(|rp| rp.x[g.offsets[2]].abs() < 1e-6)
+                .count();
+            assert_eq!(svg.matches(r#"r="5.5""#).count(), in_face);
+            let zh = simulate_figures(&ld, &sim.analysis, &sim.trajectories, Lang::Zh);
+            assert!(zh[0].chart.to_svg().unwrap().contains("固定为"));
+        }
     }
 }

@@ -9,7 +9,7 @@ use xietong_model::mechanism::Stage;
 use xietong_model::{Scenario, Tier, paper};
 use xietong_report::{
     BarChart, BarGroup, Block, Chart, HtmlReport, Lang, LineChart, ReportError, Section, Series,
-    StageRibbon, Table,
+    StageRibbon, Table, XBand,
 };
 use xietong_sim::{Aggregate, BandMetric, Collected};
 
@@ -91,6 +91,19 @@ pub fn report_parts(
             s.domains[k].name_en.clone()
         }
     };
+    // the survey window, shaded on every time chart: its quarters are periods a..=b, each
+    // drawn as the unit around its point
+    let (w_a, w_b) = s.survey_periods();
+    let survey_band = vec![XBand {
+        from: w_a as f64 - 0.5,
+        to: w_b as f64 + 0.5,
+        label: format!(
+            "{} {}–{}",
+            t("Survey window", "问卷调查窗口"),
+            s.calendar.survey_window[0],
+            s.calendar.survey_window[1]
+        ),
+    }];
     let line = |stem: &str,
                 title: String,
                 y_label: String,
@@ -107,7 +120,8 @@ pub fn report_parts(
             x_ticks: Some(ticks.clone()),
             width: 860,
             height: 420,
-        };
+        }
+        .with_x_bands(survey_band.clone());
         keep(stem, &title, Box::new(chart))
     };
 
@@ -249,8 +263,8 @@ pub fn report_parts(
         header: vec![t("Domain", "领域"), t("Tier", "层级"), t("Simulated", "模拟"), t("Paper (figure 5)", "论文（图5）")],
         rows,
         note: Some(t(
-            "Shaded bands: 5-95% of runs. Paper column: share of respondents naming the domain as a preferred future direction of joint work (Liu & Li 2024, figure 5), the calibration target.",
-            "阴影：各次模拟的5%-95%区间。论文列：受访者选择该领域作为未来协同方向的比例（刘敏、李晓玲 2024，图5），为校准目标。",
+            "Coloured bands: 5-95% of runs; grey: the survey window. Paper column: share of respondents naming the domain as a preferred future direction of joint work (Liu & Li 2024, figure 5), the calibration target.",
+            "彩色阴影：各次模拟的5%-95%区间；灰色：问卷调查窗口。论文列：受访者选择该领域作为未来协同方向的比例（刘敏、李晓玲 2024，图5），为校准目标。",
         )),
     }));
     sections.push(Section {
@@ -312,7 +326,8 @@ pub fn report_parts(
             .collect(),
         shares,
         width: 860,
-        height: 220,
+        // as tall as the line charts' plots, so the stage shares are readable
+        height: 360,
     };
     sections.push(Section {
         heading: t("Stages", "阶段"),
@@ -494,4 +509,60 @@ pub fn report_files(
         .collect();
     let export = crate::figures::export_files(&report, &refs, figures)?;
     Ok((report.render(), export))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_charts_shade_the_scenarios_survey_window_and_the_ribbon_is_tall() {
+        let s = xietong_model::builtin::chengdu_chongqing(&[]).unwrap();
+        let mut col = xietong_sim::Collector::in_memory(&s);
+        for r in xietong_sim::run_many(&s, 1, 3, &|| {}) {
+            col.push(&r).unwrap();
+        }
+        let c = col.finish().unwrap();
+        let (report, figs) = report_parts(&s, "builtin", 1, &c, Lang::En).unwrap();
+        let [w0, w1] = s.calendar.survey_window;
+        let label = format!("Survey window {w0}–{w1}");
+        let (a, b) = s.survey_periods();
+        let mut lines = 0;
+        for f in &figs {
+            let svg = f.chart.to_svg().unwrap();
+            if f.stem == "stages" || f.stem == "zone_demand" {
+                assert!(!svg.contains(&label), "{}", f.stem);
+                continue;
+            }
+            lines += 1;
+            assert!(svg.contains(&label), "{} has the band label", f.stem);
+            // the shaded rectangle spans the window's quarters a-0.5..b+0.5 of the 40
+            // periods; the x scale is read off the year ticks of the same chart
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let band = doc
+                .descendants()
+                .find(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#eaeaea"))
+                .expect("shaded survey window");
+            let num = |n: roxmltree::Node, k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
+            let tick = |y: &str| {
+                doc.descendants()
+                    .find(|n| n.has_tag_name("text") && n.text() == Some(y))
+                    .map(|n| num(n, "x"))
+                    .unwrap()
+            };
+            // 2020Q1 is period 0 and 2021Q1 period 4
+            let (x0, x4) = (tick("2020"), tick("2021"));
+            let at = |p: f64| x0 + (x4 - x0) * p / 4.0;
+            assert!((num(band, "x") - at(a as f64 - 0.5)).abs() < 0.6);
+            assert!((num(band, "x") + num(band, "width") - at(b as f64 + 0.5)).abs() < 0.6);
+        }
+        assert_eq!(lines, 5, "three tiers, the regional means and inequality");
+        let ribbon = figs.iter().find(|f| f.stem == "stages").unwrap();
+        let svg = ribbon.chart.to_svg().unwrap();
+        assert!(
+            svg.contains(r#"height="360""#),
+            "ribbon at least 360 px tall"
+        );
+        assert!(report.render().contains(&label));
+    }
 }

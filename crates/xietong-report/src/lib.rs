@@ -68,8 +68,11 @@ pub use error::ReportError;
 pub use export::{Drawing, FigureFormat, FigureSize, MM_PER_PX, export_figure};
 pub use html::{Block, HtmlReport, Section};
 #[cfg(feature = "office")]
-pub use office::{WordDocument, WordPart, tables_to_xlsx};
-pub use style::{Style, Styled};
+pub use office::{
+    WordDocument, WordPart, XLSX_DEFAULT_CREATED, document_timestamp, tables_to_xlsx,
+    tables_to_xlsx_at,
+};
+pub use style::{Style, Styled, XBand};
 pub use table::{Table, format_p};
 
 /// CSS/SVG `font-family` list used for all text: the vendored font first, then the CJK fonts

@@ -89,13 +89,39 @@ fn sheet_name(caption: &str, i: usize, used: &mut Vec<String>) -> String {
     name
 }
 
+/// Creation time written into `docProps/core.xml` when `SOURCE_DATE_EPOCH` is not set:
+/// 2000-01-01T00:00:00Z. A fixed value (rather than the clock) makes identical inputs give
+/// byte-identical files, which results folders and their checksums rely on.
+pub const XLSX_DEFAULT_CREATED: i64 = 946_684_800;
+
+/// The creation time for generated documents, in seconds since 1970: `SOURCE_DATE_EPOCH` (the
+/// reproducible-builds convention) when it is set to a usable number, else
+/// [`XLSX_DEFAULT_CREATED`].
+pub fn document_timestamp() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        // the range Excel dates can hold (1900-9999)
+        .filter(|t| (-2_209_075_200..253_402_300_800).contains(t))
+        .unwrap_or(XLSX_DEFAULT_CREATED)
+}
+
 /// One worksheet per table: caption in the first row, then a three-line table (bold header),
-/// numbers stored as numbers with their printed decimals, the note under the table.
+/// numbers stored as numbers with their printed decimals, the note under the table. The
+/// document's creation time is [`document_timestamp`], so the bytes depend on the tables only.
 pub fn tables_to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
+    tables_to_xlsx_at(tables, document_timestamp())
+}
+
+/// As [`tables_to_xlsx`] with the creation time given (seconds since 1970, UTC, within the
+/// years 1900-9999 that Excel dates cover).
+pub fn tables_to_xlsx_at(tables: &[Table], created: i64) -> Result<Vec<u8>, ReportError> {
     if tables.is_empty() {
         return Err(ReportError::empty("xlsx", "no table given"));
     }
     let mut wb = Workbook::new();
+    let when = rust_xlsxwriter::ExcelDateTime::from_timestamp(created).map_err(xlsx_err)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
     let mut used = Vec::new();
     for (ti, t) in tables.iter().enumerate() {
         let ws = wb.add_worksheet();
@@ -615,6 +641,37 @@ mod tests {
         ] {
             assert_eq!(cell_number(text), None, "{text}");
         }
+    }
+
+    fn core_xml(xlsx: &[u8]) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        let mut core = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core)
+            .unwrap();
+        core
+    }
+
+    #[test]
+    fn xlsx_creation_time_is_the_one_given() {
+        let t = Table {
+            caption: "c".into(),
+            header: vec!["a".into()],
+            rows: vec![vec!["1".into()]],
+            note: None,
+        };
+        let tables = std::slice::from_ref(&t);
+        // 2021-06-01T12:30:00Z
+        let at = tables_to_xlsx_at(tables, 1_622_550_600).unwrap();
+        let core = core_xml(&at);
+        // created and modified both carry it (rust_xlsxwriter writes the clock otherwise)
+        assert_eq!(core.matches("2021-06-01T12:30:00Z").count(), 2, "{core}");
+        let default = core_xml(&tables_to_xlsx_at(tables, XLSX_DEFAULT_CREATED).unwrap());
+        assert_eq!(
+            default.matches("2000-01-01T00:00:00Z").count(),
+            2,
+            "{default}"
+        );
+        assert!(tables_to_xlsx_at(tables, i64::MAX).is_err());
     }
 
     #[test]

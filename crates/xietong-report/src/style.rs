@@ -15,6 +15,16 @@
 
 use crate::{BarChart, LineChart, ReportError};
 
+/// A shaded stretch of a line chart's x axis, such as the window in which a survey was
+/// fielded: drawn in light grey under the grid and the lines, its label written at the top
+/// of the plot. `from`/`to` are in data units (either order).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XBand {
+    pub from: f64,
+    pub to: f64,
+    pub label: String,
+}
+
 /// Extra layout options; fields a chart type does not use are an error, not silently ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Style {
@@ -24,6 +34,8 @@ pub struct Style {
     /// Line charts: indices of series to draw strongly (solid, thick, on top), such as the one
     /// starting point that reaches cooperation; the others are drawn thinner and lighter.
     pub highlight: Vec<usize>,
+    /// Line charts: shaded x ranges (see [`XBand`]).
+    pub x_bands: Vec<XBand>,
 }
 
 /// A chart together with a [`Style`]; implements [`crate::Chart`] like the chart itself.
@@ -59,6 +71,33 @@ impl LineChart {
     }
 }
 
+impl LineChart {
+    /// This chart with the x ranges `bands` shaded (see [`XBand`]).
+    pub fn with_x_bands(self, bands: Vec<XBand>) -> Styled<LineChart> {
+        Styled {
+            chart: self,
+            style: Style {
+                x_bands: bands,
+                ..Style::default()
+            },
+        }
+    }
+}
+
+impl Styled<LineChart> {
+    /// The same styled chart with the x ranges `bands` shaded as well.
+    pub fn with_x_bands(mut self, bands: Vec<XBand>) -> Styled<LineChart> {
+        self.style.x_bands = bands;
+        self
+    }
+
+    /// The same styled chart with series `indices` highlighted as well.
+    pub fn with_highlight(mut self, indices: Vec<usize>) -> Styled<LineChart> {
+        self.style.highlight = indices;
+        self
+    }
+}
+
 impl Style {
     pub(crate) fn check_value_range(&self, chart: &'static str) -> Result<(), ReportError> {
         if let Some((lo, hi)) = self.value_range
@@ -84,6 +123,13 @@ impl Style {
                 chart,
                 "style.value_range",
                 "applies to bar charts only",
+            ));
+        }
+        if !highlight && !self.x_bands.is_empty() {
+            return Err(ReportError::invalid(
+                chart,
+                "style.x_bands",
+                "applies to line charts only",
             ));
         }
         if !highlight && !self.highlight.is_empty() {

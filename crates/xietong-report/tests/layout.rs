@@ -396,3 +396,243 @@ fn phase_trajectories_get_direction_arrows() {
     let heads = svg.matches("<polygon").filter(|_| true).count();
     assert!(heads >= 3, "{heads} arrowheads");
 }
+
+#[test]
+fn x_band_is_shaded_under_the_lines_and_labelled_above_the_plot() {
+    let c = LineChart {
+        title: "合作概率".into(),
+        x_label: "年份".into(),
+        y_label: "合作概率".into(),
+        series: vec![Series {
+            name: "成都".into(),
+            x: (0..40).map(f64::from).collect(),
+            y: (0..40)
+                .map(|t| 0.5 + 0.4 * (t as f64 / 6.0).sin())
+                .collect(),
+            ..Default::default()
+        }],
+        y_range: Some((0.0, 1.0)),
+        x_ticks: Some(vec![(0.0, "2020".into()), (40.0, "2030".into())]),
+        width: 860,
+        height: 420,
+    };
+    let label = "问卷调查窗口 2022Q4–2023Q2";
+    let svg = c
+        .clone()
+        .with_x_bands(vec![XBand {
+            from: 10.5,
+            to: 13.5,
+            label: label.into(),
+        }])
+        .to_svg()
+        .unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    let tick_x = |t: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("text") && n.text() == Some(t))
+            .map(|n| num(n, "x"))
+            .unwrap()
+    };
+    let (x0, x40) = (tick_x("2020"), tick_x("2030"));
+    let band: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#eaeaea"))
+        .collect();
+    assert_eq!(band.len(), 1, "one shaded rectangle");
+    let b = band[0];
+    let at = |v: f64| x0 + (x40 - x0) * v / 40.0;
+    assert!((num(b, "x") - at(10.5)).abs() < 0.6, "band starts at 10.5");
+    assert!(
+        (num(b, "x") + num(b, "width") - at(13.5)).abs() < 0.6,
+        "band ends at 13.5"
+    );
+    // under the line: the band comes before the series' polyline in drawing order
+    let pos = |n: roxmltree::Node| n.range().start;
+    let line = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polyline"))
+        .unwrap();
+    assert!(pos(b) < pos(line));
+    // the label sits above the plot, so no data is covered
+    let (_, _, bs) = boxes(&svg);
+    let lab = bs.iter().find(|t| t.text == label).expect("band label");
+    assert!(
+        lab.b.3 <= num(b, "y") + 0.5,
+        "{:?} above {}",
+        lab.b,
+        num(b, "y")
+    );
+    assert!(lab.b.0 >= x0 - 0.5 && lab.b.2 <= x40 + 0.5);
+    // no band without the style, and a band with NaN is an error naming it
+    assert!(!c.to_svg().unwrap().contains("#eaeaea"));
+    let e = c
+        .with_x_bands(vec![XBand {
+            from: f64::NAN,
+            to: 1.0,
+            label: "w".into(),
+        }])
+        .to_svg()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("x_bands[0]"), "{e}");
+}
+
+fn many_bars(n: usize, width: u32) -> BarChart {
+    BarChart {
+        title: "各组均值".into(),
+        x_label: "地区".into(),
+        y_label: "均值".into(),
+        categories: (0..n)
+            .map(|i| match i % 3 {
+                0 => format!("第{i}区县（川渝毗邻地区）"),
+                1 => format!("G{i}"),
+                _ => format!("district_{i} near the provincial border"),
+            })
+            .collect(),
+        groups: vec![
+            BarGroup {
+                name: "2022".into(),
+                values: (0..n).map(|i| 2.0 + (i % 4) as f64 * 0.5).collect(),
+                ..Default::default()
+            },
+            BarGroup {
+                name: "2023".into(),
+                values: (0..n).map(|i| 2.5 + (i % 3) as f64 * 0.5).collect(),
+                ..Default::default()
+            },
+        ],
+        horizontal: false,
+        width,
+        height: 0,
+    }
+}
+
+/// Widths of the bars of the first group (fill #0072b2).
+fn bar_widths(svg: &str) -> Vec<f64> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#0072b2"))
+        .map(|n| n.attribute("width").unwrap().parse::<f64>().unwrap())
+        .collect()
+}
+
+#[test]
+fn vertical_bar_chart_widens_with_categories_and_labels_never_collide() {
+    let c = many_bars(40, 0);
+    let svg = c.to_svg().unwrap();
+    let (w, _, bs) = boxes(&svg);
+    assert!(
+        w > 1000.0,
+        "40 categories widen an auto-sized chart, got {w}"
+    );
+    let widths = bar_widths(&svg);
+    // the legend swatch is one of them; every bar keeps a usable width
+    assert!(widths.len() >= 40);
+    assert!(widths.iter().all(|&b| b >= 6.0), "{widths:?}");
+    // rotated category labels: consecutive ones are at least a text line apart
+    // (perpendicular to the text, i.e. spacing x sin 35°)
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let rot: Vec<f64> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.attribute("transform")
+                    .is_some_and(|t| t.starts_with("rotate(-35"))
+        })
+        .map(|n| n.attribute("x").unwrap().parse::<f64>().unwrap())
+        .collect();
+    assert_eq!(rot.len(), 40, "every category is labelled");
+    for p in rot.windows(2) {
+        assert!((p[1] - p[0]) * 0.574 >= 12.0 * 1.1, "{p:?}");
+    }
+    assert!(bs.iter().any(|t| t.text == "各组均值"));
+    // a width fixed too small keeps the width and writes every k-th label instead
+    let fixed = many_bars(40, 500).to_svg().unwrap();
+    let (fw, _, _) = boxes(&fixed);
+    assert_eq!(fw, 500.0);
+    let fdoc = roxmltree::Document::parse(&fixed).unwrap();
+    let frot: Vec<f64> = fdoc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.attribute("transform")
+                    .is_some_and(|t| t.starts_with("rotate(-35"))
+        })
+        .map(|n| n.attribute("x").unwrap().parse::<f64>().unwrap())
+        .collect();
+    assert!(frot.len() < 40 && frot.len() >= 10, "{}", frot.len());
+    for p in frot.windows(2) {
+        assert!((p[1] - p[0]) * 0.574 >= 12.0 * 1.1, "{p:?}");
+    }
+}
+
+#[test]
+fn vertical_bar_labels_wrap_onto_two_lines_when_every_word_fits() {
+    // six categories of two words each: too wide for one line in a 600-px chart, but each
+    // word fits its slot, so the labels are wrapped (not rotated, not cut)
+    let c = BarChart {
+        title: "t".into(),
+        categories: (0..6)
+            .map(|i| format!("Province{i} Municipality"))
+            .collect(),
+        groups: vec![BarGroup {
+            values: vec![1.0; 6],
+            ..Default::default()
+        }],
+        width: 600,
+        height: 300,
+        ..Default::default()
+    };
+    let svg = c.to_svg().unwrap();
+    assert!(!svg.contains("rotate("), "no rotated labels");
+    // the same labels in a chart too narrow for their words are rotated instead
+    let narrow = BarChart {
+        width: 300,
+        ..c.clone()
+    }
+    .to_svg()
+    .unwrap();
+    assert!(narrow.contains("rotate("));
+    let (_, _, bs) = boxes(&svg);
+    for i in 0..6 {
+        let first = bs
+            .iter()
+            .find(|t| t.text == format!("Province{i}"))
+            .expect("first line");
+        let second = bs
+            .iter()
+            .filter(|t| t.text == "Municipality")
+            .find(|t| ((t.b.0 + t.b.2) - (first.b.0 + first.b.2)).abs() < 1.0)
+            .expect("second line under the first");
+        assert!(second.b.1 >= first.b.3 - 0.5);
+    }
+    let labels: Vec<&TextBox> = bs.iter().filter(|t| t.text != "t").collect();
+    assert_no_overlap(&labels);
+}
+
+#[test]
+fn value_range_labels_its_lowest_end() {
+    // the mean of a sum of three 1-5 items lies in 3..15: the axis must say where it starts
+    for horizontal in [false, true] {
+        let c = BarChart {
+            title: "量表总分".into(),
+            categories: vec!["四川".into(), "重庆".into()],
+            groups: vec![BarGroup {
+                values: vec![9.5, 11.0],
+                ..Default::default()
+            }],
+            horizontal,
+            ..Default::default()
+        }
+        .with_value_range(3.0, 15.0);
+        for (w, h) in [(0, 0), (361, 280)] {
+            let d = c.layout(w, h).unwrap();
+            let svg = d.to_svg_mm(85.0);
+            let (_, _, bs) = boxes(&svg);
+            let has = |s: &str| bs.iter().any(|t| t.text == s);
+            assert!(has("3") && has("15"), "horizontal {horizontal} at {w}x{h}");
+            assert!(!has("2.5") && !has("7.5"), "whole-number steps");
+        }
+    }
+}

@@ -107,14 +107,7 @@ impl BarChart {
         };
         let (v0, v1, step, vt) = match style.value_range {
             Some((a, b)) => {
-                // a short scale such as 1-5 gets every point labelled, so both ends show
-                let span = b - a;
-                let target = if span.fract() == 0.0 && span <= 10.0 {
-                    target.max(span as usize)
-                } else {
-                    target
-                };
-                let (step, t) = inner_ticks(a, b, target);
+                let (step, t) = range_ticks(a, b, target);
                 (a, b, step, t)
             }
             None => loose_ticks(lo, hi, target),
@@ -122,7 +115,27 @@ impl BarChart {
         // bars grow from 0, or from the axis end nearer to 0 when 0 is off the axis
         let base = 0.0f64.clamp(v0, v1);
         let clampv = |v: f64| v.clamp(v0, v1);
-        let vticks: Vec<(f64, String)> = vt.iter().map(|&v| (v, fmt_tick(v, step))).collect();
+        // the range ends may need more decimals than the step (a 0.5..4.5 axis)
+        let label_step = match style.value_range {
+            Some((a, b)) => step.min(precision(a)).min(precision(b)),
+            None => step,
+        };
+        let vticks: Vec<(f64, String)> = vt.iter().map(|&v| (v, fmt_tick(v, label_step))).collect();
+        if !self.horizontal && self.width == 0 {
+            // many categories: an auto-sized vertical chart grows wider (as a horizontal one
+            // grows taller) so bars keep their width and rotated labels never overprint
+            let vlabels: Vec<String> = vticks.iter().map(|t| t.1.clone()).collect();
+            let slot_need = (self.groups.len() as f32 * 8.0 + 8.0).max(ROTATED_SLOT) + 0.5;
+            // room for the first label rotated to the left of its bar, as laid out below
+            let first = text_width(&self.categories[0], TICK, false)
+                .min((sc.height as f32 * 0.3).max(40.0));
+            let left =
+                left_margin(&vlabels, &self.y_label).max(PAD + first * 0.819 - slot_need / 2.0);
+            let need = left + self.categories.len() as f32 * slot_need + PAD;
+            if need > sc.width as f32 {
+                sc.width = (need.ceil() as u32).min(crate::scene::MAX_SIDE);
+            }
+        }
         let w = sc.width as f32;
         let mut h = sc.height as f32;
         let top = draw_title(&mut sc, &self.title);
@@ -150,8 +163,15 @@ impl BarChart {
             let mut x0 = left_margin(&vlabels, &self.y_label);
             let mut slot = (w - PAD - x0) / ncat as f32;
             let cat_w = max_width(&self.categories, TICK);
-            // rotate category labels when they do not fit their slot
-            let rotate = cat_w > slot * 0.95;
+            // labels wider than their slot are wrapped onto two lines when every word fits
+            // the slot, otherwise rotated
+            let wrapped = (cat_w > slot * 0.95)
+                .then(|| wrap_all(&self.categories, slot * 0.95))
+                .flatten();
+            let rotate = cat_w > slot * 0.95 && wrapped.is_none();
+            let label_lines = wrapped
+                .as_ref()
+                .map_or(1, |w| w.iter().map(Vec::len).max().unwrap_or(1));
             let max_rot_w = (h * 0.3).max(40.0);
             if rotate {
                 // the first rotated label reaches left of its bar: keep it inside the image
@@ -162,6 +182,13 @@ impl BarChart {
                     slot = (w - PAD - x0) / ncat as f32;
                 }
             }
+            // rotated labels closer than a text line (a fixed width too small for the
+            // categories): only every k-th is written
+            let every = if rotate {
+                ((ROTATED_SLOT / slot).ceil() as usize).max(1)
+            } else {
+                1
+            };
             // vertical reach of a label rotated by 35 degrees, beyond the room already kept
             // for one horizontal line of tick labels
             let extra = if rotate {
@@ -169,7 +196,7 @@ impl BarChart {
                     - (TICK * 1.4 + 10.0))
                     .max(0.0)
             } else {
-                0.0
+                (label_lines - 1) as f32 * TICK * 1.2
             };
             let plot = Rect {
                 x0,
@@ -197,7 +224,9 @@ impl BarChart {
                     (cx, plot.y1 + 5.0),
                     Stroke::solid(Rgb::AXIS, 1.0),
                 );
-                if rotate {
+                if rotate && ci % every != 0 {
+                    // thinned out: tick only
+                } else if rotate {
                     let label = ellipsize(cat, TICK, max_rot_w);
                     // anchor the baseline end so the text's upper right corner (cap height
                     // rotated by -35 degrees) sits just below the tick mark
@@ -211,6 +240,11 @@ impl BarChart {
                         Rgb::TEXT,
                         false,
                     );
+                } else if let Some(lines) = &wrapped {
+                    for (k, l) in lines[ci].iter().enumerate() {
+                        let y = plot.y1 + 8.0 + TICK + k as f32 * TICK * 1.2;
+                        sc.text((cx, y), l, TICK, Anchor::Middle);
+                    }
                 } else {
                     sc.text((cx, plot.y1 + 8.0 + TICK), cat, TICK, Anchor::Middle);
                 }
@@ -376,5 +410,105 @@ impl BarChart {
     }
 }
 
+/// Ticks of a fixed value axis `a..b`, both ends always labelled (a reader of a Likert chart
+/// must see where the scale starts). Whole-number ends (scales such as 1-5, or 4-20 for a sum
+/// of four items) get whole-number steps counted from `a`: every point up to ten points, else
+/// `ceil(span / target)`; the last tick is `b` itself, replacing a tick less than half a step
+/// before it. Other ranges get the usual nice ticks plus both ends, dropping nice ticks closer
+/// than 0.4 steps to an end.
+fn range_ticks(a: f64, b: f64, target: usize) -> (f64, Vec<f64>) {
+    let span = b - a;
+    if a.fract() == 0.0 && b.fract() == 0.0 && span <= 1e6 {
+        let target = if span <= 10.0 {
+            target.max(span as usize)
+        } else {
+            target
+        };
+        let step = (span / target.max(1) as f64).ceil().max(1.0);
+        let mut t: Vec<f64> = (0..)
+            .map(|k| a + k as f64 * step)
+            .take_while(|v| *v <= b)
+            .collect();
+        if let Some(&last) = t.last()
+            && last < b
+        {
+            if b - last < step / 2.0 && t.len() > 1 {
+                t.pop();
+            }
+            t.push(b);
+        }
+        return (step, t);
+    }
+    let (step, inner) = inner_ticks(a, b, target);
+    let mut t = vec![a];
+    t.extend(
+        inner
+            .into_iter()
+            .filter(|v| v - a >= 0.4 * step && b - v >= 0.4 * step),
+    );
+    t.push(b);
+    (step, t)
+}
+
+/// 10^-d for the fewest decimals d (at most 6) that write `v` exactly.
+fn precision(v: f64) -> f64 {
+    (0..6)
+        .map(|d| 10f64.powi(-d))
+        .find(|p| {
+            let k = v / p;
+            (k - k.round()).abs() < 1e-6
+        })
+        .unwrap_or(1e-6)
+}
+
+/// Slot width (px) at which labels rotated by 35 degrees are a text line apart
+/// (`TICK * 1.15 / sin 35°`).
+const ROTATED_SLOT: f32 = TICK * 1.15 / 0.574;
+
+/// Every label wrapped onto at most two lines of at most `avail` px, or `None` when some word
+/// (a Latin run or a character) is wider than `avail` or the text needs more than two lines:
+/// such labels are rotated instead, since splitting words or cutting text would mislead.
+fn wrap_all(labels: &[String], avail: f32) -> Option<Vec<Vec<String>>> {
+    labels
+        .iter()
+        .map(|l| {
+            let words_fit = break_units(l.trim())
+                .iter()
+                .all(|u| text_width(u.trim(), TICK, false) <= avail);
+            let lines = wrap(l, TICK, avail, 2);
+            let whole = !lines.last().is_some_and(|x| x.ends_with('…')) || l.trim().ends_with('…');
+            (words_fit && whole).then_some(lines)
+        })
+        .collect()
+}
+
 impl_chart!(BarChart);
 crate::impl_styled_chart!(BarChart);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_ranges_label_both_ends() {
+        // Likert 1-5: every point
+        assert_eq!(range_ticks(1.0, 5.0, 3).1, vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+        // a sum of three 1-5 items, 3..15: starts at 3, not at the first multiple of 2.5
+        let (_, t) = range_ticks(3.0, 15.0, 5);
+        assert_eq!(t.first(), Some(&3.0));
+        assert_eq!(t.last(), Some(&15.0));
+        assert_eq!(t, vec![3.0, 6.0, 9.0, 12.0, 15.0]);
+        // 4..20 with a step that does not divide the span: the end replaces a close tick
+        assert_eq!(range_ticks(4.0, 21.0, 3).1, vec![4.0, 10.0, 16.0, 21.0]);
+        // non-integer ends are added to the nice ticks
+        let (step, t) = range_ticks(0.5, 4.5, 4);
+        assert_eq!(step, 1.0);
+        assert_eq!(t, vec![0.5, 1.0, 2.0, 3.0, 4.0, 4.5]);
+        // step 2: the nice tick 4 is within 0.4 steps of the end 4.7 and gives way to it
+        let (step, t) = range_ticks(0.3, 4.7, 4);
+        assert_eq!(step, 2.0);
+        assert_eq!(t, vec![0.3, 2.0, 4.7]);
+        assert_eq!(precision(0.5), 0.1);
+        assert_eq!(precision(3.0), 1.0);
+    }
+}

@@ -131,6 +131,18 @@ impl LineChart {
                 ),
             ));
         }
+        if let Some((i, b)) = style
+            .x_bands
+            .iter()
+            .enumerate()
+            .find(|(_, b)| !(b.from.is_finite() && b.to.is_finite()))
+        {
+            return Err(ReportError::invalid(
+                CHART,
+                format!("style.x_bands[{i}] ({})", b.label),
+                format!("need finite from and to, got ({}, {})", b.from, b.to),
+            ));
+        }
         let strong = |i: usize| style.highlight.contains(&i);
         let muted = !style.highlight.is_empty();
         let mut sc = Scene::new(CHART, self.width, self.height, &self.title)?;
@@ -226,9 +238,11 @@ impl LineChart {
             .last()
             .map(|t| text_width(&t.1, TICK, false) / 2.0)
             .unwrap_or(0.0);
+        // band labels get their own row above the plot, so they never cover data
+        let band_labels = style.x_bands.iter().any(|b| !b.label.trim().is_empty());
         let plot = Rect {
             x0: left_margin(&labels, &self.y_label),
-            y0: top + 6.0,
+            y0: top + 6.0 + if band_labels { TICK * 1.5 } else { 0.0 },
             x1: w - PAD - last_x_label.max(6.0),
             y1: h - bottom_margin(&self.x_label),
         };
@@ -247,6 +261,7 @@ impl LineChart {
             r0: plot.y1,
             r1: plot.y0,
         };
+        draw_x_bands(&mut sc, &plot, &xs, &style.x_bands);
         y_ticks(&mut sc, &plot, &ys, &y_ticks_l, true);
         x_ticks(&mut sc, &plot, &xs, &x_ticks_l, false);
 
@@ -320,6 +335,48 @@ impl LineChart {
         }
         axis_titles(&mut sc, &plot, &self.x_label, &self.y_label);
         Ok(sc)
+    }
+}
+
+/// Fill of a shaded x range: a neutral grey, lighter than every categorical colour and band,
+/// so it reads as background in colour and in greyscale print.
+pub(crate) const X_BAND_FILL: Rgb = Rgb(0xea, 0xea, 0xea);
+
+/// Shaded x ranges under everything else (clipped to the plot), each with its label centred
+/// above the plot; a label that would overlap the previous one is left out.
+fn draw_x_bands(sc: &mut Scene, plot: &Rect, xs: &Scale, bands: &[crate::XBand]) {
+    let mut last_right = f32::NEG_INFINITY;
+    for b in bands {
+        let (a, z) = (xs.map(b.from.min(b.to)), xs.map(b.from.max(b.to)));
+        let (a, z) = (a.max(plot.x0), z.min(plot.x1));
+        if z <= a {
+            continue;
+        }
+        sc.rect(a, plot.y0, z - a, plot.h(), Some(X_BAND_FILL), None);
+        let label = b.label.trim();
+        if label.is_empty() {
+            continue;
+        }
+        let label = ellipsize(label, TICK, plot.w());
+        let lw = text_width(&label, TICK, false);
+        // centred over the band, kept inside the plot's width
+        let cx = ((a + z) / 2.0).clamp(
+            plot.x0 + lw / 2.0,
+            (plot.x1 - lw / 2.0).max(plot.x0 + lw / 2.0),
+        );
+        if cx - lw / 2.0 < last_right + 6.0 {
+            continue;
+        }
+        sc.text_full(
+            (cx, plot.y0 - 5.0),
+            &label,
+            TICK,
+            Anchor::Middle,
+            0.0,
+            Rgb::AXIS,
+            false,
+        );
+        last_right = cx + lw / 2.0;
     }
 }
 
