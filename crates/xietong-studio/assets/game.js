@@ -32,7 +32,12 @@ S.pages.game = (function () {
       rows: d.conditions.flatMap(c => c.eigenvalues.map((e, i) => [i ? "" : c.point, `${e.population} → ${e.to}`, e.text, Number(e.value).toPrecision(4), i ? "" : c.stability])), note: null,
     }));
     const ph = root.querySelector("#game-phase");
-    if (d.portrait) { ph.innerHTML = d.portrait; } else { ph.textContent = "—"; }
+    if (d.portrait) { ph.innerHTML = d.portrait; }
+    else if (d.time_paths && d.time_paths.length) {
+      // No phase plane for this game: the time paths `xietong game simulate` draws for it.
+      ph.replaceChildren(S.el("p", { class: "muted", id: "game-timepaths-note", "data-i18n": "game.timePaths", text: S.t("game.timePaths") }),
+        ...d.time_paths.map(svg => { const c = S.el("div", { class: "chart timepath" }); c.innerHTML = svg; return c; }));
+    } else { ph.textContent = "—"; }
   }
 
   // One slider per parameter (range around the file's value); rebuilt only when the set changes.
