@@ -44,7 +44,7 @@ S.pages.game = (function () {
   function sliders(ps) {
     const box = root.querySelector("#game-params");
     const names = ps.map(p => p.name).join(",");
-    if (names === params.join(",")) return;
+    if (params !== null && names === params.join(",")) return;
     params = ps.map(p => p.name);
     box.replaceChildren(...ps.map(p => {
       const span = Math.max(1, Math.abs(p.file_value) * 2);
@@ -57,7 +57,7 @@ S.pages.game = (function () {
     }));
   }
 
-  function setText(n, t) { name = n; editor.value = t; values = {}; params = []; starts = []; analyze(); }
+  function setText(n, t) { name = n; editor.value = t; values = {}; params = null; starts = []; analyze(); }
 
   // Click on the portrait: shares under the pointer, from the plot frame of the chart.
   function clickPortrait(ev) {
@@ -74,7 +74,7 @@ S.pages.game = (function () {
 
   function init(el) {
     root = el;
-    editor = S.editor(S.debounce(() => { params = []; analyze(); }, 150));
+    editor = S.editor(S.debounce(() => { params = null; analyze(); }, 150));
     const sel = S.el("select", { id: "game-example" });
     const fileIn = S.el("input", { type: "file", accept: ".toml", class: "hidden" });
     fileIn.addEventListener("change", async () => { const f = fileIn.files[0]; if (f) setText(f.name, await f.text()); });

@@ -179,6 +179,7 @@ S.pages.sim = (function () {
   // The run report (report.html of `xietong run`) shown in the page, sandboxed, and its files.
   function showReport(box, filesEl, id, files) {
     const frame = S.el("iframe", { class: "report", src: `/api/jobs/${id}/files/report.html?inline=true&v=${Date.now()}` });
+    frame.addEventListener("load", () => { frame.dataset.loaded = "1"; });
     box.replaceChildren(frame);
     S.downloads(filesEl, id, files);
   }
@@ -187,7 +188,7 @@ S.pages.sim = (function () {
   async function relang(shown, draw) {
     if (!shown.job) return;
     const r = await S.api("POST", `/api/jobs/${shown.job}/lang`, { lang: S.lang });
-    if (r.ok) draw(r.data, shown.job);
+    if (r.ok) { draw(r.data, shown.job); progress(shown.out, r.data); }
   }
   const shownRun = {}, shownCmp = {};
 
@@ -242,7 +243,7 @@ S.pages.sim = (function () {
       runJob("/api/sim/run", { seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-runs").value),
         figures: root.querySelector("#sim-figures").value }, runOut, drawRun);
     };
-    shownRun.draw = drawRun;
+    shownRun.draw = drawRun; shownRun.out = runOut;
     const cmpOut = S.el("div", { class: "card", id: "sim-cmp" }, [
       S.el("h3", { "data-i18n": "sim.compare" }),
       S.el("div", { class: "bar" }, [
@@ -266,7 +267,7 @@ S.pages.sim = (function () {
         seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-cmp-runs").value),
         figures: root.querySelector("#sim-figures").value }, cmpOut, drawCmp);
     };
-    shownCmp.draw = drawCmp;
+    shownCmp.draw = drawCmp; shownCmp.out = cmpOut;
     el.append(
       S.el("h2", { "data-i18n": "sim.title" }),
       S.el("div", { class: "bar" }, [

@@ -59,13 +59,30 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
         "document.querySelector('#sim-status.ok') && !document.querySelector('.invalid')",
         T,
     );
-    // Run 12 runs; the charts appear and the files are offered.
+    // Run 12 runs: the run report (report.html of `xietong run`) is shown and its files offered.
     b.type_into("#sim-runs", "12");
     b.click("#sim-run-btn");
-    b.wait("a chart", "document.querySelector('#sim-charts svg')", T);
+    b.wait(
+        "the report",
+        "document.querySelector('#sim-charts iframe.report')",
+        T,
+    );
     b.wait(
         "the files",
-        "document.querySelectorAll('#sim-files a').length >= 5",
+        "document.querySelectorAll('#sim-files a').length >= 7",
+        T,
+    );
+    let report = b.js("return fetch(document.querySelector('#sim-charts iframe.report').src).then(r => r.text());", json!([]));
+    assert!(
+        report
+            .as_str()
+            .unwrap()
+            .contains("xietong simulation report"),
+        "{report}"
+    );
+    b.wait(
+        "the report shown",
+        "document.querySelector('#sim-charts iframe.report[data-loaded]')",
         T,
     );
     let progress = b.js(
@@ -85,6 +102,9 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
         "zones.csv",
         "summary.json",
         "report.html",
+        "tables.xlsx",
+        "report.docx",
+        "tables.tex",
         "scenario.toml",
     ] {
         assert!(files.as_str().unwrap().contains(f), "{files}");
@@ -116,7 +136,13 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
         "{sides}"
     );
 
-    // Switch to Chinese: the page's words change, and new charts come in Chinese.
+    b.screenshot(&shot("sim-cmp-en.png"));
+
+    // Switch to Chinese: the page's words change, and the reports shown are redrawn in Chinese.
+    let old_src = b.js(
+        "return document.querySelector('#sim-charts iframe.report').src;",
+        json!([]),
+    );
     b.click("#lang");
     b.wait(
         "Chinese labels",
@@ -127,14 +153,44 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
         b.js("return document.documentElement.lang;", json!([])),
         json!("zh-CN")
     );
+    b.wait(
+        "the report reloaded",
+        &format!("document.querySelector('#sim-charts iframe.report').src !== {old_src}"),
+        T,
+    );
+    let report = b.js("return fetch(document.querySelector('#sim-charts iframe.report').src).then(r => r.text());", json!([]));
+    assert!(
+        report.as_str().unwrap().contains("协同模拟报告"),
+        "{report}"
+    );
+    b.wait(
+        "the comparison table in Chinese",
+        "/[\\u4e00-\\u9fff]/.test(document.querySelector('#sim-cmp-table table').textContent)",
+        T,
+    );
+    b.wait(
+        "the arms' charts in Chinese",
+        "[...document.querySelectorAll('#sim-cmp-a svg text')].some(t => t.textContent.includes('合作概率'))",
+        T,
+    );
+    b.wait(
+        "the report shown",
+        "document.querySelector('#sim-charts iframe.report[data-loaded]')",
+        T,
+    );
+    std::thread::sleep(Duration::from_millis(1000)); // let the frame paint before the screenshot
+    b.screenshot(&shot("sim-zh.png"));
+    // A long run: the report's charts are drawn live, in Chinese, as the runs come in; cancel.
+    b.type_into("#sim-runs", "3000");
     b.click("#sim-run-btn");
     b.wait("a Chinese chart", "[...document.querySelectorAll('#sim-charts svg text')].some(t => t.textContent.includes('合作概率'))", T);
     b.wait(
-        "the run to end",
-        "!document.querySelector('#sim-run-btn').disabled",
+        "the preview's run count",
+        "document.querySelector('#sim-note').textContent.includes('已完成')",
         T,
     );
-    b.screenshot(&shot("sim-zh.png"));
+    b.screenshot(&shot("sim-zh-live.png"));
+    b.click("#sim-run .cancel");
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
 
@@ -226,6 +282,37 @@ fn game_slider_updates_the_table_click_starts_a_trajectory_errors_marked_in_plac
     );
     b.wait("the analysis in Chinese", "document.querySelector('#game-msg.ok') && document.querySelector('#page-game h2').textContent === '演化博弈分析'", T);
     b.screenshot(&shot("game-zh.png"));
+    // A game with three strategies per population: the time paths of `xietong game simulate`.
+    b.js(
+        "const s = document.querySelector('#game-example'); s.value = 'nashpy_rps.toml'; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    b.wait("the time paths", "document.querySelectorAll('#game-phase .timepath svg').length === 2 && document.querySelector('#game-timepaths-note')", T);
+    let note = b.js(
+        "return document.querySelector('#game-timepaths-note').textContent;",
+        json!([]),
+    );
+    assert!(note.as_str().unwrap().contains("相图"), "{note}");
+    // The previous game's sliders are gone (this one has no parameters).
+    assert_eq!(
+        b.js(
+            "return document.querySelectorAll('#game-params input').length;",
+            json!([])
+        ),
+        json!(0)
+    );
+    b.js(
+        "document.querySelector('#game-phase').scrollIntoView();",
+        json!([]),
+    );
+    b.screenshot(&shot("game-rps-zh.png"));
+    b.click("#lang");
+    b.wait("the time paths in English", "[...document.querySelectorAll('#game-phase .timepath svg text')].some(t => t.textContent === 'time')", T);
+    b.js(
+        "document.querySelector('#game-phase').scrollIntoView();",
+        json!([]),
+    );
+    b.screenshot(&shot("game-rps-en.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
 
@@ -409,12 +496,83 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
         "{files}"
     );
     b.screenshot(&shot("experiment-en.png"));
+    let old_src = b.js(
+        "return document.querySelector('#exp-report').src;",
+        json!([]),
+    );
     b.click("#lang");
     b.wait(
         "Chinese labels",
         "document.querySelector('#page-experiment h2').textContent === '实验'",
         T,
     );
+    // The report shown is asked for again, in Chinese.
+    b.wait("the report again", &format!("document.querySelector('#exp-report') && document.querySelector('#exp-report').src !== {old_src}"), T);
+    let report = b.js(
+        "return fetch(document.querySelector('#exp-report').src).then(r => r.text());",
+        json!([]),
+    );
+    assert!(
+        report.as_str().unwrap().contains("lang=\"zh-CN\""),
+        "{report}"
+    );
     b.screenshot(&shot("experiment-zh.png"));
+    assert_eq!(b.console_errors(), Vec::<String>::new());
+}
+
+#[test]
+fn experiment_on_an_uploaded_base_scenario() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let (s, ws) = studio("e2e-exp-base");
+    b.goto(&format!("{}#experiment", s.url));
+    b.js(
+        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
+        json!([]),
+    );
+    b.wait(
+        "the example",
+        "document.querySelector('#page-experiment textarea').value.includes('morris')",
+        T,
+    );
+    let exp = "name = \"on-file\"\nseed = 1\nreplications = 2\n[base]\nscenario = \"my-region.toml\"\n[[factor]]\npath = \"central.support\"\nlow = 0.0\nhigh = 1.0\n[design]\nmethod = \"latin_hypercube\"\nn = 3\nseed = 1\n";
+    b.js("const t = document.querySelector('#page-experiment textarea'); t.value = arguments[0]; t.dispatchEvent(new Event('input', {bubbles: true}));", json!([exp]));
+    // Without the scenario file: refused, saying which file to open.
+    b.click("#exp-start");
+    b.wait("the refusal", "document.querySelector('#exp-msg.err') && document.querySelector('#exp-msg').textContent.includes('my-region.toml')", T);
+    // A bad scenario file: the CLI's located error.
+    let dir = temp_dir("e2e-exp-base-files");
+    let bad = dir.join("my-region.toml");
+    std::fs::write(
+        &bad,
+        xietong_model::builtin::CHENGDU_CHONGQING.replace("uniformity = 0.8", "uniformity = 1.8"),
+    )
+    .unwrap();
+    b.choose_file("#exp-base-file", &bad);
+    b.wait(
+        "the file read",
+        "document.querySelector('#exp-base-name').textContent === 'my-region.toml'",
+        T,
+    );
+    b.click("#exp-start");
+    b.wait("the located error", "document.querySelector('#exp-msg.err') && document.querySelector('#exp-msg').textContent.includes('levers.uniformity')", T);
+    b.screenshot(&shot("experiment-base-error-en.png"));
+    // Fixed in the page's editor: the experiment runs on it.
+    b.js("const t = document.querySelectorAll('#exp-base textarea')[0]; t.value = t.value.replace('uniformity = 1.8', 'uniformity = 0.6'); t.dispatchEvent(new Event('input', {bubbles: true}));", json!([]));
+    b.click("#exp-start");
+    b.wait("the experiment complete", "document.querySelector('#exp-list tr[data-id=on-file] .exp-status')?.textContent === 'complete'", Duration::from_secs(300));
+    let copy = std::fs::read_to_string(
+        ws.join("experiments/on-file")
+            .join(xietong_experiment::store::SCENARIO_COPY),
+    )
+    .unwrap();
+    assert!(copy.contains("uniformity = 0.6"), "{copy}");
+    b.click("#lang");
+    b.wait(
+        "Chinese labels",
+        "document.querySelector('#exp-base h3').textContent === '基础情景'",
+        T,
+    );
+    b.screenshot(&shot("experiment-base-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
