@@ -1,8 +1,11 @@
 //! Simulator page endpoints. The scenario travels as the parsed TOML document (JSON for the form)
 //! or as TOML text; either way it is validated by `xietong_model::parse_scenario`, the CLI's
 //! loader, so the page shows the same located errors as `xietong scenario check`. Runs go through
-//! `xietong_sim::simulate` in batches, so the charts appear as the runs come in; a comparison of
-//! two arms goes through `xietong_experiment::compare` (common random numbers).
+//! `xietong_sim::simulate` in batches, so the charts appear as the runs come in, and each run then
+//! through the library functions `xietong run` streams its runs through (see [`RunFiles`]); the
+//! live charts, the report and the paper-ready files are `xietong_present::run`'s. A comparison of
+//! two arms goes through `xietong_experiment::compare` (common random numbers) and
+//! `xietong_present::experiment::compare_outputs`, as `xietong compare` does.
 
 use crate::jobs::{Job, Stop, file};
 use crate::{Shared, bad_request, blocking};
@@ -25,7 +28,7 @@ use xietong_report::Lang;
 use xietong_sim::output::{self, RowWriter};
 use xietong_sim::{Collected, Collector, RunResult, simulate};
 
-/// Most runs one studio simulation holds in memory.
+/// Most runs of one studio simulation (its files are held in memory for download).
 pub const MAX_RUNS: u64 = 10_000;
 
 pub fn routes() -> Router<Shared> {
