@@ -2,7 +2,7 @@
 // or left when the studio closed, and see its Morris / Sobol' / sweep report.
 "use strict";
 S.pages.experiment = (function () {
-  let root, editor, running = null;
+  let root, editor, baseEditor, running = null, shown = null;
 
   async function refresh() {
     const r = await S.api("GET", "/api/experiment/list");
@@ -31,6 +31,7 @@ S.pages.experiment = (function () {
   }
 
   async function analyze(id) {
+    shown = id;
     const r = await S.api("POST", "/api/experiment/analyze", { id, lang: S.lang });
     const msg = root.querySelector("#exp-msg");
     if (!r.ok) { msg.className = "err"; msg.textContent = r.data.error; return; }
@@ -46,6 +47,11 @@ S.pages.experiment = (function () {
   function init(el) {
     root = el;
     editor = S.editor(null);
+    // The base scenario of an experiment on a scenario file: opened or edited here and sent with
+    // the experiment (the studio reads no path the experiment names).
+    baseEditor = S.editor(null);
+    const baseIn = S.el("input", { type: "file", accept: ".toml", class: "hidden", id: "exp-base-file" });
+    baseIn.addEventListener("change", async () => { const f = baseIn.files[0]; if (f) { baseEditor.value = await f.text(); root.querySelector("#exp-base-name").textContent = f.name; } });
     const sel = S.el("select", { id: "exp-example" });
     const fileIn = S.el("input", { type: "file", accept: ".toml", class: "hidden" });
     fileIn.addEventListener("change", async () => { const f = fileIn.files[0]; if (f) editor.value = await f.text(); });
@@ -54,11 +60,16 @@ S.pages.experiment = (function () {
       S.el("h2", { "data-i18n": "exp.title" }),
       S.el("div", { class: "bar" }, [S.el("label", { "data-i18n": "exp.example" }), sel,
         S.el("button", { type: "button", "data-i18n": "exp.open", onclick: () => fileIn.click() }), fileIn,
-        S.el("button", { type: "button", class: "primary", id: "exp-start", "data-i18n": "exp.start", onclick: () => go("/api/experiment/start", { text: editor.value }) }),
+        S.el("button", { type: "button", class: "primary", id: "exp-start", "data-i18n": "exp.start", onclick: () => go("/api/experiment/start", { text: editor.value, scenario: baseEditor.value || null }) }),
         S.el("button", { type: "button", id: "exp-cancel", disabled: true, "data-i18n": "sim.cancel", onclick: () => running && S.api("POST", `/api/jobs/${running}/cancel`) }),
         S.el("progress", { id: "exp-progress", value: 0, max: 1 }), S.el("span", { id: "exp-ptext", class: "muted" }), S.el("span", { id: "exp-msg" })]),
       S.el("div", { class: "cols" }, [
-        S.el("div", { class: "card" }, [editor.el]),
+        S.el("div", {}, [S.el("div", { class: "card" }, [editor.el]),
+          S.el("div", { class: "card", id: "exp-base" }, [S.el("h3", { "data-i18n": "exp.base" }),
+            S.el("p", { class: "muted", "data-i18n": "exp.baseHelp" }),
+            S.el("div", { class: "bar" }, [S.el("button", { type: "button", id: "exp-base-open", "data-i18n": "exp.baseOpen", onclick: () => baseIn.click() }), baseIn,
+              S.el("button", { type: "button", "data-i18n": "exp.baseClear", onclick: () => { baseEditor.value = ""; root.querySelector("#exp-base-name").textContent = ""; } }),
+              S.el("span", { id: "exp-base-name", class: "muted" })]), baseEditor.el])]),
         S.el("div", {}, [S.el("div", { class: "card" }, [S.el("h3", { "data-i18n": "exp.list" }),
           S.el("table", { class: "grid", id: "exp-list" }), S.el("button", { type: "button", "data-i18n": "exp.refresh", onclick: refresh })]),
           S.el("div", { class: "card" }, [S.el("h3", { "data-i18n": "exp.results" }), S.el("div", { id: "exp-report-box" }), S.el("div", { class: "downloads bar", id: "exp-files" })])])]));
@@ -69,5 +80,6 @@ S.pages.experiment = (function () {
     });
     refresh();
   }
-  return { init, onLang() { if (root) refresh(); } };
+  // A report already shown is asked for again in the new language.
+  return { init, onLang() { if (root) { refresh(); if (shown) analyze(shown); } } };
 })();

@@ -32,14 +32,19 @@ S.pages.game = (function () {
       rows: d.conditions.flatMap(c => c.eigenvalues.map((e, i) => [i ? "" : c.point, `${e.population} → ${e.to}`, e.text, Number(e.value).toPrecision(4), i ? "" : c.stability])), note: null,
     }));
     const ph = root.querySelector("#game-phase");
-    if (d.portrait) { ph.innerHTML = d.portrait; } else { ph.textContent = "—"; }
+    if (d.portrait) { ph.innerHTML = d.portrait; }
+    else if (d.time_paths && d.time_paths.length) {
+      // No phase plane for this game: the time paths `xietong game simulate` draws for it.
+      ph.replaceChildren(S.el("p", { class: "muted", id: "game-timepaths-note", "data-i18n": "game.timePaths", text: S.t("game.timePaths") }),
+        ...d.time_paths.map(svg => { const c = S.el("div", { class: "chart timepath" }); c.innerHTML = svg; return c; }));
+    } else { ph.textContent = "—"; }
   }
 
   // One slider per parameter (range around the file's value); rebuilt only when the set changes.
   function sliders(ps) {
     const box = root.querySelector("#game-params");
     const names = ps.map(p => p.name).join(",");
-    if (names === params.join(",")) return;
+    if (params !== null && names === params.join(",")) return;
     params = ps.map(p => p.name);
     box.replaceChildren(...ps.map(p => {
       const span = Math.max(1, Math.abs(p.file_value) * 2);
@@ -52,7 +57,7 @@ S.pages.game = (function () {
     }));
   }
 
-  function setText(n, t) { name = n; editor.value = t; values = {}; params = []; starts = []; analyze(); }
+  function setText(n, t) { name = n; editor.value = t; values = {}; params = null; starts = []; analyze(); }
 
   // Click on the portrait: shares under the pointer, from the plot frame of the chart.
   function clickPortrait(ev) {
@@ -69,7 +74,7 @@ S.pages.game = (function () {
 
   function init(el) {
     root = el;
-    editor = S.editor(S.debounce(() => { params = []; analyze(); }, 150));
+    editor = S.editor(S.debounce(() => { params = null; analyze(); }, 150));
     const sel = S.el("select", { id: "game-example" });
     const fileIn = S.el("input", { type: "file", accept: ".toml", class: "hidden" });
     fileIn.addEventListener("change", async () => { const f = fileIn.files[0]; if (f) setText(f.name, await f.text()); });

@@ -176,11 +176,21 @@ S.pages.sim = (function () {
     return end;
   }
 
-  function aggTable(a) {
-    const rows = Object.entries(a).filter(([, s]) => s && typeof s === "object" && "mean" in s)
-      .map(([k, s]) => [k, ...[s.mean, s.p05, s.p95].map(x => x === null || x === undefined ? "—" : Number(x).toFixed(3))]);
-    return S.table({ caption: S.t("sim.overview"), header: [S.t("sim.measure"), S.t("sim.mean"), "5%", "95%"], rows, note: null });
+  // The run report (report.html of `xietong run`) shown in the page, sandboxed, and its files.
+  function showReport(box, filesEl, id, files) {
+    const frame = S.el("iframe", { class: "report", src: `/api/jobs/${id}/files/report.html?inline=true&v=${Date.now()}` });
+    frame.addEventListener("load", () => { frame.dataset.loaded = "1"; });
+    box.replaceChildren(frame);
+    S.downloads(filesEl, id, files);
   }
+
+  // Shown reports are redrawn by the server in the new language (no re-run).
+  async function relang(shown, draw) {
+    if (!shown.job) return;
+    const r = await S.api("POST", `/api/jobs/${shown.job}/lang`, { lang: S.lang });
+    if (r.ok) { draw(r.data, shown.job); progress(shown.out, r.data); }
+  }
+  const shownRun = {}, shownCmp = {};
 
   function init(el) {
     root = el;
@@ -212,15 +222,28 @@ S.pages.sim = (function () {
         S.el("button", { type: "button", class: "primary go", id: "sim-run-btn", "data-i18n": "sim.run" }),
         S.el("button", { type: "button", class: "cancel", disabled: true, "data-i18n": "sim.cancel" }),
         S.el("progress", { value: 0, max: 1 }), S.el("span", { class: "ptext muted" })]),
-      S.el("div", { class: "charts", id: "sim-charts" }), S.el("div", { id: "sim-agg" }), S.el("div", { class: "downloads bar", id: "sim-files" })]);
-    runOut.querySelector("button.go").onclick = () => {
-      runJob("/api/sim/run", { seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-runs").value) }, runOut, (v, id) => {
-        const charts = (v.result && v.result.charts) || (v.partial && v.partial.charts);
-        if (charts) S.charts(root.querySelector("#sim-charts"), charts);
-        if (v.result && v.result.aggregate) root.querySelector("#sim-agg").replaceChildren(aggTable(v.result.aggregate));
-        S.downloads(root.querySelector("#sim-files"), id, v.files);
-      });
+      S.el("div", { class: "bar" }, [S.el("label", { "data-i18n": "sim.figures" }),
+        S.el("select", { id: "sim-figures" }, ["", "svg", "png", "svg,png"].map(f => S.el("option", { value: f }, [f || "—"])))]),
+      S.el("p", { class: "muted", id: "sim-note" }),
+      S.el("div", { class: "charts", id: "sim-charts" }), S.el("div", { class: "downloads bar", id: "sim-files" })]);
+    const drawRun = (v, id) => {
+      if (v.status === "done" && v.files && v.files.includes("report.html")) {
+        shownRun.job = id;
+        showReport(root.querySelector("#sim-charts"), root.querySelector("#sim-files"), id, v.files);
+        root.querySelector("#sim-note").textContent = "";
+        return;
+      }
+      if (v.partial && v.partial.charts) {
+        S.charts(root.querySelector("#sim-charts"), v.partial.charts);
+        root.querySelector("#sim-note").textContent = `${S.t("sim.previewOf")} ${v.partial.runs}`;
+      }
     };
+    runOut.querySelector("button.go").onclick = () => {
+      shownRun.job = null;
+      runJob("/api/sim/run", { seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-runs").value),
+        figures: root.querySelector("#sim-figures").value }, runOut, drawRun);
+    };
+    shownRun.draw = drawRun; shownRun.out = runOut;
     const cmpOut = S.el("div", { class: "card", id: "sim-cmp" }, [
       S.el("h3", { "data-i18n": "sim.compare" }),
       S.el("div", { class: "bar" }, [
@@ -232,15 +255,19 @@ S.pages.sim = (function () {
         S.el("progress", { value: 0, max: 1 }), S.el("span", { class: "ptext muted" })]),
       S.el("div", { class: "side" }, [S.el("div", { class: "charts", id: "sim-cmp-a" }), S.el("div", { class: "charts", id: "sim-cmp-b" })]),
       S.el("div", { id: "sim-cmp-table" }), S.el("div", { class: "downloads bar", id: "sim-cmp-files" })]);
-    cmpOut.querySelector("button.go").onclick = () => {
-      runJob("/api/sim/compare", { a: root.querySelector("#sim-a").value, b: root.querySelector("#sim-b").value,
-        seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-cmp-runs").value) }, cmpOut, (v, id) => {
-        const d = v.result && v.result.a ? v.result : v.partial;
-        if (d) { S.charts(root.querySelector("#sim-cmp-a"), d.a); S.charts(root.querySelector("#sim-cmp-b"), d.b); }
-        if (v.result && v.result.table) root.querySelector("#sim-cmp-table").replaceChildren(S.table(v.result.table));
-        S.downloads(root.querySelector("#sim-cmp-files"), id, v.files);
-      });
+    const drawCmp = (v, id) => {
+      const d = v.result && v.result.a ? v.result : v.partial;
+      if (d) { S.charts(root.querySelector("#sim-cmp-a"), d.a); S.charts(root.querySelector("#sim-cmp-b"), d.b); }
+      if (v.result && v.result.table) { shownCmp.job = id; root.querySelector("#sim-cmp-table").replaceChildren(S.table(v.result.table)); }
+      S.downloads(root.querySelector("#sim-cmp-files"), id, v.files);
     };
+    cmpOut.querySelector("button.go").onclick = () => {
+      shownCmp.job = null;
+      runJob("/api/sim/compare", { a: root.querySelector("#sim-a").value, b: root.querySelector("#sim-b").value,
+        seed: Number(root.querySelector("#sim-seed").value), runs: Number(root.querySelector("#sim-cmp-runs").value),
+        figures: root.querySelector("#sim-figures").value }, cmpOut, drawCmp);
+    };
+    shownCmp.draw = drawCmp; shownCmp.out = cmpOut;
     el.append(
       S.el("h2", { "data-i18n": "sim.title" }),
       S.el("div", { class: "bar" }, [
@@ -254,5 +281,8 @@ S.pages.sim = (function () {
     load();
   }
 
-  return { init, onLang() { if (doc) { render(); fillVariants(); } } };
+  return { init, onLang() {
+    if (doc) { render(); fillVariants(); }
+    relang(shownRun, shownRun.draw); relang(shownCmp, shownCmp.draw);
+  } };
 })();

@@ -99,5 +99,6 @@ S.pages.survey = (function () {
               S.el("button", { type: "button", "data-i18n": "survey.exportJson", onclick: () => lastJson && S.saveText("result.json", JSON.stringify(lastJson, null, 2), "application/json") })]),
             S.el("div", { id: "survey-report-box" }), S.el("div", { class: "downloads bar", id: "survey-files" })])])]));
   }
-  return { init, onLang() { if (root) { const a = root.querySelector("#survey-analysis"); if (a) options(); } } };
+  // A report already shown is asked for again in the new language.
+  return { init, onLang() { if (root) { const a = root.querySelector("#survey-analysis"); if (a) options(); if (root.querySelector("#survey-report") && up) full(); } } };
 })();

@@ -45,7 +45,10 @@ fn stats(name: &str, mut ms: Vec<f64>, target: f64) {
 }
 
 fn main() {
-    let repeats: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let repeats: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     let ws = std::env::temp_dir().join(format!("xietong-bench-studio-{}", std::process::id()));
     let studio = xietong_studio::start(xietong_studio::Config {
         port: 0,
@@ -55,7 +58,11 @@ fn main() {
     })
     .expect("studio starts");
     let addr = studio.addr;
-    println!("studio at {} ({} threads for the computations)", studio.url, rayon::current_num_threads());
+    println!(
+        "studio at {} ({} threads for the computations)",
+        studio.url,
+        rayon::current_num_threads()
+    );
 
     // Page load: index and every asset.
     let mut page = Vec::new();
@@ -88,14 +95,23 @@ fn main() {
     for k in 0..repeats.max(20) {
         let v = 0.1 + 0.8 * (k as f64) / (repeats.max(20) as f64);
         let t0 = Instant::now();
-        let (st, b) = request(addr, "POST", "/api/game/analyze", Some(&json!({"text": text, "values": {"Cg": v}, "starts": [[0.3, 0.6]]})));
+        let (st, b) = request(
+            addr,
+            "POST",
+            "/api/game/analyze",
+            Some(&json!({"text": text, "values": {"Cg": v}, "starts": [[0.3, 0.6]]})),
+        );
         game.push(t0.elapsed().as_secs_f64() * 1e3);
         assert_eq!(st, 200);
         let r = json_of(&b);
         assert_eq!(r["ok"], true, "{r}");
         server.push(r["millis"].as_f64().unwrap());
     }
-    stats("game slider round trip (3 populations, with a trajectory)", game, 100.0);
+    stats(
+        "game slider round trip (3 populations, with a trajectory)",
+        game,
+        100.0,
+    );
     stats("  of which computing on the server", server, 100.0);
 
     // First chart of a 30-run simulation.
@@ -103,14 +119,24 @@ fn main() {
     let mut all = Vec::new();
     for _ in 0..repeats.clamp(1, 10) {
         let t0 = Instant::now();
-        let (st, b) = request(addr, "POST", "/api/sim/run", Some(&json!({"toml": xietong_model::builtin::CHENGDU_CHONGQING, "runs": 30})));
+        let (st, b) = request(
+            addr,
+            "POST",
+            "/api/sim/run",
+            Some(&json!({"toml": xietong_model::builtin::CHENGDU_CHONGQING, "runs": 30})),
+        );
         assert_eq!(st, 200);
         let id = json_of(&b)["job"].as_u64().unwrap();
         let mut got_first = false;
         loop {
             let (_, b) = request(addr, "GET", &format!("/api/jobs/{id}"), None);
             let v = json_of(&b);
-            if !got_first && (v["partial"]["charts"].as_array().is_some_and(|c| !c.is_empty()) || v["status"] == "done") {
+            if !got_first
+                && (v["partial"]["charts"]
+                    .as_array()
+                    .is_some_and(|c| !c.is_empty())
+                    || v["status"] == "done")
+            {
                 first.push(t0.elapsed().as_secs_f64() * 1e3);
                 got_first = true;
             }

@@ -11,15 +11,51 @@ use axum::routing::get;
 
 /// (name, content type, content).
 pub const FILES: [(&str, &str, &str); 9] = [
-    ("boot.js", "text/javascript; charset=utf-8", include_str!("../assets/boot.js")),
-    ("studio.css", "text/css; charset=utf-8", include_str!("../assets/studio.css")),
-    ("studio.js", "text/javascript; charset=utf-8", include_str!("../assets/studio.js")),
-    ("i18n.js", "text/javascript; charset=utf-8", include_str!("../assets/i18n.js")),
-    ("sim.js", "text/javascript; charset=utf-8", include_str!("../assets/sim.js")),
-    ("game.js", "text/javascript; charset=utf-8", include_str!("../assets/game.js")),
-    ("survey.js", "text/javascript; charset=utf-8", include_str!("../assets/survey.js")),
-    ("experiment.js", "text/javascript; charset=utf-8", include_str!("../assets/experiment.js")),
-    ("favicon.svg", "image/svg+xml", include_str!("../assets/favicon.svg")),
+    (
+        "boot.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/boot.js"),
+    ),
+    (
+        "studio.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/studio.css"),
+    ),
+    (
+        "studio.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/studio.js"),
+    ),
+    (
+        "i18n.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/i18n.js"),
+    ),
+    (
+        "sim.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/sim.js"),
+    ),
+    (
+        "game.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/game.js"),
+    ),
+    (
+        "survey.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/survey.js"),
+    ),
+    (
+        "experiment.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/experiment.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../assets/favicon.svg"),
+    ),
 ];
 
 const INDEX: &str = include_str!("../assets/index.html");

@@ -3,8 +3,10 @@
 //! store (`xietong_experiment::store`) and runner (`xietong_experiment::runner`), exactly as
 //! `xietong experiment run --resume` does: complete points survive a cancel or the studio being
 //! closed, and "resume" continues from them. Results are analysed by
-//! `xietong_experiment::analyze` and shown with `xietong_present::experiment`. In the studio the
-//! base scenario must be the built-in one, so that an experiment file cannot name a file to read.
+//! `xietong_experiment::analyze` and shown with `xietong_present::experiment`. An experiment on a
+//! scenario file (`base.scenario = "my.toml"`) comes with that file's text in the request (opened
+//! or edited on the page): the studio never reads a path an experiment file names. The store
+//! keeps its copy in the experiment's folder, so resume and analysis need nothing else.
 
 use crate::jobs::{Stop, file};
 use crate::{Shared, bad_request, blocking};
@@ -15,20 +17,29 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::Path;
+use xietong_experiment::ExpError;
 use xietong_experiment::analyze as an;
 use xietong_experiment::plan::Plan;
 use xietong_experiment::runner::{run_points, window_for};
 use xietong_experiment::spec::ExperimentSpec;
 use xietong_experiment::store::{self, Start};
-use xietong_experiment::ExpError;
 use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING};
 use xietong_report::Lang;
 
 /// The example experiments shipped with the repository.
 pub const EXAMPLES: [(&str, &str); 3] = [
-    ("morris-levers.toml", include_str!("../../../examples/experiments/morris-levers.toml")),
-    ("sobol-sequencing.toml", include_str!("../../../examples/experiments/sobol-sequencing.toml")),
-    ("lhs-sweep.toml", include_str!("../../../examples/experiments/lhs-sweep.toml")),
+    (
+        "morris-levers.toml",
+        include_str!("../../../examples/experiments/morris-levers.toml"),
+    ),
+    (
+        "sobol-sequencing.toml",
+        include_str!("../../../examples/experiments/sobol-sequencing.toml"),
+    ),
+    (
+        "lhs-sweep.toml",
+        include_str!("../../../examples/experiments/lhs-sweep.toml"),
+    ),
 ];
 
 pub fn routes() -> Router<Shared> {
@@ -41,14 +52,26 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn examples() -> Response {
-    Json(json!(EXAMPLES.iter().map(|(n, t)| json!({"name": n, "text": t})).collect::<Vec<_>>())).into_response()
+    Json(json!(
+        EXAMPLES
+            .iter()
+            .map(|(n, t)| json!({"name": n, "text": t}))
+            .collect::<Vec<_>>()
+    ))
+    .into_response()
 }
 
 /// Folder name from the experiment's name: letters, digits, `-` and `_` only.
 fn folder_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(48)
         .collect();
     let s = s.trim_matches('-').to_string();
@@ -87,6 +110,9 @@ async fn list(State(st): State<Shared>) -> Response {
 #[derive(Deserialize)]
 struct StartIn {
     text: String,
+    /// The base scenario's text when the experiment names a scenario file.
+    #[serde(default)]
+    scenario: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,15 +122,23 @@ struct IdIn {
     lang: String,
 }
 
-fn plan_of(text: &str) -> Result<Plan, String> {
+/// The experiment's plan, checked by `Plan::new` against its base scenario (the built-in one, or
+/// the text sent with it, labelled with the file name the experiment gives) as the CLI checks it.
+fn plan_of(text: &str, scenario: Option<&str>) -> Result<Plan, String> {
     let spec = ExperimentSpec::parse(text, "experiment.toml").map_err(|e| e.to_string())?;
-    if spec.base.scenario != "builtin" {
-        return Err(format!(
-            "experiment.toml: base.scenario = \"{}\": the studio runs experiments on the built-in scenario (base.scenario = \"builtin\", with base.set overrides); run file-based ones with `xietong experiment run`",
-            spec.base.scenario
-        ));
+    if spec.base.scenario == "builtin" {
+        return Plan::new(text, "experiment.toml", CHENGDU_CHONGQING, BUILTIN_NAME)
+            .map_err(|e| e.to_string());
     }
-    Plan::new(text, "experiment.toml", CHENGDU_CHONGQING, BUILTIN_NAME).map_err(|e| e.to_string())
+    match scenario.filter(|t| !t.trim().is_empty()) {
+        Some(base) => {
+            Plan::new(text, "experiment.toml", base, &spec.base.scenario).map_err(|e| e.to_string())
+        }
+        None => Err(format!(
+            "experiment.toml: base.scenario = \"{}\": open that scenario file as the base scenario (the studio reads no file an experiment names), or use base.scenario = \"builtin\"",
+            spec.base.scenario
+        )),
+    }
 }
 
 /// Start a new experiment in a fresh folder named after it.
@@ -112,7 +146,8 @@ async fn start(State(st): State<Shared>, Json(input): Json<StartIn>) -> Response
     let prepared = blocking({
         let st = st.clone();
         move || -> Result<(String, Plan), Response> {
-            let plan = plan_of(&input.text).map_err(|e| bad_request(e, Value::Null))?;
+            let plan = plan_of(&input.text, input.scenario.as_deref())
+                .map_err(|e| bad_request(e, Value::Null))?;
             let base = folder_name(&plan.spec.name);
             let mut id = base.clone();
             let mut k = 1;
@@ -132,7 +167,11 @@ async fn start(State(st): State<Shared>, Json(input): Json<StartIn>) -> Response
 
 /// Continue an experiment from its complete points (after a cancel or a closed studio).
 async fn resume(State(st): State<Shared>, Json(input): Json<IdIn>) -> Response {
-    let Some(dir) = st.workspace.experiment_dir(&input.id).filter(|d| d.is_dir()) else {
+    let Some(dir) = st
+        .workspace
+        .experiment_dir(&input.id)
+        .filter(|d| d.is_dir())
+    else {
         return bad_request("no such experiment", Value::Null);
     };
     let loaded = blocking(move || store::load_dir(&dir).map(|(p, _)| p)).await;
@@ -151,7 +190,8 @@ fn launch(st: &Shared, id: String, plan: Plan, resume: bool) -> Response {
     let job_id = st.jobs.spawn("experiment", total, move |job| {
         let range = plan.shard_range(None)?;
         plan.check_points(range.clone())?;
-        let (mut writer, todo, done) = match store::start(&dir, &plan, None, range.clone(), resume)? {
+        let (mut writer, todo, done) = match store::start(&dir, &plan, None, range.clone(), resume)?
+        {
             Start::Complete => {
                 job.progress(total, total);
                 return Ok((json!({"id": id, "status": "complete"}), vec![]));
@@ -161,15 +201,21 @@ fn launch(st: &Shared, id: String, plan: Plan, resume: bool) -> Response {
         job.progress((done * plan.replications()) as u64, total);
         let threads = rayon::current_num_threads();
         let cancelled = std::sync::atomic::AtomicBool::new(false);
-        let r = run_points(&plan, todo, window_for(threads), &|| job.tick(), &mut |_, rows, series| {
-            // Points are appended whole, so a cancel here keeps every complete point for resume.
-            writer.append(rows, series)?;
-            if job.cancelled() {
-                cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Err(ExpError::input("cancelled"));
-            }
-            Ok(())
-        });
+        let r = run_points(
+            &plan,
+            todo,
+            window_for(threads),
+            &|| job.tick(),
+            &mut |_, rows, series| {
+                // Points are appended whole, so a cancel here keeps every complete point for resume.
+                writer.append(rows, series)?;
+                if job.cancelled() {
+                    cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Err(ExpError::input("cancelled"));
+                }
+                Ok(())
+            },
+        );
         if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Stop::Cancelled);
         }
@@ -182,13 +228,19 @@ fn launch(st: &Shared, id: String, plan: Plan, resume: bool) -> Response {
 
 /// Analyse a complete experiment: Morris/Sobol' indices or, for other designs, the sweep report.
 async fn analyze(State(st): State<Shared>, Json(input): Json<IdIn>) -> Response {
-    let Some(dir) = st.workspace.experiment_dir(&input.id).filter(|d| d.is_dir()) else {
+    let Some(dir) = st
+        .workspace
+        .experiment_dir(&input.id)
+        .filter(|d| d.is_dir())
+    else {
         return bad_request("no such experiment", Value::Null);
     };
     let lang = Lang::parse(&input.lang).unwrap_or(Lang::En);
     let id = st.jobs.spawn("analyze", 1, move |job| {
         if status_of(&dir) != "complete" {
-            return Err(Stop::Failed("the experiment is not complete: resume it first".into()));
+            return Err(Stop::Failed(
+                "the experiment is not complete: resume it first".into(),
+            ));
         }
         let (plan, _) = store::load_dir(&dir)?;
         let mut acc = an::PointAccumulator::new(&plan);

@@ -20,7 +20,7 @@ use xietong_game::{Game, NumericGame, analyze};
 use xietong_report::{Chart, Lang, Marker, PhasePortrait};
 
 /// The example games shipped with the repository.
-pub const EXAMPLES: [(&str, &str); 3] = [
+pub const EXAMPLES: [(&str, &str); 4] = [
     (
         "chengdu_chongqing_central.toml",
         include_str!("../../../examples/games/chengdu_chongqing_central.toml"),
@@ -32,6 +32,10 @@ pub const EXAMPLES: [(&str, &str); 3] = [
     (
         "stag_hunt.toml",
         include_str!("../../../examples/games/stag_hunt.toml"),
+    ),
+    (
+        "nashpy_rps.toml",
+        include_str!("../../../examples/games/published/nashpy_rps.toml"),
     ),
 ];
 
@@ -73,7 +77,10 @@ struct AnalyzeIn {
 
 async fn analyze_game(Json(input): Json<AnalyzeIn>) -> Response {
     if input.text.len() > MAX_TEXT {
-        return bad_request(format!("the game file is larger than {MAX_TEXT} bytes"), Value::Null);
+        return bad_request(
+            format!("the game file is larger than {MAX_TEXT} bytes"),
+            Value::Null,
+        );
     }
     if input.starts.len() > MAX_STARTS {
         return bad_request(format!("at most {MAX_STARTS} trajectories"), Value::Null);
@@ -92,7 +99,11 @@ fn located(file: &str, line: usize, column: usize, message: String) -> Value {
 fn compute(input: &AnalyzeIn) -> Value {
     let t0 = Instant::now();
     let lang = Lang::parse(&input.lang).unwrap_or(Lang::En);
-    let name = if input.name.trim().is_empty() { "game.toml" } else { input.name.as_str() };
+    let name = if input.name.trim().is_empty() {
+        "game.toml"
+    } else {
+        input.name.as_str()
+    };
     let game = match Game::parse(name, &input.text) {
         Ok(g) => g,
         Err(e) => return located(&e.file, e.line, e.column, e.message),
@@ -123,7 +134,8 @@ fn compute(input: &AnalyzeIn) -> Value {
             .enumerate()
             .map(|(i, p)| {
                 let o = ng.offsets[i];
-                let shares: Vec<String> = (0..p.strategies.len()).map(|s| fmt_num(x[o + s])).collect();
+                let shares: Vec<String> =
+                    (0..p.strategies.len()).map(|s| fmt_num(x[o + s])).collect();
                 format!("{}: ({})", p.name, shares.join(", "))
             })
             .collect::<Vec<_>>()
@@ -148,7 +160,12 @@ fn compute(input: &AnalyzeIn) -> Value {
             .iter()
             .map(|e| {
                 if e.im.abs() > 1e-12 {
-                    format!("{}{}{}i", fmt_num(e.re), if e.im < 0.0 { "−" } else { "+" }, fmt_num(e.im.abs()))
+                    format!(
+                        "{}{}{}i",
+                        fmt_num(e.re),
+                        if e.im < 0.0 { "−" } else { "+" },
+                        fmt_num(e.im.abs())
+                    )
                 } else {
                     fmt_num(e.re)
                 }
@@ -185,6 +202,16 @@ fn compute(input: &AnalyzeIn) -> Value {
         Ok(x) => x,
         Err(m) => return json!({"ok": false, "message": m, "problems": []}),
     };
+    // Games the portrait cannot show (a population with 3 or more strategies, or one population):
+    // the figures `xietong game simulate` draws for them, the time paths from its default starts.
+    let time_paths = if portrait.is_none() {
+        match time_paths(name, &input.text, &sets, lang) {
+            Ok(x) => x,
+            Err(m) => return json!({"ok": false, "message": m, "problems": []}),
+        }
+    } else {
+        Vec::new()
+    };
     json!({
         "ok": true,
         "title": game.title,
@@ -196,10 +223,25 @@ fn compute(input: &AnalyzeIn) -> Value {
         "conditions": conditions,
         "warnings": an.warnings,
         "portrait": portrait,
+        "time_paths": time_paths,
         "latex": latex,
         "trajectories": trajectories,
         "millis": t0.elapsed().as_secs_f64() * 1000.0,
     })
+}
+
+/// The charts of `xietong game simulate` with its default options (time paths of each population's
+/// share of its first strategy, from the default grid of starts), as SVG.
+fn time_paths(name: &str, text: &str, sets: &[String], lang: Lang) -> Result<Vec<String>, String> {
+    use xietong_present::game as pg;
+    let ld = pg::LoadedGame::new(name, text, sets, lang).map_err(|e| e.to_string())?;
+    let plan =
+        pg::plan_simulation(&ld, &pg::SimulateOptions::default()).map_err(|e| e.to_string())?;
+    let sim = plan.run(&ld).map_err(|e| e.to_string())?;
+    pg::charts::simulate_figures(&ld, &sim.analysis, &sim.trajectories, lang)
+        .iter()
+        .map(|f| f.chart.to_svg().map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// Phase portrait of the first two populations' shares of their first strategy (games where
@@ -222,7 +264,10 @@ fn portrait(
     let grid = 13;
     for i in 0..grid {
         for j in 0..grid {
-            let (a, b) = ((i as f64 + 0.5) / grid as f64, (j as f64 + 0.5) / grid as f64);
+            let (a, b) = (
+                (i as f64 + 0.5) / grid as f64,
+                (j as f64 + 0.5) / grid as f64,
+            );
             let mut sh = vec![0.5; n];
             sh[0] = a;
             sh[1] = b;
@@ -236,7 +281,9 @@ fn portrait(
         let mut sh = vec![0.5; n];
         for (k, v) in s.iter().take(n).enumerate() {
             if !v.is_finite() || !(0.0..=1.0).contains(v) {
-                return Err(format!("trajectory start: shares must be in [0, 1], found {v}"));
+                return Err(format!(
+                    "trajectory start: shares must be in [0, 1], found {v}"
+                ));
             }
             sh[k] = *v;
         }
@@ -247,7 +294,11 @@ fn portrait(
     let markers = an
         .rest_points
         .iter()
-        .filter(|rp| n == 2 || rp.x.chunks(2).skip(2).all(|c| (c[0] - 0.5).abs() < 1e-9) || rp.profile.is_some())
+        .filter(|rp| {
+            n == 2
+                || rp.x.chunks(2).skip(2).all(|c| (c[0] - 0.5).abs() < 1e-9)
+                || rp.profile.is_some()
+        })
         .map(|rp| Marker {
             x: rp.x[0],
             y: rp.x[2],
@@ -257,8 +308,7 @@ fn portrait(
         .collect();
     let share = |i: usize| {
         let p = &game.populations[i];
-        format!("{}: {}", p.name, lang.pick("share", "比例"))
-            + &format!(" {}", p.strategies[0])
+        format!("{}: {}", p.name, lang.pick("share", "比例")) + &format!(" {}", p.strategies[0])
     };
     let chart = PhasePortrait {
         title: game.title.clone(),

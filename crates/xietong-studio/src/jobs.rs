@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use xietong_report::Lang;
 
 /// Finished jobs kept for download before the oldest are dropped.
 const KEEP: usize = 64;
@@ -40,7 +41,12 @@ pub struct Job {
     pub total: AtomicU64,
     cancel: AtomicBool,
     state: Mutex<State_>,
+    relang: Mutex<Option<Arc<Relang>>>,
 }
+
+/// Redraws a finished job's report in another language from what the job kept (no re-run):
+/// the new result for the page and the files that depend on the language.
+pub type Relang = dyn Fn(Lang) -> Result<(Value, Vec<File>), Stop> + Send + Sync;
 
 struct State_ {
     status: Status,
@@ -69,7 +75,11 @@ impl Job {
     }
     /// Stop here if the job was cancelled.
     pub fn check(&self) -> Result<(), Stop> {
-        if self.cancelled() { Err(Stop::Cancelled) } else { Ok(()) }
+        if self.cancelled() {
+            Err(Stop::Cancelled)
+        } else {
+            Ok(())
+        }
     }
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
@@ -99,6 +109,22 @@ impl Job {
             Err(Stop::Failed(m)) => {
                 s.status = Status::Failed;
                 s.message = Some(m);
+            }
+        }
+        s.version += 1;
+    }
+    /// Let the page ask for this job's report in another language (see [`Relang`]).
+    pub fn set_relang(&self, f: Arc<Relang>) {
+        *self.relang.lock().expect("job lock") = Some(f);
+    }
+    /// Replace the result and the files of the same names by those `f` made.
+    fn relabel(&self, result: Value, files: Vec<File>) {
+        let mut s = self.state.lock().expect("job lock");
+        s.result = result;
+        for f in files {
+            match s.files.iter_mut().find(|g| g.name == f.name) {
+                Some(g) => *g = f,
+                None => s.files.push(f),
             }
         }
         s.version += 1;
@@ -152,6 +178,7 @@ impl Jobs {
                 files: Vec::new(),
                 version: 0,
             }),
+            relang: Mutex::new(None),
         });
         {
             let mut map = self.map.lock().expect("jobs lock");
@@ -169,7 +196,11 @@ impl Jobs {
         }
         std::thread::spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&job)))
-                .unwrap_or_else(|_| Err(Stop::Failed("internal error (the computation panicked)".into())));
+                .unwrap_or_else(|_| {
+                    Err(Stop::Failed(
+                        "internal error (the computation panicked)".into(),
+                    ))
+                });
             job.finish(outcome);
         });
         id
@@ -191,6 +222,49 @@ pub fn routes() -> Router<Shared> {
         .route("/jobs/{id}", get(view))
         .route("/jobs/{id}/cancel", post(cancel))
         .route("/jobs/{id}/files/{name}", get(download))
+        .route("/jobs/{id}/lang", post(relang))
+}
+
+#[derive(Deserialize)]
+struct LangIn {
+    lang: String,
+}
+
+/// Redraw a finished job's report in the language the page switched to; the job's view (result
+/// and files) then carries the new language.
+async fn relang(
+    State(st): State<Shared>,
+    Path(id): Path<u64>,
+    axum::Json(l): axum::Json<LangIn>,
+) -> Response {
+    let Some(j) = st.jobs.get(id) else {
+        return not_found();
+    };
+    let Some(lang) = Lang::parse(&l.lang) else {
+        return crate::bad_request(
+            format!("lang: expected en or zh, found \"{}\"", l.lang),
+            Value::Null,
+        );
+    };
+    if j.status() != Status::Done {
+        return crate::bad_request("the job has no finished report to redraw", Value::Null);
+    }
+    let Some(f) = j.relang.lock().expect("job lock").clone() else {
+        return crate::bad_request(
+            "this job's results do not depend on the language",
+            Value::Null,
+        );
+    };
+    let job = j.clone();
+    crate::blocking(move || match f(lang) {
+        Ok((result, files)) => {
+            job.relabel(result, files);
+            axum::Json(job.view(None)).into_response()
+        }
+        Err(Stop::Cancelled) => crate::bad_request("cancelled", Value::Null),
+        Err(Stop::Failed(m)) => crate::bad_request(m, Value::Null),
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -254,7 +328,7 @@ async fn download(
                 (header::CONTENT_TYPE, f.mime.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", f.name),
+                    format!("attachment; filename=\"{}\"", f.name.replace('/', "_")),
                 ),
             ],
             f.bytes.clone(),
@@ -274,6 +348,9 @@ pub fn mime_of(name: &str) -> &'static str {
         "png" => "image/png",
         "toml" => "application/toml; charset=utf-8",
         "tex" => "application/x-tex; charset=utf-8",
+        "pdf" => "application/pdf",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "md" | "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }

@@ -175,7 +175,10 @@ pub async fn bind(config: &Config) -> Result<Bound> {
 
 impl Bound {
     /// Serve until `shutdown` resolves; running jobs are cancelled then.
-    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
         let state = self.state.clone();
         let app = app(self.state, self.max_body);
         axum::serve(self.listener, app)
@@ -205,7 +208,9 @@ impl Running {
     /// Block until the server stops by itself (an error) or forever.
     pub fn wait(mut self) -> Result<()> {
         match self.thread.take() {
-            Some(t) => t.join().map_err(|_| anyhow::anyhow!("studio thread panicked"))?,
+            Some(t) => t
+                .join()
+                .map_err(|_| anyhow::anyhow!("studio thread panicked"))?,
             None => Ok(()),
         }
     }
@@ -215,7 +220,9 @@ impl Running {
             let _ = s.send(());
         }
         match self.thread.take() {
-            Some(t) => t.join().map_err(|_| anyhow::anyhow!("studio thread panicked"))?,
+            Some(t) => t
+                .join()
+                .map_err(|_| anyhow::anyhow!("studio thread panicked"))?,
             None => Ok(()),
         }
     }
@@ -229,7 +236,8 @@ impl Drop for Running {
 
 /// Start the studio on a background thread with its own tokio runtime; returns once it listens.
 pub fn start(config: Config) -> Result<Running> {
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(String, SocketAddr, Option<String>)>>();
+    let (ready_tx, ready_rx) =
+        std::sync::mpsc::channel::<Result<(String, SocketAddr, Option<String>)>>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("xietong-studio".into())
@@ -277,7 +285,10 @@ pub fn start(config: Config) -> Result<Running> {
 }
 
 /// A 400 answer with a message for the page: `{"error": …}` plus optional details.
-pub fn bad_request(message: impl std::fmt::Display, details: serde_json::Value) -> axum::response::Response {
+pub fn bad_request(
+    message: impl std::fmt::Display,
+    details: serde_json::Value,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     (
         axum::http::StatusCode::BAD_REQUEST,
@@ -288,7 +299,9 @@ pub fn bad_request(message: impl std::fmt::Display, details: serde_json::Value) 
 
 /// Run a quick computation off the async threads.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task panicked")
+    tokio::task::spawn_blocking(f)
+        .await
+        .expect("blocking task panicked")
 }
 
 /// A library table for the page to lay out: caption, header, rows, note.

@@ -48,7 +48,8 @@ pub struct Guard {
 /// 128 random bits from the operating system, as hex.
 pub fn new_token() -> anyhow::Result<String> {
     let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no randomness for the access token: {e}"))?;
+    getrandom::fill(&mut b)
+        .map_err(|e| anyhow::anyhow!("no randomness for the access token: {e}"))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -78,16 +79,27 @@ impl Guard {
     }
 
     /// Why a request is refused, if it is.
-    pub fn refuse(&self, method: &Method, headers: &HeaderMap, query: Option<&str>) -> Option<(StatusCode, &'static str)> {
+    pub fn refuse(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        query: Option<&str>,
+    ) -> Option<(StatusCode, &'static str)> {
         let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
             return Some((StatusCode::BAD_REQUEST, "missing Host header"));
         };
         if !self.host_ok(host) {
-            return Some((StatusCode::FORBIDDEN, "Host is not this studio (possible DNS rebinding)"));
+            return Some((
+                StatusCode::FORBIDDEN,
+                "Host is not this studio (possible DNS rebinding)",
+            ));
         }
         if let Some(origin) = headers.get(header::ORIGIN) {
             let own = format!("http://{host}");
-            if origin.to_str().map_or(true, |o| !o.eq_ignore_ascii_case(&own)) {
+            if origin
+                .to_str()
+                .map_or(true, |o| !o.eq_ignore_ascii_case(&own))
+            {
                 return Some((StatusCode::FORBIDDEN, "cross-origin request refused"));
             }
         }
@@ -104,7 +116,10 @@ impl Guard {
         if let Some(token) = &self.token
             && !self.token_ok(token, headers, query)
         {
-            return Some((StatusCode::UNAUTHORIZED, "access token required (open the URL printed by xietong studio)"));
+            return Some((
+                StatusCode::UNAUTHORIZED,
+                "access token required (open the URL printed by xietong studio)",
+            ));
         }
         None
     }
@@ -123,7 +138,11 @@ impl Guard {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().strip_prefix(TOKEN_COOKIE).and_then(|r| r.strip_prefix('=')));
+            .filter_map(|c| {
+                c.trim()
+                    .strip_prefix(TOKEN_COOKIE)
+                    .and_then(|r| r.strip_prefix('='))
+            });
         from_query
             .chain(from_auth)
             .chain(from_cookie)
@@ -153,7 +172,8 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
     // `?token=` on a page load: keep it in a cookie and drop it from the address bar.
     if let (Some(token), Some(q)) = (guard.token(), req.uri().query())
         && req.method() == Method::GET
-        && q.split('&').any(|kv| kv.strip_prefix("token=") == Some(token))
+        && q.split('&')
+            .any(|kv| kv.strip_prefix("token=") == Some(token))
     {
         let mut r = Response::builder()
             .status(StatusCode::SEE_OTHER)
@@ -172,8 +192,14 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
     let framed = r.headers_mut().remove(FRAMEABLE).is_some();
     add_headers(r.headers_mut());
     if framed {
-        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP));
-        r.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+        r.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(REPORT_CSP),
+        );
+        r.headers_mut().insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
     }
     if api {
         r.headers_mut()
@@ -183,10 +209,19 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
 }
 
 fn add_headers(h: &mut HeaderMap) {
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(
         "cross-origin-resource-policy",
         HeaderValue::from_static("same-origin"),
@@ -208,19 +243,43 @@ mod tests {
     #[test]
     fn host_origin_and_header_rules() {
         let g = Guard::new("127.0.0.1:9000".parse().unwrap(), None);
-        assert!(g.refuse(&Method::GET, &headers(&[("host", "127.0.0.1:9000")]), None).is_none());
-        assert!(g.refuse(&Method::GET, &headers(&[("host", "localhost:9000")]), None).is_none());
+        assert!(
+            g.refuse(&Method::GET, &headers(&[("host", "127.0.0.1:9000")]), None)
+                .is_none()
+        );
+        assert!(
+            g.refuse(&Method::GET, &headers(&[("host", "localhost:9000")]), None)
+                .is_none()
+        );
         assert_eq!(
-            g.refuse(&Method::GET, &headers(&[("host", "evil.example:9000")]), None).unwrap().0,
+            g.refuse(
+                &Method::GET,
+                &headers(&[("host", "evil.example:9000")]),
+                None
+            )
+            .unwrap()
+            .0,
             StatusCode::FORBIDDEN
         );
-        assert!(g.refuse(&Method::GET, &headers(&[("host", "127.0.0.1:9001")]), None).is_some());
+        assert!(
+            g.refuse(&Method::GET, &headers(&[("host", "127.0.0.1:9001")]), None)
+                .is_some()
+        );
         assert!(g.refuse(&Method::GET, &headers(&[]), None).is_some());
-        let cross = headers(&[("host", "127.0.0.1:9000"), ("origin", "http://evil.example")]);
+        let cross = headers(&[
+            ("host", "127.0.0.1:9000"),
+            ("origin", "http://evil.example"),
+        ]);
         assert!(g.refuse(&Method::GET, &cross, None).is_some());
-        let own = headers(&[("host", "127.0.0.1:9000"), ("origin", "http://127.0.0.1:9000")]);
+        let own = headers(&[
+            ("host", "127.0.0.1:9000"),
+            ("origin", "http://127.0.0.1:9000"),
+        ]);
         assert!(g.refuse(&Method::GET, &own, None).is_none());
-        assert!(g.refuse(&Method::POST, &own, None).is_some(), "POST without the header");
+        assert!(
+            g.refuse(&Method::POST, &own, None).is_some(),
+            "POST without the header"
+        );
         let own_post = headers(&[
             ("host", "127.0.0.1:9000"),
             ("origin", "http://127.0.0.1:9000"),
@@ -235,12 +294,21 @@ mod tests {
     fn token_from_query_header_or_cookie() {
         let g = Guard::new("0.0.0.0:9000".parse().unwrap(), Some("abc123".into()));
         let h = headers(&[("host", "192.0.2.7:9000")]);
-        assert_eq!(g.refuse(&Method::GET, &h, None).unwrap().0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            g.refuse(&Method::GET, &h, None).unwrap().0,
+            StatusCode::UNAUTHORIZED
+        );
         assert!(g.refuse(&Method::GET, &h, Some("token=abc123")).is_none());
         assert!(g.refuse(&Method::GET, &h, Some("token=abc124")).is_some());
-        let c = headers(&[("host", "192.0.2.7:9000"), ("cookie", "a=b; xietong_studio_token=abc123")]);
+        let c = headers(&[
+            ("host", "192.0.2.7:9000"),
+            ("cookie", "a=b; xietong_studio_token=abc123"),
+        ]);
         assert!(g.refuse(&Method::GET, &c, None).is_none());
-        let a = headers(&[("host", "192.0.2.7:9000"), ("authorization", "token abc123")]);
+        let a = headers(&[
+            ("host", "192.0.2.7:9000"),
+            ("authorization", "token abc123"),
+        ]);
         assert!(g.refuse(&Method::GET, &a, None).is_none());
         assert_eq!(new_token().unwrap().len(), 32);
         assert_ne!(new_token().unwrap(), new_token().unwrap());

@@ -1,8 +1,11 @@
 //! Simulator page endpoints. The scenario travels as the parsed TOML document (JSON for the form)
 //! or as TOML text; either way it is validated by `xietong_model::parse_scenario`, the CLI's
 //! loader, so the page shows the same located errors as `xietong scenario check`. Runs go through
-//! `xietong_sim::simulate` in batches, so the charts appear as the runs come in; a comparison of
-//! two arms goes through `xietong_experiment::compare` (common random numbers).
+//! `xietong_sim::simulate` in batches, so the charts appear as the runs come in, and each run then
+//! through the library functions `xietong run` streams its runs through (see [`RunFiles`]); the
+//! live charts, the report and the paper-ready files are `xietong_present::run`'s. A comparison of
+//! two arms goes through `xietong_experiment::compare` (common random numbers) and
+//! `xietong_present::experiment::compare_outputs`, as `xietong compare` does.
 
 use crate::jobs::{Job, Stop, file};
 use crate::{Shared, bad_request, blocking};
@@ -14,14 +17,18 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::OnceLock;
 use xietong_experiment::compare as cmp;
 use xietong_model::builtin::{BUILTIN_NAME, CHENGDU_CHONGQING};
 use xietong_model::{LoadError, Scenario, parse_scenario};
+use xietong_present::figures::FigureOptions;
+use xietong_present::run as run_present;
 use xietong_report::Lang;
-use xietong_sim::{Aggregate, RunResult, output, simulate};
+use xietong_sim::output::{self, RowWriter};
+use xietong_sim::{Collected, Collector, RunResult, simulate};
 
-/// Most runs one studio simulation holds in memory.
+/// Most runs of one studio simulation (its files are held in memory for download).
 pub const MAX_RUNS: u64 = 10_000;
 
 pub fn routes() -> Router<Shared> {
@@ -258,6 +265,14 @@ struct RunIn {
     runs: u64,
     #[serde(default)]
     lang: String,
+    /// Figure files as `xietong run --figures` takes them (comma list of svg, png, pdf; empty or
+    /// "none" for none), with `--dpi` and `--figure-size`.
+    #[serde(default)]
+    figures: Option<String>,
+    #[serde(default)]
+    dpi: Option<String>,
+    #[serde(default)]
+    figure_size: Option<String>,
 }
 
 fn one() -> u64 {
@@ -294,6 +309,14 @@ async fn run(State(st): State<Shared>, Json(input): Json<RunIn>) -> Response {
     if let Err(e) = check_runs(input.runs) {
         return bad_request(e, Value::Null);
     }
+    let figures = match FigureOptions::parse(
+        input.figures.as_deref(),
+        input.dpi.as_deref(),
+        input.figure_size.as_deref(),
+    ) {
+        Ok(f) => f,
+        Err(e) => return bad_request(e, Value::Null),
+    };
     let (c, s) = match blocking({
         let sc = input.scenario;
         move || valid(&sc)
@@ -305,32 +328,64 @@ async fn run(State(st): State<Shared>, Json(input): Json<RunIn>) -> Response {
     };
     let (seed, runs, lang) = (input.seed, input.runs, lang_of(&input.lang));
     let id = st.jobs.spawn("sim", runs, move |job| {
-        let results = run_batches(job, &s, seed, runs, &|results, job| {
-            job.set_partial(json!({ "charts": crate::sim::preview(&s, results, lang)? }));
+        let mut out = RunFiles::new(&s);
+        let mut preview = Preview::new(&s);
+        run_batches(job, &s, seed, runs, &mut |batch, job| {
+            for r in batch {
+                out.push(&r)?;
+                preview.push(r);
+            }
+            job.set_partial(
+                json!({ "charts": preview.charts(&c.name, seed, lang)?, "runs": preview.runs() }),
+            );
             Ok(())
         })?;
-        finish_run(&s, &c, seed, &results, lang)
+        drop(preview);
+        job.check()?;
+        let (collected, mut files) = out.finish(seed)?;
+        let text = c.text.clone();
+        let report = Arc::new(
+            move |lang: Lang| -> Result<(Value, Vec<crate::jobs::File>), Stop> {
+                let (html, export) =
+                    run_present::report_files(&s, &c.name, seed, &collected, lang, &figures)
+                        .map_err(|e| Stop::Failed(e.to_string()))?;
+                let mut files = vec![file("report.html", html)];
+                files.extend(export.into_iter().map(|f| file(&f.name, f.bytes)));
+                let result = json!({
+                    "runs": collected.aggregate.runs,
+                    "summary": summary_of(&s),
+                    "lang": lang.pick("en", "zh"),
+                });
+                Ok((result, files))
+            },
+        );
+        let (result, report_files) = report(lang)?;
+        job.set_relang(report);
+        // The files of `xietong run` in its order (data, report, paper-ready files), then the
+        // scenario that was run.
+        files.extend(report_files);
+        files.push(file("scenario.toml", text));
+        Ok((result, files))
     });
     Json(json!({ "job": id })).into_response()
 }
-
 /// Run `runs` runs in growing batches (first a quick one, so that the first charts come soon),
-/// calling `each` with all results so far after every batch; stops when the job is cancelled.
+/// handing each batch, in run order, to `each`; stops when the job is cancelled or a run
+/// overflows (before any of that run is kept).
 fn run_batches(
     job: &Job,
     s: &Scenario,
     seed: u64,
     runs: u64,
-    each: &dyn Fn(&[RunResult], &Job) -> Result<(), Stop>,
-) -> Result<Vec<RunResult>, Stop> {
+    each: &mut dyn FnMut(Vec<RunResult>, &Job) -> Result<(), Stop>,
+) -> Result<(), Stop> {
     let threads = rayon::current_num_threads() as u64;
-    let mut results: Vec<RunResult> = Vec::with_capacity(runs as usize);
     let mut batch = threads.max(2);
-    while (results.len() as u64) < runs {
+    let mut from = 0;
+    while from < runs {
         job.check()?;
-        let from = results.len() as u64;
         let to = (from + batch).min(runs);
-        let mut more: Vec<RunResult> = (from..to)
+        let more: Vec<RunResult> = (from..to)
             .into_par_iter()
             .map(|r| {
                 let out = simulate(s, seed, r);
@@ -338,47 +393,152 @@ fn run_batches(
                 out
             })
             .collect();
-        results.append(&mut more);
-        if let Some((r, (t, what))) = results
+        if let Some((r, (t, what))) = more
             .iter()
             .enumerate()
-            .skip(from as usize)
-            .find_map(|(r, res)| res.first_non_finite().map(|x| (r, x)))
+            .find_map(|(r, res)| res.first_non_finite().map(|x| (from as usize + r, x)))
         {
             return Err(Stop::Failed(format!(
                 "the simulation overflowed ({what} is not a finite number in run {r}, quarter {}); lower dynamics.growth_rate, the domains' values and local benefits, or calendar.periods",
                 s.period_label(t)
             )));
         }
-        each(&results, job)?;
+        from = to;
+        each(more, job)?;
         batch = (batch * 2).min((runs / 4).max(threads));
     }
-    Ok(results)
+    Ok(())
 }
 
-/// The finished run: overview for the page and every output file, plus the scenario as edited.
-fn finish_run(
+/// The data files of `xietong run`, made as it makes them: each run's rows appended in run order
+/// by `RowWriter`, the `per_run` entries of `summary.json` framed by `summary_frame` once the
+/// aggregate is known, and the aggregate and bands gathered by `xietong_sim::Collector`. Runs are
+/// not kept.
+struct RunFiles<'a> {
+    s: &'a Scenario,
+    rows: RowWriter,
+    timeseries: Vec<u8>,
+    zones: Vec<u8>,
+    entries: Vec<u8>,
+    collector: Collector<'a>,
+}
+
+impl<'a> RunFiles<'a> {
+    fn new(s: &'a Scenario) -> Self {
+        RunFiles {
+            s,
+            rows: RowWriter::new(s),
+            timeseries: RowWriter::timeseries_header(s),
+            zones: RowWriter::zones_header(),
+            entries: Vec::new(),
+            collector: Collector::in_memory(s),
+        }
+    }
+
+    fn push(&mut self, r: &RunResult) -> Result<(), Stop> {
+        self.rows.timeseries_rows(r, &mut self.timeseries);
+        self.rows.zones_rows(r, &mut self.zones);
+        if self.collector.runs() > 0 {
+            self.entries.extend_from_slice(b",\n");
+        }
+        self.entries
+            .extend_from_slice(output::summary_entry_text(self.s, r).as_bytes());
+        self.collector.push(r)?;
+        Ok(())
+    }
+
+    /// What the report needs, and timeseries.csv, zones.csv and summary.json.
+    fn finish(self, seed: u64) -> Result<(Collected, Vec<crate::jobs::File>), Stop> {
+        let collected = self.collector.finish()?;
+        let agg = &collected.aggregate;
+        let (head, tail) = output::summary_frame(self.s, seed, agg.runs, agg);
+        let mut summary = head.into_bytes();
+        summary.extend_from_slice(&self.entries);
+        summary.extend_from_slice(tail.as_bytes());
+        let files = vec![
+            file("timeseries.csv", self.timeseries),
+            file("zones.csv", self.zones),
+            file("summary.json", summary),
+        ];
+        Ok((collected, files))
+    }
+}
+
+/// Memory the live charts may hold (see [`Preview`]).
+const PREVIEW_BYTES: usize = 96 << 20;
+
+/// The live charts while runs come in: the run report's own figures
+/// (`xietong_present::run::report_parts`) drawn from a `Collected` of the runs so far. A
+/// `Collector` gives its `Collected` only once (`finish` takes it), so the preview keeps each run
+/// without what the report does not read (zone and per-province records) and collects them
+/// afresh for every redraw; past [`PREVIEW_BYTES`] it stops taking runs and says how many it
+/// shows. The files and the final report come from [`RunFiles`], which keeps no runs.
+struct Preview<'a> {
+    s: &'a Scenario,
+    kept: Vec<RunResult>,
+    bytes: usize,
+    full: bool,
+}
+
+impl<'a> Preview<'a> {
+    fn new(s: &'a Scenario) -> Self {
+        Preview {
+            s,
+            kept: Vec::new(),
+            bytes: 0,
+            full: false,
+        }
+    }
+
+    fn push(&mut self, mut r: RunResult) {
+        if self.full {
+            return;
+        }
+        for p in &mut r.periods {
+            p.zones = Vec::new();
+            p.coop_province_domain = Default::default();
+            p.alignment_domain = Vec::new();
+            p.active_domain = Vec::new();
+        }
+        let size = r.periods.len()
+            * (std::mem::size_of::<xietong_sim::PeriodRecord>() + 8 * self.s.domains.len())
+            + 64 * (self.s.domains.len() + self.s.zones.len() + 8);
+        if self.bytes + size > PREVIEW_BYTES {
+            self.full = true;
+            return;
+        }
+        self.bytes += size;
+        self.kept.push(r);
+    }
+
+    fn runs(&self) -> usize {
+        self.kept.len()
+    }
+
+    fn collected(&self) -> Result<Collected, Stop> {
+        let mut c = Collector::in_memory(self.s);
+        for r in &self.kept {
+            c.push(r)?;
+        }
+        Ok(c.finish()?)
+    }
+
+    /// The report's figures of the runs kept so far, as SVG.
+    fn charts(&self, source: &str, seed: u64, lang: Lang) -> Result<Vec<String>, Stop> {
+        figure_svgs(self.s, source, seed, &self.collected()?, lang)
+    }
+}
+
+/// The figures of the run report (`xietong_present::run::report_parts`) as SVG.
+fn figure_svgs(
     s: &Scenario,
-    c: &Checked,
+    source: &str,
     seed: u64,
-    results: &[RunResult],
+    c: &Collected,
     lang: Lang,
-) -> Result<(Value, Vec<crate::jobs::File>), Stop> {
-    let agg = Aggregate::of(s, results);
-    let report = crate::sim::report(s, &c.name, seed, results, &agg, lang)?;
-    let files = vec![
-        file("timeseries.csv", output::timeseries_csv(s, results)),
-        file("zones.csv", output::zones_csv(s, results)),
-        file("summary.json", output::summary_json(s, seed, results, &agg)),
-        file("report.html", report),
-        file("scenario.toml", c.text.clone()),
-    ];
-    let result = json!({
-        "charts": preview(s, results, lang)?,
-        "aggregate": agg,
-        "summary": summary_of(s),
-    });
-    Ok((result, files))
+) -> Result<Vec<String>, Stop> {
+    let (_, figs) = run_present::report_parts(s, source, seed, c, lang)?;
+    figs.iter().map(|f| Ok(f.chart.to_svg()?)).collect()
 }
 
 #[derive(Deserialize)]
@@ -396,6 +556,12 @@ struct CompareIn {
     runs: u64,
     #[serde(default)]
     lang: String,
+    #[serde(default)]
+    figures: Option<String>,
+    #[serde(default)]
+    dpi: Option<String>,
+    #[serde(default)]
+    figure_size: Option<String>,
 }
 
 fn variant(name: &str) -> Result<cmp::Variant, String> {
@@ -415,7 +581,10 @@ async fn compare(State(st): State<Shared>, Json(input): Json<CompareIn>) -> Resp
         return bad_request(e, Value::Null);
     }
     if input.runs < 2 {
-        return bad_request("runs: a paired comparison needs at least 2 runs", Value::Null);
+        return bad_request(
+            "runs: a paired comparison needs at least 2 runs",
+            Value::Null,
+        );
     }
     let (va, vb) = match (variant(&input.a), variant(&input.b)) {
         (Ok(a), Ok(b)) => (a, b),
@@ -440,139 +609,72 @@ async fn compare(State(st): State<Shared>, Json(input): Json<CompareIn>) -> Resp
         Err(r) => return r,
     };
     let (seed, runs, lang) = (input.seed, input.runs, lang_of(&input.lang));
+    let figures = match FigureOptions::parse(
+        input.figures.as_deref(),
+        input.dpi.as_deref(),
+        input.figure_size.as_deref(),
+    ) {
+        Ok(f) => f,
+        Err(e) => return bad_request(e, Value::Null),
+    };
     let id = st.jobs.spawn("compare", 4 * runs, move |job| {
-        let ra = run_batches(job, &sa, seed, runs, &|res, job| {
-            job.set_partial(json!({ "a": preview(&sa, res, lang)?, "b": [] }));
-            Ok(())
-        })?;
-        let charts_a = preview(&sa, &ra, lang)?;
-        let rb = run_batches(job, &sb, seed, runs, &|res, job| {
-            job.set_partial(json!({ "a": charts_a, "b": preview(&sb, res, lang)? }));
-            Ok(())
-        })?;
+        // Each arm's run-report figures as its runs come in (the same charts as the run page).
+        let arm =
+            |s: &Scenario, shown_a: &Value, first: bool| -> Result<(Value, Collected), Stop> {
+                let mut preview = Preview::new(s);
+                run_batches(job, s, seed, runs, &mut |batch, job| {
+                    batch.into_iter().for_each(|r| preview.push(r));
+                    let charts = json!(preview.charts(&c.name, seed, lang)?);
+                    job.set_partial(if first {
+                        json!({ "a": charts, "b": [] })
+                    } else {
+                        json!({ "a": shown_a, "b": charts })
+                    });
+                    Ok(())
+                })?;
+                let collected = preview.collected()?;
+                Ok((
+                    json!(figure_svgs(s, &c.name, seed, &collected, lang)?),
+                    collected,
+                ))
+            };
+        let (charts_a, col_a) = arm(&sa, &Value::Null, true)?;
+        let (_, col_b) = arm(&sb, &charts_a, false)?;
         job.check()?;
-        let label = format!("{} − {}", va.name, vb.name);
-        let comparison = cmp::compare(&label, (&va, &sa), (&vb, &sb), runs as usize, seed, &|| {
-            job.tick()
-        })?;
-        let table = cmp::table(std::slice::from_ref(&comparison));
-        let report = cmp::report(std::slice::from_ref(&comparison), &c.name, lang)?;
-        let files = vec![
-            file("compare.csv", table.to_csv()),
-            file(
-                "compare.json",
-                serde_json::to_string_pretty(&comparison).map_err(|e| e.to_string())?,
-            ),
-            file("report.html", report),
-            file("scenario.toml", c.text.clone()),
-        ];
-        let result = json!({
-            "a": charts_a,
-            "b": preview(&sb, &rb, lang)?,
-            "names": [va.name, vb.name],
-            "table": crate::table_json(&table),
-        });
+        let label = format!("{} vs {}", va.name, vb.name);
+        let comparison =
+            cmp::compare(&label, (&va, &sa), (&vb, &sb), runs as usize, seed, &|| {
+                job.tick()
+            })?;
+        let results = vec![comparison];
+        let name = c.name.clone();
+        let a_names = [va.name.clone(), vb.name.clone()];
+        // compare.csv, compare.json, report.html and the paper-ready files of `xietong compare`.
+        let outputs = Arc::new(
+            move |lang: Lang| -> Result<(Value, Vec<crate::jobs::File>), Stop> {
+                let o =
+                    xietong_present::experiment::compare_outputs(&results, &name, lang, &figures)
+                        .map_err(|e| Stop::Failed(e.to_string()))?;
+                let mut files = vec![
+                    file("compare.csv", o.csv),
+                    file("compare.json", o.json),
+                    file("report.html", o.html),
+                ];
+                files.extend(o.export.into_iter().map(|f| file(&f.name, f.bytes)));
+                let result = json!({
+                    "a": figure_svgs(&sa, &name, seed, &col_a, lang)?,
+                    "b": figure_svgs(&sb, &name, seed, &col_b, lang)?,
+                    "names": a_names,
+                    "table": crate::table_json(&cmp::display_table(&results, lang)),
+                    "lang": lang.pick("en", "zh"),
+                });
+                Ok((result, files))
+            },
+        );
+        let (result, mut files) = outputs(lang)?;
+        job.set_relang(outputs);
+        files.push(file("scenario.toml", c.text.clone()));
         Ok((result, files))
     });
     Json(json!({ "job": id })).into_response()
-}
-
-pub use preview::{preview, report};
-
-mod preview {
-    //! Charts of the runs so far and the downloadable report.
-    // TODO(xietong-present::run): replace with the shared run report once it moves out of the CLI.
-    use crate::jobs::Stop;
-    use xietong_model::{Scenario, Tier};
-    use xietong_report::{Block, Chart, HtmlReport, Lang, LineChart, Section, Series};
-    use xietong_sim::output::bands;
-    use xietong_sim::{Aggregate, PeriodRecord, RunResult};
-
-    fn series(results: &[RunResult], name: String, f: impl Fn(&PeriodRecord) -> f64) -> Series {
-        let (mean, lo, hi) = bands(results, f);
-        Series {
-            name,
-            x: (0..mean.len()).map(|t| t as f64).collect(),
-            y: mean,
-            lower: Some(lo),
-            upper: Some(hi),
-        }
-    }
-
-    pub fn preview(s: &Scenario, results: &[RunResult], lang: Lang) -> Result<Vec<String>, Stop> {
-        let t = |en: &'static str, zh: &'static str| lang.pick(en, zh).to_string();
-        let mut charts = Vec::new();
-        for tier in Tier::ALL {
-            let ks: Vec<usize> = (0..s.domains.len()).filter(|&k| s.domains[k].tier == tier).collect();
-            if ks.is_empty() {
-                continue;
-            }
-            let title = match tier {
-                Tier::Basic => t("Basic domains", "基础领域"),
-                Tier::Key => t("Key domains", "重点领域"),
-                Tier::Other => t("Other domains", "其他领域"),
-            };
-            let ser = ks
-                .iter()
-                .map(|&k| {
-                    let d = &s.domains[k];
-                    let name = lang.pick(&d.name_en, &d.name_zh).to_string();
-                    series(results, name, move |p| p.coop_domain[k])
-                })
-                .collect();
-            charts.push(
-                LineChart {
-                    title: format!("{title} ({} {})", results.len(), t("runs", "次模拟")),
-                    x_label: t("Quarter", "季度"),
-                    y_label: t("Probability of cooperating", "合作概率"),
-                    series: ser,
-                    y_range: Some((0.0, 1.0)),
-                    width: 640,
-                    height: 340,
-                    ..Default::default()
-                }
-                .to_svg()?,
-            );
-        }
-        let state = vec![
-            series(results, t("Trust τ", "信任 τ"), |p| p.trust),
-            series(results, t("Alignment ā", "标准协同度 ā"), |p| p.alignment),
-        ];
-        charts.push(
-            LineChart {
-                title: t("Trust and alignment", "信任与标准协同"),
-                x_label: t("Quarter", "季度"),
-                y_label: t("Level", "水平"),
-                series: state,
-                y_range: Some((0.0, 1.0)),
-                width: 640,
-                height: 340,
-                ..Default::default()
-            }
-            .to_svg()?,
-        );
-        Ok(charts)
-    }
-
-    pub fn report(
-        s: &Scenario,
-        source: &str,
-        seed: u64,
-        results: &[RunResult],
-        agg: &Aggregate,
-        lang: Lang,
-    ) -> Result<String, Stop> {
-        let _ = agg;
-        let blocks = preview(s, results, lang)?.into_iter().map(Block::Svg).collect();
-        Ok(HtmlReport {
-            title: format!("{} — {}", lang.pick("xietong simulation", "协同模拟"), s.name),
-            subtitle: format!("{source}; {} runs, seed {seed}", results.len()),
-            lang,
-            sections: vec![Section {
-                heading: lang.pick("Results", "结果").to_string(),
-                blocks,
-            }],
-        }
-        .render())
-    }
 }

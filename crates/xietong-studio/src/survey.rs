@@ -36,11 +36,16 @@ struct Upload {
 
 fn read(st: &Shared, up: &Upload) -> Result<Table, Response> {
     let Some(path) = st.workspace.upload(&up.id) else {
-        return Err(bad_request("no such upload (upload the file again)", Value::Null));
+        return Err(bad_request(
+            "no such upload (upload the file again)",
+            Value::Null,
+        ));
     };
     let mut t = read_table(&path, &ReadOptions::default()).map_err(|e| {
         // Messages name the stored file; the user knows it by the name they uploaded.
-        let msg = e.to_string().replace(&path.display().to_string(), display_name(up));
+        let msg = e
+            .to_string()
+            .replace(&path.display().to_string(), display_name(up));
         bad_request(msg, Value::Null)
     })?;
     t.source = display_name(up).to_string();
@@ -48,7 +53,11 @@ fn read(st: &Shared, up: &Upload) -> Result<Table, Response> {
 }
 
 fn display_name(up: &Upload) -> &str {
-    if up.name.trim().is_empty() { "upload" } else { up.name.as_str() }
+    if up.name.trim().is_empty() {
+        "upload"
+    } else {
+        up.name.as_str()
+    }
 }
 
 /// Columns and the drafted codebook of an upload.
@@ -104,7 +113,11 @@ async fn quick_analysis(State(st): State<Shared>, Json(q): Json<QuickIn>) -> Res
         let out: Result<(Value, String), String> = (|| {
             let e = |x: quick::QuickError| x.to_string();
             let need = |v: &str, what: &str| {
-                if v.is_empty() { Err(format!("choose the {what}")) } else { Ok(()) }
+                if v.is_empty() {
+                    Err(format!("choose the {what}"))
+                } else {
+                    Ok(())
+                }
             };
             Ok(match q.analysis.as_str() {
                 "ttest" => {
@@ -112,13 +125,30 @@ async fn quick_analysis(State(st): State<Shared>, Json(q): Json<QuickIn>) -> Res
                     need(&q.group, "grouping variable")?;
                     let conf = q.conf.unwrap_or(0.95);
                     present::check_conf(conf).map_err(|x| x.to_string())?;
-                    let r = quick::ttest_report(&t, &q.value, &q.group, None, &q.missing, conf, q.levene_median).map_err(e)?;
+                    let r = quick::ttest_report(
+                        &t,
+                        &q.value,
+                        &q.group,
+                        None,
+                        &q.missing,
+                        conf,
+                        q.levene_median,
+                    )
+                    .map_err(e)?;
                     (json!(r), present::ttest_text(&r))
                 }
                 "anova" => {
                     need(&q.value, "dependent variable")?;
                     need(&q.group, "factor")?;
-                    let r = quick::anova_report(&t, &q.value, &q.group, None, &q.missing, q.levene_median).map_err(e)?;
+                    let r = quick::anova_report(
+                        &t,
+                        &q.value,
+                        &q.group,
+                        None,
+                        &q.missing,
+                        q.levene_median,
+                    )
+                    .map_err(e)?;
                     (json!(r), present::anova_text(&r))
                 }
                 "chi2" => {
@@ -128,7 +158,11 @@ async fn quick_analysis(State(st): State<Shared>, Json(q): Json<QuickIn>) -> Res
                     (json!(r), present::chi2_text(&r))
                 }
                 "alpha" => {
-                    let policy = if q.pairwise { quick::MissingPolicy::Pairwise } else { quick::MissingPolicy::Listwise };
+                    let policy = if q.pairwise {
+                        quick::MissingPolicy::Pairwise
+                    } else {
+                        quick::MissingPolicy::Listwise
+                    };
                     let r = quick::alpha_report(&t, &q.items, &q.missing, policy).map_err(e)?;
                     (json!(r), present::alpha_text(&r))
                 }
@@ -137,7 +171,11 @@ async fn quick_analysis(State(st): State<Shared>, Json(q): Json<QuickIn>) -> Res
                     let r = quick::multi_report(&t, &q.items, g, &q.missing).map_err(e)?;
                     (json!(r), present::multi_text(&r))
                 }
-                other => return Err(format!("unknown analysis '{other}' (expected ttest, anova, chi2, alpha or multi)")),
+                other => {
+                    return Err(format!(
+                        "unknown analysis '{other}' (expected ttest, anova, chi2, alpha or multi)"
+                    ));
+                }
             })
         })();
         match out {
@@ -165,7 +203,8 @@ async fn full_analysis(State(st): State<Shared>, Json(a): Json<AnalyzeIn>) -> Re
         let st = st.clone();
         move || -> Result<(Table, Codebook), Response> {
             let t = read(&st, &a.upload)?;
-            let cb = Codebook::from_toml("codebook.toml", &a.codebook).map_err(|e| bad_request(e.to_string(), Value::Null))?;
+            let cb = Codebook::from_toml("codebook.toml", &a.codebook)
+                .map_err(|e| bad_request(e.to_string(), Value::Null))?;
             Ok((t, cb))
         }
     })
@@ -179,7 +218,10 @@ async fn full_analysis(State(st): State<Shared>, Json(a): Json<AnalyzeIn>) -> Re
         job.check()?;
         let files = present::analysis_files(&an, lang)?;
         job.tick();
-        let report = files.iter().find(|f| f.name == "report.html").map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+        let report = files
+            .iter()
+            .find(|f| f.name == "report.html")
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
         let out = files
             .into_iter()
             .map(|f| file(&f.name.replace('/', "_"), f.bytes))

@@ -52,7 +52,9 @@ impl Workspace {
     pub fn upload(&self, id: &str) -> Option<PathBuf> {
         let (stem, ext) = id.split_once('.')?;
         let ok = stem.len() == 32
-            && stem.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
             && UPLOAD_EXTENSIONS.contains(&ext);
         let p = self.root.join("uploads").join(id);
         (ok && p.is_file()).then_some(p)
@@ -62,7 +64,9 @@ impl Workspace {
     pub fn experiment_dir(&self, id: &str) -> Option<PathBuf> {
         let ok = !id.is_empty()
             && id.len() <= 64
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then(|| self.root.join("experiments").join(id))
     }
 
@@ -91,12 +95,21 @@ mod tests {
         assert!(p.starts_with(ws.root().join("uploads")));
         assert_eq!(std::fs::read(&p).unwrap(), b"a,b\n1,2\n");
         assert!(ws.save_upload("exe", b"x").is_err());
-        for bad in ["../x.csv", "/etc/passwd", "..", "a/b.csv", &id.replace(".csv", ".exe")] {
+        for bad in [
+            "../x.csv",
+            "/etc/passwd",
+            "..",
+            "a/b.csv",
+            &id.replace(".csv", ".exe"),
+        ] {
             assert!(ws.upload(bad).is_none(), "{bad}");
         }
         assert!(ws.experiment_dir("../../etc").is_none());
         assert!(ws.experiment_dir("ok-1").unwrap().starts_with(ws.root()));
-        assert_eq!(extension_of("C:\\data\\survey.XLSX").as_deref(), Some("xlsx"));
+        assert_eq!(
+            extension_of("C:\\data\\survey.XLSX").as_deref(),
+            Some("xlsx")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
@@ -115,7 +128,12 @@ async fn upload(State(st): State<Shared>, mut form: Multipart) -> Response {
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => return bad_request("no file in the upload (expected a part named \"file\")", serde_json::Value::Null),
+            Ok(None) => {
+                return bad_request(
+                    "no file in the upload (expected a part named \"file\")",
+                    serde_json::Value::Null,
+                );
+            }
             Err(e) => return (e.status(), e.body_text()).into_response(),
         };
         if field.name() != Some("file") {
@@ -123,7 +141,10 @@ async fn upload(State(st): State<Shared>, mut form: Multipart) -> Response {
         }
         let name = field.file_name().unwrap_or("upload").to_string();
         let Some(ext) = extension_of(&name) else {
-            return bad_request(format!("{name}: no file extension (expected .csv, .xlsx, .xls, .toml …)"), serde_json::Value::Null);
+            return bad_request(
+                format!("{name}: no file extension (expected .csv, .xlsx, .xls, .toml …)"),
+                serde_json::Value::Null,
+            );
         };
         let bytes = match field.bytes().await {
             Ok(b) => b,
@@ -131,10 +152,18 @@ async fn upload(State(st): State<Shared>, mut form: Multipart) -> Response {
         };
         let saved = {
             let ext = ext.clone();
-            crate::blocking(move || st.workspace.save_upload(&ext, &bytes).map(|id| (id, bytes.len()))).await
+            crate::blocking(move || {
+                st.workspace
+                    .save_upload(&ext, &bytes)
+                    .map(|id| (id, bytes.len()))
+            })
+            .await
         };
         return match saved {
-            Ok((id, n)) => axum::Json(serde_json::json!({"id": id, "name": name, "ext": ext, "bytes": n})).into_response(),
+            Ok((id, n)) => {
+                axum::Json(serde_json::json!({"id": id, "name": name, "ext": ext, "bytes": n}))
+                    .into_response()
+            }
             Err(e) => bad_request(format!("{name}: {e:#}"), serde_json::Value::Null),
         };
     }

@@ -33,14 +33,23 @@ impl Reply {
 }
 
 /// Send one request exactly as given (headers verbatim) and read the whole reply.
-pub fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+pub fn raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut req = format!("{method} {path} HTTP/1.1\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
-    req.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+    req.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
     s.write_all(req.as_bytes()).unwrap();
     // The server may answer (413) and close before reading a large body.
     let _ = s.write_all(body);
@@ -76,7 +85,14 @@ fn parse_reply(buf: &[u8]) -> Reply {
         .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(buf)));
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
@@ -88,13 +104,19 @@ fn parse_reply(buf: &[u8]) -> Reply {
     if chunked {
         body = dechunk(&body);
     }
-    Reply { status, headers, body }
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let Some(nl) = b.windows(2).position(|w| w == b"\r\n") else { break };
+        let Some(nl) = b.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
         let size = usize::from_str_radix(String::from_utf8_lossy(&b[..nl]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
@@ -144,7 +166,11 @@ pub fn upload(addr: SocketAddr, file_name: &str, bytes: &[u8]) -> Reply {
         addr,
         "POST",
         "/api/upload",
-        &[("Host", &host), ("X-Xietong-Studio", "1"), ("Content-Type", &ct)],
+        &[
+            ("Host", &host),
+            ("X-Xietong-Studio", "1"),
+            ("Content-Type", &ct),
+        ],
         &body,
     )
 }
@@ -157,7 +183,10 @@ pub fn wait_job(addr: SocketAddr, id: u64, limit: Duration) -> Value {
         if v["status"] != "running" {
             return v;
         }
-        assert!(t0.elapsed() < limit, "job {id} still running after {limit:?}: {v}");
+        assert!(
+            t0.elapsed() < limit,
+            "job {id} still running after {limit:?}: {v}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -209,7 +238,9 @@ pub fn browser() -> Option<Browser> {
             "XIETONG_REQUIRE_BROWSER=1 but chromium and chromedriver were not both found (apt-get install chromium chromium-driver)"
         ),
         _ => {
-            eprintln!("SKIPPED: browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)");
+            eprintln!(
+                "SKIPPED: browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+            );
             None
         }
     }
@@ -238,7 +269,10 @@ impl Browser {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let t0 = Instant::now();
         while TcpStream::connect(addr).is_err() {
-            assert!(t0.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = temp_dir(&format!("chrome-profile-{port}"));
@@ -252,7 +286,12 @@ impl Browser {
                          format!("--user-data-dir={}", profile.display())],
             }
         }}});
-        let mut b = Browser { driver: child, addr, session: String::new(), profile };
+        let mut b = Browser {
+            driver: child,
+            addr,
+            session: String::new(),
+            profile,
+        };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"]
             .as_str()
@@ -268,7 +307,10 @@ impl Browser {
             self.addr,
             method,
             path,
-            &[("Host", &host), ("Content-Type", "application/json; charset=utf-8")],
+            &[
+                ("Host", &host),
+                ("Content-Type", "application/json; charset=utf-8"),
+            ],
             body.as_bytes(),
         );
         let v = r.json();
@@ -304,7 +346,10 @@ impl Browser {
             if t0.elapsed() > limit {
                 let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("studio-timeout.png");
                 self.screenshot(&shot);
-                panic!("timed out after {limit:?} waiting for {what} ({expr}); screenshot {}", shot.display());
+                panic!(
+                    "timed out after {limit:?} waiting for {what} ({expr}); screenshot {}",
+                    shot.display()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -315,8 +360,15 @@ impl Browser {
     /// window so that the sticky header does not cover it.
     pub fn find(&mut self, css: &str) -> Value {
         let p = self.s("/element");
-        let v = self.call("POST", &p, Some(json!({"using": "css selector", "value": css})));
-        self.js("arguments[0].scrollIntoView({block: 'center'});", json!([v.clone()]));
+        let v = self.call(
+            "POST",
+            &p,
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        self.js(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([v.clone()]),
+        );
         v
     }
 
@@ -385,7 +437,11 @@ impl Browser {
     /// Browser console errors so far (the page must not raise any).
     pub fn console_errors(&mut self) -> Vec<String> {
         let v = self.js("return window.__errors || [];", json!([]));
-        v.as_array().unwrap().iter().map(|x| x.to_string()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
     }
 }
 
@@ -419,10 +475,9 @@ fn base64_decode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
     for chunk in bytes.chunks(4) {
         let n = chunk.iter().take_while(|&&c| c != b'=').count();
-        let v = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &c)| acc | (if i < n { val(c) } else { 0 }) << (18 - 6 * i as u32));
+        let v = chunk.iter().enumerate().fold(0u32, |acc, (i, &c)| {
+            acc | (if i < n { val(c) } else { 0 }) << (18 - 6 * i as u32)
+        });
         out.push((v >> 16) as u8);
         if n > 2 {
             out.push((v >> 8) as u8);
@@ -436,5 +491,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 /// Where the tests put page screenshots for review.
 pub fn shot(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("studio-screens").join(name)
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("studio-screens")
+        .join(name)
 }
