@@ -153,11 +153,45 @@ fn scenario_toml(text: &str, name: &str, sets: Vec<String>) -> PyResult<String> 
 /// Most runs of one call, as the CLI's `--runs` (all runs are held in memory).
 const MAX_RUNS: u64 = 100_000;
 
-/// Simulate `runs` runs and return the CLI's three result files as bytes:
-/// (timeseries.csv, zones.csv, summary.json). Byte-identical to `xietong run` for the same
-/// scenario, overrides and seed.
+/// What the run report is drawn from: the scenario, its source name, the seed and what
+/// `xietong_sim::Collector` gathered of the runs (as `xietong run` keeps it for report.html).
+/// Held by `RunResult` so the report is rendered only when asked for.
+#[pyclass(frozen, module = "xietong._xietong")]
+struct RunReport {
+    scenario: xietong_model::Scenario,
+    source: String,
+    seed: u64,
+    collected: xietong_sim::Collected,
+}
+
+#[pymethods]
+impl RunReport {
+    /// `report.html` of these runs, byte-identical to the one `xietong run --lang LANG` writes:
+    /// the same `xietong_present::run::report_html` on the same `Collected`.
+    #[pyo3(signature = (lang="en"))]
+    fn html(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        let lang = xietong_report::Lang::parse(lang)
+            .ok_or_else(|| input_err(format!("lang: expected en or zh, found \"{lang}\"")))?;
+        py.detach(|| {
+            xietong_present::run::report_html(
+                &self.scenario,
+                &self.source,
+                self.seed,
+                &self.collected,
+                lang,
+            )
+        })
+        .map_err(|e| PyOSError::new_err(format!("drawing report.html: {e}")))
+    }
+}
+
+/// Simulate `runs` runs and return the CLI's three result files as bytes and the report's data:
+/// (timeseries.csv, zones.csv, summary.json, RunReport). The files are byte-identical to
+/// `xietong run` for the same scenario, overrides and seed; the aggregate comes from the same
+/// `Collector` the CLI feeds, one run at a time in run order.
 #[pyfunction]
 #[pyo3(signature = (text, name, sets, runs, seed, threads=None))]
+#[allow(clippy::type_complexity)]
 fn simulate_runs(
     py: Python<'_>,
     text: &str,
@@ -166,7 +200,7 @@ fn simulate_runs(
     runs: u64,
     seed: u64,
     threads: Option<usize>,
-) -> PyResult<(Py<PyBytes>, Py<PyBytes>, String)> {
+) -> PyResult<(Py<PyBytes>, Py<PyBytes>, String, RunReport)> {
     if runs == 0 {
         return Err(input_err("runs: expected at least 1 run"));
     }
@@ -184,25 +218,40 @@ fn simulate_runs(
             .enumerate()
             .find_map(|(r, res)| res.first_non_finite().map(|x| (r, x)))
         {
-            return Err(format!(
+            return Err(input_err(format!(
                 "{name}: the simulation overflowed ({what} is not a finite number in run {r}, quarter {}); \
                  the scenario's magnitudes make development grow without bound: lower \
                  dynamics.growth_rate, the domains' values and local benefits, or calendar.periods.",
                 s.period_label(t)
-            ));
+            )));
         }
-        let agg = xietong_sim::Aggregate::of(&s, &results);
+        let mut collector = xietong_sim::Collector::in_memory(&s);
+        for r in &results {
+            collector
+                .push(r)
+                .map_err(|e| PyOSError::new_err(format!("collecting the runs: {e}")))?;
+        }
+        let collected = collector
+            .finish()
+            .map_err(|e| PyOSError::new_err(format!("collecting the runs: {e}")))?;
         Ok((
             xietong_sim::output::timeseries_csv(&s, &results),
             xietong_sim::output::zones_csv(&s, &results),
-            xietong_sim::output::summary_json(&s, seed, &results, &agg),
+            xietong_sim::output::summary_json(&s, seed, &results, &collected.aggregate),
+            collected,
         ))
     });
-    let (ts, zones, summary) = out.map_err(input_err)?;
+    let (ts, zones, summary, collected) = out?;
     Ok((
         PyBytes::new(py, ts.as_bytes()).unbind(),
         PyBytes::new(py, zones.as_bytes()).unbind(),
         summary,
+        RunReport {
+            scenario: s,
+            source: name.to_string(),
+            seed,
+            collected,
+        },
     ))
 }
 
@@ -372,6 +421,7 @@ fn _xietong(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_check, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_toml, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_runs, m)?)?;
+    m.add_class::<RunReport>()?;
     m.add_function(wrap_pyfunction!(experiment_run, m)?)?;
     m.add_function(wrap_pyfunction!(experiment_merge, m)?)?;
     m.add_function(wrap_pyfunction!(experiment_points, m)?)?;

@@ -1,15 +1,15 @@
-//! Survey analyses on pandas columns: the columns an analysis names are turned into the survey
-//! crate's text [`Table`] (the form a CSV file is read into), and the same `quick::*_report`
-//! functions as `xietong survey ttest|anova|chi2|alpha|multi --json` run on it. Numeric columns
-//! arrive as the raw bytes of a float64 array (one copy on the Python side) and are written in
-//! shortest round-trip form, so every value parses back to the identical number; missing (NaN)
-//! becomes an empty cell, which the survey crate treats as missing as in a file. Other columns
-//! arrive factorized (int64 codes and the distinct values as text).
+//! Survey analyses on pandas columns: the columns an analysis names become the survey crate's
+//! [`Table`] and the same `quick::*_report` functions as `xietong survey
+//! ttest|anova|chi2|alpha|multi --json` run on it. Numeric columns arrive as the raw bytes of a
+//! float64 array (NaN = missing) with a flag saying whether pandas would write them as integers
+//! or floats, and stay numbers ([`ColumnData::Numbers`]): copied once, never written as text or
+//! parsed, and read by the statistics exactly as the column read from `df.to_csv(…)`. Other
+//! columns arrive factorized (int64 codes and the distinct values as text).
 
 use crate::input_err;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use xietong_survey::data::Table;
+use xietong_survey::data::{ColumnData, Flavor, NumberColumn, NumberForm, Table};
 use xietong_survey::quick;
 
 /// Build a table from `(name, column)` pairs; `header` is every column name of the DataFrame, so
@@ -20,13 +20,11 @@ fn table(
     columns: Vec<(String, Bound<'_, PyAny>)>,
 ) -> PyResult<Table> {
     let source = "<DataFrame>";
-    let flavor = Table::from_rows(source, header, Vec::new(), "dataframe")
-        .map_err(input_err)?
-        .flavor;
-    let mut names = Vec::with_capacity(columns.len());
-    let mut cols: Vec<Vec<String>> = Vec::with_capacity(columns.len());
+    // The header checks (empty, duplicate names) of a file with these columns.
+    Table::from_rows(source, header.clone(), Vec::new(), "dataframe").map_err(input_err)?;
+    let mut cols = Vec::with_capacity(columns.len());
     for (name, c) in columns {
-        let cells = if let Ok(b) = c.cast::<PyBytes>() {
+        let data = if let Ok((b, float)) = c.extract::<(Bound<'_, PyBytes>, bool)>() {
             let raw = b.as_bytes();
             if raw.len() % 8 != 0 {
                 return Err(input_err(format!(
@@ -34,14 +32,13 @@ fn table(
                     raw.len()
                 )));
             }
-            py.detach(|| {
+            let values = py.detach(|| {
                 raw.chunks_exact(8)
-                    .map(|w| {
-                        let v = f64::from_ne_bytes(w.try_into().expect("8 bytes"));
-                        if v.is_nan() { String::new() } else { format!("{v}") }
-                    })
-                    .collect::<Vec<String>>()
-            })
+                    .map(|w| f64::from_ne_bytes(w.try_into().expect("8 bytes")))
+                    .collect()
+            });
+            let form = if float { NumberForm::Float } else { NumberForm::Shortest };
+            ColumnData::Numbers(NumberColumn { values, form })
         } else if let Ok((codes, levels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
             // A factorized column: int64 codes (-1 = missing) into its distinct values.
             let raw = codes.as_bytes();
@@ -62,27 +59,15 @@ fn table(
                     })
                     .collect()
             });
-            cells.map_err(input_err)?
+            ColumnData::Text(cells.map_err(input_err)?)
         } else {
             let v: Vec<Option<String>> = c.extract()?;
-            v.into_iter().map(Option::unwrap_or_default).collect()
+            ColumnData::Text(v.into_iter().map(Option::unwrap_or_default).collect())
         };
-        if let Some(first) = cols.first() {
-            if first.len() != cells.len() {
-                return Err(input_err(format!(
-                    "column {name} has {} rows, column {} has {}",
-                    cells.len(),
-                    names[0],
-                    first.len()
-                )));
-            }
-        }
-        names.push(name);
-        cols.push(cells);
+        cols.push((name, data));
     }
-    let mut t = Table::from_rows(source, names, Vec::new(), "dataframe").map_err(input_err)?;
-    t.columns = cols;
-    t.flavor = flavor;
+    let mut t = Table::from_columns(source, cols, "dataframe").map_err(input_err)?;
+    t.flavor = Flavor::detect(&header);
     Ok(t)
 }
 
@@ -186,7 +171,27 @@ fn survey_multi(
         .map_err(input_err)
 }
 
+/// Benchmark helper (python/bench/bench_overhead.py): the best of `repeats` wall times, in
+/// seconds, of building the table from the transported columns (the Rust half of the transport).
+#[pyfunction]
+fn _bench_table_seconds(
+    py: Python<'_>,
+    header: Vec<String>,
+    columns: Vec<(String, Bound<'_, PyAny>)>,
+    repeats: usize,
+) -> PyResult<f64> {
+    let mut best = f64::INFINITY;
+    for _ in 0..repeats.max(1) {
+        let t = std::time::Instant::now();
+        let table = table(py, header.clone(), columns.clone())?;
+        best = best.min(t.elapsed().as_secs_f64());
+        std::hint::black_box(table);
+    }
+    Ok(best)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_bench_table_seconds, m)?)?;
     m.add_function(wrap_pyfunction!(survey_ttest, m)?)?;
     m.add_function(wrap_pyfunction!(survey_anova, m)?)?;
     m.add_function(wrap_pyfunction!(survey_chi2, m)?)?;

@@ -1,5 +1,12 @@
 //! Tabular survey data as read from a file: a header and string cells, column-major, plus the
 //! rules that turn cells into numbers or categories (missing codes, Wenjuanxing skip markers).
+//! A table handed over in memory (a pandas DataFrame from Python) may also carry numeric columns
+//! as numbers ([`Table::from_columns`]): they are copied once and never written as text, and
+//! [`Table::numeric`] and [`Table::categorical`] give exactly what the same column gives when it
+//! is read from a CSV file that holds each number as pandas' `to_csv` writes it (see
+//! [`NumberForm`]).
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use thiserror::Error;
@@ -38,12 +45,64 @@ pub enum Flavor {
     Wenjuanxing,
 }
 
+impl Flavor {
+    /// The flavour of a file with this header: Wenjuanxing when at least two of its metadata
+    /// columns are there, or one and a numbered question.
+    pub fn detect(header: &[String]) -> Flavor {
+        let wjx_hits = header
+            .iter()
+            .filter(|h| WJX_META.contains(&h.trim()))
+            .count();
+        let numbered = header
+            .iter()
+            .filter(|h| parse_question_header(h).is_some())
+            .count();
+        if wjx_hits >= 2 || (wjx_hits >= 1 && numbered >= 1) {
+            Flavor::Wenjuanxing
+        } else {
+            Flavor::Plain
+        }
+    }
+}
+
+/// How the numbers of a column would be written in a file, which decides what missing codes
+/// (and Wenjuanxing's negative skip codes) they match and what category labels they give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberForm {
+    /// Shortest round-trip digits, whole numbers without a decimal point (`3`, `-2`, `0.1`): an
+    /// integer column.
+    Shortest,
+    /// Python's `repr` of a float, as pandas writes a float column (`3.0`, `-2.0`, `1e-07`,
+    /// `1e+16`): never a whole number's text, so never a Wenjuanxing skip code.
+    Float,
+}
+
+/// Numbers handed over as numbers: NaN is a missing value (an empty cell in a file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberColumn {
+    pub values: Vec<f64>,
+    pub form: NumberForm,
+}
+
+/// One column handed over in memory (see [`Table::from_columns`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnData {
+    /// Cells as text, as a file holds them (empty = missing).
+    Text(Vec<String>),
+    Numbers(NumberColumn),
+}
+
 #[derive(Debug, Clone)]
 pub struct Table {
     /// File name used in messages.
     pub source: String,
     pub header: Vec<String>,
+    /// Text cells per column. Empty for a column held as numbers (see `numbers`): read cells
+    /// through [`Table::cell`], [`Table::numeric`] or [`Table::categorical`], which know both.
     pub columns: Vec<Vec<String>>,
+    /// Per column, `Some(numbers)` when the column was handed over as numbers by
+    /// [`Table::from_columns`]; `None` for text columns (every column read from a file).
+    pub numbers: Vec<Option<NumberColumn>>,
     pub flavor: Flavor,
     /// Encoding the text was decoded from (CSV) or the container format (Excel).
     pub encoding: String,
@@ -107,21 +166,10 @@ impl Table {
                 columns[j].push(v);
             }
         }
-        let wjx_hits = header
-            .iter()
-            .filter(|h| WJX_META.contains(&h.trim()))
-            .count();
-        let numbered = header
-            .iter()
-            .filter(|h| parse_question_header(h).is_some())
-            .count();
-        let flavor = if wjx_hits >= 2 || (wjx_hits >= 1 && numbered >= 1) {
-            Flavor::Wenjuanxing
-        } else {
-            Flavor::Plain
-        };
+        let flavor = Flavor::detect(&header);
         Ok(Table {
             source: source.into(),
+            numbers: vec![None; header.len()],
             header,
             columns,
             flavor,
@@ -131,8 +179,55 @@ impl Table {
         })
     }
 
+    /// Build from named columns held in memory (a DataFrame's), numbers kept as numbers. Checks
+    /// empty and duplicate names and equal lengths as [`Table::from_rows`] does; the flavour is
+    /// detected from these names (set `flavor` from the whole header when only some columns of a
+    /// larger table are handed over).
+    pub fn from_columns(
+        source: &str,
+        columns: Vec<(String, ColumnData)>,
+        encoding: &str,
+    ) -> Result<Table, DataError> {
+        let header: Vec<String> = columns.iter().map(|(h, _)| h.clone()).collect();
+        let mut t = Table::from_rows(source, header, Vec::new(), encoding)?;
+        let mut rows = None;
+        for (j, (name, data)) in columns.into_iter().enumerate() {
+            let n = match &data {
+                ColumnData::Text(v) => v.len(),
+                ColumnData::Numbers(v) => v.values.len(),
+            };
+            match rows {
+                None => rows = Some((n, name)),
+                Some((m, ref first)) if m != n => {
+                    return Err(DataError::File {
+                        file: source.into(),
+                        msg: format!("column '{name}' has {n} rows, column '{first}' has {m}"),
+                    });
+                }
+                _ => {}
+            }
+            match data {
+                ColumnData::Text(v) => t.columns[j] = v,
+                ColumnData::Numbers(v) => t.numbers[j] = Some(v),
+            }
+        }
+        Ok(t)
+    }
+
     pub fn n_rows(&self) -> usize {
-        self.columns.first().map_or(0, |c| c.len())
+        match self.numbers.first() {
+            Some(Some(v)) => v.values.len(),
+            _ => self.columns.first().map_or(0, |c| c.len()),
+        }
+    }
+
+    /// The text of cell `i` of column `j`: a number handed over as a number is written in its
+    /// column's [`NumberForm`] (empty when missing), as a CSV file would hold it.
+    pub fn cell(&self, j: usize, i: usize) -> Cow<'_, str> {
+        match &self.numbers[j] {
+            Some(v) => Cow::Owned(number_text(v.values[i], v.form)),
+            None => Cow::Borrowed(&self.columns[j][i]),
+        }
     }
 
     /// Column index by exact header text (Chinese included), with a helpful error.
@@ -171,6 +266,33 @@ impl Table {
         j: usize,
         extra_missing: &[String],
     ) -> Result<Vec<Option<f64>>, DataError> {
+        let cell_error = |i: usize, msg: String| DataError::Cell {
+            file: self.source.clone(),
+            row: i + 2,
+            column: self.header[j].clone(),
+            msg,
+        };
+        if let Some(col) = &self.numbers[j] {
+            let missing = NumberMissing::new(self.flavor, col.form, extra_missing);
+            return col
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if missing.is(v) {
+                        return Ok(None);
+                    }
+                    if !v.is_finite() {
+                        return Err(cell_error(
+                            i,
+                            format!("expected a number, found '{}'", number_text(v, col.form)),
+                        ));
+                    }
+                    check_magnitude(v).map_err(|m| cell_error(i, m))?;
+                    Ok(Some(v))
+                })
+                .collect();
+        }
         self.columns[j]
             .iter()
             .enumerate()
@@ -179,35 +301,28 @@ impl Table {
                     return Ok(None);
                 }
                 let t = strip_free_text(cell.trim());
-                let cell_error = |msg: String| DataError::Cell {
-                    file: self.source.clone(),
-                    row: i + 2,
-                    column: self.header[j].clone(),
-                    msg,
-                };
                 let v = t
                     .parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
-                    .ok_or_else(|| cell_error(format!("expected a number, found '{cell}'")))?;
-                if v.abs() > MAX_MAGNITUDE {
-                    return Err(cell_error(format!(
-                        "{v:e} is beyond the supported magnitude {MAX_MAGNITUDE:e} (squares and sums of squares of larger values overflow); rescale the column, e.g. to thousands or millions"
-                    )));
-                }
-                if v != 0.0 && v.abs() < 1.0 / MAX_MAGNITUDE {
-                    return Err(cell_error(format!(
-                        "{v:e} is closer to zero than the supported magnitude {:e} (squares of smaller values underflow to 0); rescale the column",
-                        1.0 / MAX_MAGNITUDE
-                    )));
-                }
+                    .ok_or_else(|| cell_error(i, format!("expected a number, found '{cell}'")))?;
+                check_magnitude(v).map_err(|m| cell_error(i, m))?;
                 Ok(Some(v))
             })
             .collect()
     }
 
-    /// Category labels of a column (missing → None), free-text brackets removed.
+    /// Category labels of a column (missing → None), free-text brackets removed. A column held
+    /// as numbers gives each number's text in its column's [`NumberForm`], as read from a file.
     pub fn categorical(&self, j: usize, extra_missing: &[String]) -> Vec<Option<String>> {
+        if let Some(col) = &self.numbers[j] {
+            let missing = NumberMissing::new(self.flavor, col.form, extra_missing);
+            return col
+                .values
+                .iter()
+                .map(|&v| (!missing.is(v)).then(|| number_text(v, col.form)))
+                .collect();
+        }
         self.columns[j]
             .iter()
             .map(|c| {
@@ -218,6 +333,87 @@ impl Table {
                 }
             })
             .collect()
+    }
+}
+
+/// A number as a CSV cell in `form`, empty for NaN; parsing it back gives the same number.
+/// Shortest: Rust's `{}` (shortest round-trip digits, never an exponent). Float: Python's
+/// `repr` — the same digits, positional with at least one decimal when the decimal exponent is
+/// in -4..16, else `d.ddde±XX` (two exponent digits at least).
+pub fn number_text(v: f64, form: NumberForm) -> String {
+    if v.is_nan() {
+        return String::new();
+    }
+    match form {
+        NumberForm::Shortest => format!("{v}"),
+        NumberForm::Float if v.is_infinite() => format!("{v}"),
+        NumberForm::Float => {
+            let sci = format!("{v:e}");
+            let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
+            let exp: i32 = exp.parse().expect("{:e} exponent is an integer");
+            if (-4..16).contains(&exp) {
+                let mut t = format!("{v}");
+                if !t.contains('.') {
+                    t.push_str(".0");
+                }
+                t
+            } else {
+                let sign = if exp < 0 { '-' } else { '+' };
+                format!("{mantissa}e{sign}{:02}", exp.abs())
+            }
+        }
+    }
+}
+
+/// The magnitude limits of [`MAX_MAGNITUDE`], with the message of a cell beyond them.
+fn check_magnitude(v: f64) -> Result<(), String> {
+    if v.abs() > MAX_MAGNITUDE {
+        return Err(format!(
+            "{v:e} is beyond the supported magnitude {MAX_MAGNITUDE:e} (squares and sums of squares of larger values overflow); rescale the column, e.g. to thousands or millions"
+        ));
+    }
+    if v != 0.0 && v.abs() < 1.0 / MAX_MAGNITUDE {
+        return Err(format!(
+            "{v:e} is closer to zero than the supported magnitude {:e} (squares of smaller values underflow to 0); rescale the column",
+            1.0 / MAX_MAGNITUDE
+        ));
+    }
+    Ok(())
+}
+
+/// [`Table::is_missing`] for a number, decided without writing each number as text: the cell a
+/// number stands for is `number_text(v, form)`, which is missing when empty (NaN), equal to a
+/// missing code, or (Wenjuanxing, Shortest form only) a negative whole number that fits a u32. A
+/// code equals that text exactly when it is itself a number's text in `form` and that number has
+/// the same bits (so `-0` and `0`, `99` and `99.0` are told apart as text tells them apart).
+struct NumberMissing {
+    codes: Vec<u64>,
+    wjx: bool,
+}
+
+impl NumberMissing {
+    fn new(flavor: Flavor, form: NumberForm, extra: &[String]) -> NumberMissing {
+        let codes = extra
+            .iter()
+            .filter_map(|c| {
+                // Compared untrimmed, as is_missing compares a code with the trimmed cell.
+                let v = c.parse::<f64>().ok().filter(|v| !v.is_nan())?;
+                (number_text(v, form) == *c).then_some(v.to_bits())
+            })
+            .collect();
+        NumberMissing {
+            codes,
+            wjx: flavor == Flavor::Wenjuanxing && form == NumberForm::Shortest,
+        }
+    }
+
+    fn is(&self, v: f64) -> bool {
+        v.is_nan()
+            || self.codes.contains(&v.to_bits())
+            || (self.wjx
+                && v.is_sign_negative()
+                && v.trunc() == v
+                && -v <= u32::MAX as f64)
     }
 }
 
@@ -357,6 +553,144 @@ mod tests {
             split_choices("甲┋乙┋其他〖说明〗"),
             vec!["甲", "乙", "其他"]
         );
+    }
+
+    /// Float form is Python's repr (what pandas' to_csv writes); these are Python's outputs.
+    #[test]
+    fn float_form_is_python_repr() {
+        for (v, py) in [
+            (1e16, "1e+16"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (1234567890123456.0, "1234567890123456.0"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (0.0001234, "0.0001234"),
+            (-0.0, "-0.0"),
+            (-2.0, "-2.0"),
+            (0.1, "0.1"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (-1.5e-300, "-1.5e-300"),
+            (123456789.125, "123456789.125"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(number_text(v, NumberForm::Float), py, "{v:e}");
+        }
+        assert_eq!(number_text(-2.0, NumberForm::Shortest), "-2");
+        assert_eq!(number_text(f64::NAN, NumberForm::Float), "");
+    }
+
+    /// A column handed over as numbers reads exactly as the same numbers written to a file
+    /// cell (shortest round-trip text) and read back: values, missing values, categories and
+    /// error messages, in both flavours and with extra missing codes.
+    #[test]
+    fn numbers_read_as_their_text() {
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, -3.0, 3.5, -3.5, 99.0, -99.0, 0.1, 1e-7, 123456789.125, 1e20,
+            -1e20, 4294967295.0, -4294967295.0, -4294967296.0, f64::NAN, 2.0f64.powi(60),
+            1e-40, 1e49, -2.5e-30,
+        ];
+        // A deterministic spread of awkward doubles (xorshift bits, finite ones only).
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        while values.len() < 400 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = f64::from_bits(x);
+            if v.is_finite() && v.abs() <= MAX_MAGNITUDE && v.abs() >= 1.0 / MAX_MAGNITUDE {
+                values.push(v);
+            }
+            values.push((x % 2001) as f64 / 8.0 - 125.0);
+        }
+        for (form, head) in [
+            (NumberForm::Shortest, vec!["x", "g"]),
+            (NumberForm::Shortest, vec!["序号", "提交答卷时间"]),
+            (NumberForm::Float, vec!["x", "g"]),
+            (NumberForm::Float, vec!["序号", "提交答卷时间"]),
+        ] {
+            let texts: Vec<String> = values.iter().map(|&v| number_text(v, form)).collect();
+            let header: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+            let from_text = Table::from_rows(
+                "t.csv",
+                header.clone(),
+                texts.iter().map(|t| vec![t.clone(), t.clone()]).collect(),
+                "UTF-8",
+            )
+            .unwrap();
+            let typed = Table::from_columns(
+                "t.csv",
+                vec![
+                    (
+                        header[0].clone(),
+                        ColumnData::Numbers(NumberColumn {
+                            values: values.clone(),
+                            form,
+                        }),
+                    ),
+                    (header[1].clone(), ColumnData::Text(texts.clone())),
+                ],
+                "UTF-8",
+            )
+            .unwrap();
+            assert_eq!(typed.flavor, from_text.flavor);
+            assert_eq!(typed.n_rows(), values.len());
+            for codes in [
+                vec![],
+                vec!["99".to_string(), "-0".into(), "0.1".into()],
+                vec!["99.0".into(), " 3.5".into(), "1e20".into(), "-3".into(), "1e+20".into()],
+                vec!["-0.0".into(), "0.0001".into(), "1e-07".into(), "-3.0".into()],
+            ] {
+                let want = from_text.numeric(0, &codes).unwrap();
+                let got = typed.numeric(0, &codes).unwrap();
+                assert_eq!(got.len(), want.len());
+                for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert_eq!(g.map(f64::to_bits), w.map(f64::to_bits), "row {i}: {}", texts[i]);
+                }
+                assert_eq!(typed.categorical(0, &codes), from_text.categorical(0, &codes));
+                assert_eq!(typed.categorical(1, &codes), from_text.categorical(1, &codes));
+            }
+            for i in 0..values.len() {
+                assert_eq!(typed.cell(0, i), from_text.cell(0, i));
+            }
+            // The flavours treat negative whole numbers differently, so both branches were hit.
+            let n_missing = typed.numeric(0, &[]).unwrap().iter().filter(|v| v.is_none()).count();
+            if from_text.flavor == Flavor::Wenjuanxing && form == NumberForm::Shortest {
+                assert!(n_missing > 3, "{n_missing}");
+            } else {
+                assert_eq!(n_missing, 1);
+            }
+        }
+        // Bad values: the same message, naming row and column.
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, 1e60, 1e-60] {
+            let text = Table::from_rows(
+                "b.csv",
+                vec!["v".into()],
+                vec![vec!["1".into()], vec![number_text(bad, NumberForm::Float)]],
+                "UTF-8",
+            )
+            .unwrap();
+            let values = vec![1.0, bad];
+            let col = NumberColumn { values, form: NumberForm::Float };
+            let typed =
+                Table::from_columns("b.csv", vec![("v".into(), ColumnData::Numbers(col))], "UTF-8")
+                    .unwrap();
+            let (e, w) = (typed.numeric(0, &[]).unwrap_err(), text.numeric(0, &[]).unwrap_err());
+            assert_eq!(e, w);
+            assert!(e.to_string().contains("row 3, column 'v'"), "{e}");
+        }
+        let uneven = Table::from_columns(
+            "d",
+            vec![
+                (
+                    "a".into(),
+                    ColumnData::Numbers(NumberColumn { values: vec![1.0], form: NumberForm::Shortest }),
+                ),
+                ("b".into(), ColumnData::Text(vec![])),
+            ],
+            "",
+        )
+        .unwrap_err();
+        assert!(uneven.to_string().contains("column 'b' has 0 rows, column 'a' has 1"), "{uneven}");
     }
 
     #[test]

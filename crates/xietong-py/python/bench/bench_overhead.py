@@ -3,7 +3,8 @@
 1. ``xietong.run(scenario, runs=1, threads=1)`` including both DataFrames, against the engine
    alone (the same ``run_many`` timed inside Rust): the difference is what Python adds.
 2. A 1,000,000-row survey DataFrame through ``xietong.survey.ttest``: the transport (columns to
-   the survey crate's table) against copying the two columns once with pandas.
+   the survey crate's table: the Python side, then the table built in Rust) against copying the
+   two columns once with pandas, and the whole call.
 
     python crates/xietong-py/python/bench/bench_overhead.py
 Best of several repeats (wall clock, one thread for the engine).
@@ -44,9 +45,12 @@ def bench_run(repeats=50):
     whole()
     w, wm = best(whole, repeats)
     n, nm = best(no_frames, repeats)
+    r = xietong.run(s, runs=1, seed=1, threads=1)
+    rep, _ = best(lambda: r._report.html("en"), repeats)
     print(f"engine alone, 1 run:                 {engine * 1e3:8.2f} ms")
     print(f"xietong.run(runs=1) without frames:  {n * 1e3:8.2f} ms (median {nm * 1e3:.2f})  overhead {(n - engine) * 1e3:.2f} ms")
     print(f"xietong.run(runs=1) + both frames:   {w * 1e3:8.2f} ms (median {wm * 1e3:.2f})  overhead {(w - engine) * 1e3:.2f} ms")
+    print(f"report_html() (drawn on demand):     {rep * 1e3:8.2f} ms")
 
 
 def bench_survey(rows=1_000_000, repeats=5):
@@ -54,11 +58,15 @@ def bench_survey(rows=1_000_000, repeats=5):
     df = pd.DataFrame({"score": rng.normal(3, 1, rows), "group": rng.choice(["城市", "农村"], rows)})
     df.loc[rng.choice(rows, rows // 50, replace=False), "score"] = np.nan
     copy, _ = best(lambda: df[["score", "group"]].copy(deep=True), repeats)
-    py_side, _ = best(lambda: survey._columns(df, ["score", "group"]), repeats)
+    py_side, _ = best(lambda: survey._columns(df, ["score", "group"], categories=["group"]), repeats)
     num, _ = best(lambda: survey._column(df["score"]), repeats)
+    header, cols = survey._columns(df, ["score", "group"], categories=["group"])
+    rust_table = _xietong._bench_table_seconds(header, cols, repeats)
+    rust_num = _xietong._bench_table_seconds(header, cols[:1], repeats)
     total, _ = best(lambda: survey.ttest(df, "score", "group"), repeats)
     print(f"{rows} rows: copy of the two columns (pandas):      {copy * 1e3:8.1f} ms")
     print(f"  Python side of the transport (both columns):   {py_side * 1e3:8.1f} ms (numeric column alone {num * 1e3:.1f} ms)")
+    print(f"  Rust side: the table from both columns:        {rust_table * 1e3:8.1f} ms (numeric column alone {rust_num * 1e3:.1f} ms)")
     print(f"  xietong.survey.ttest, whole call:              {total * 1e3:8.1f} ms")
 
 

@@ -83,7 +83,39 @@ def test_run_limits():
         xietong.run(runs=1, threads=0)
 
 
-def test_repr_html():
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_identical_to_cli(tmp_path, repo, lang):
+    # A scenario file with an override, so the report's source line and settings are exercised.
+    path = os.path.join(repo, "scenarios", "chengdu-chongqing.toml")
+    s = xietong.Scenario.from_file(path).set("levers.flexibility", 0.7)
+    r = xietong.run(s, runs=4, seed=11, threads=2)
+    out = tmp_path / "out"
+    cli("run", path, "--runs", 4, "--seed", 11, "--set", "levers.flexibility=0.7", "--lang", lang, "--out", out)
+    want = read(out / "report.html")
+    got = r.report_html(lang)
+    # The report embeds no timestamp or path of the output folder: byte-equal.
+    assert got.encode("utf-8") == want
+    assert "<svg" in got and path in got
+    # A different seed draws a different report (the comparison can fail).
+    assert xietong.run(s, runs=4, seed=12).report_html(lang) != got
+
+
+def test_save_writes_the_cli_files(tmp_path):
+    r = xietong.run(runs=2, seed=5)
+    r.save(tmp_path / "py")
+    cli("run", "--runs", 2, "--seed", 5, "--out", tmp_path / "cli")
+    for f in ["timeseries.csv", "zones.csv", "summary.json", "report.html"]:
+        assert read(tmp_path / "py" / f) == read(tmp_path / "cli" / f), f
+
+
+def test_repr_html_is_the_report():
+    import html
+
     r = xietong.run(runs=1, seed=1)
     h = r._repr_html_()
-    assert "chengdu-chongqing" in h and "<table>" in h
+    assert h.startswith("<iframe") and h.endswith("</iframe>")
+    srcdoc = h[h.index('srcdoc="') + len('srcdoc="') : h.rindex('"></iframe>')]
+    assert '"' not in srcdoc
+    assert html.unescape(srcdoc) == r.report_html()
+    with pytest.raises(xietong.InputError, match="lang"):
+        r.report_html("fr")

@@ -91,3 +91,52 @@ def test_errors_name_the_column(df):
     bad.loc[0, "score"] = "abc"
     with pytest.raises(xietong.InputError, match="expected a number, found 'abc'"):
         xietong.survey.ttest(bad, "score", "group")
+
+
+@pytest.fixture(scope="module")
+def wjx(tmp_path_factory):
+    """A Wenjuanxing-style frame (metadata columns, so negative whole numbers are skip codes)
+    with awkward doubles, a float column read as categories, and a 99 missing code."""
+    rng = np.random.default_rng(7)
+    n = 400
+    d = pd.DataFrame(
+        {
+            "序号": np.arange(1, n + 1),
+            "提交答卷时间": ["2024/5/1 10:00:00"] * n,
+            "1、得分": rng.normal(0, 1, n) / 3 + 0.1,
+            "2、地区": rng.choice([1.0, 2.0, 3.0, np.nan], n),
+            "3、满意度": rng.choice([1, 2, 3, 4, 5, 99, -3, -2], n),
+            "4、信任": rng.integers(1, 6, n).astype(float) * 1.1,
+            "5、类型": rng.choice(["甲", "乙"], n),
+        }
+    )
+    d.loc[rng.choice(n, 30, replace=False), "1、得分"] = -2.0  # a skip code here
+    d.loc[rng.choice(n, 5, replace=False), "1、得分"] = 1e-7
+    p = tmp_path_factory.mktemp("wjx") / "wjx.csv"
+    d.to_csv(p, index=False)
+    return d, p
+
+
+def test_numbers_reach_the_statistics_as_from_the_csv(wjx):
+    d, p = wjx
+    miss = ["99"]
+    got = xietong.survey.anova(d, "1、得分", "2、地区", missing=miss)
+    assert got == cli_json("anova", p, "--value", "1、得分", "--group", "2、地区", "--missing", "99")
+    # Float group labels are pandas' text ("1.0"), as in the CSV.
+    assert [g["level"] for g in got["groups"]] == ["1.0", "2.0", "3.0"]
+    got = xietong.survey.ttest(d, "3、满意度", "5、类型", missing=miss)
+    want = cli_json("ttest", p, "--value", "3、满意度", "--group", "5、类型", "--missing", "99")
+    assert got == want
+    # 99, -3 and -2 are missing: the counts are those of 1..5 only.
+    assert sum(g["n"] for g in got["groups"]) == int(d["3、满意度"].between(1, 5).sum())
+    got = xietong.survey.alpha(d, ["1、得分", "3、满意度", "4、信任"], missing=miss)
+    assert got == cli_json("alpha", p, "--items", "1、得分,3、满意度,4、信任", "--missing", "99")
+    got = xietong.survey.chi2(d, "2、地区", "5、类型")
+    assert got == cli_json("chi2", p, "--row", "2、地区", "--col", "5、类型")
+
+
+def test_float32_reads_as_its_csv_text(tmp_path):
+    d = pd.DataFrame({"v": np.array([0.1, 0.2, 0.7, 1.3, 2.9, 0.3], dtype=np.float32), "g": list("aabbab")})
+    p = tmp_path / "f32.csv"
+    d.to_csv(p, index=False)
+    assert xietong.survey.ttest(d, "v", "g") == cli_json("ttest", p, "--value", "v", "--group", "g")

@@ -1,9 +1,12 @@
 """Survey analyses on pandas DataFrames: the same analyses and the same fields as
 ``xietong survey ttest|anova|chi2|alpha|multi --json`` on a file with these columns.
 
-Only the columns an analysis names are passed to Rust: numeric columns as the bytes of one
-float64 copy, other columns as text. Missing values (NaN, None, empty text, ``(跳过)``) are
-missing, as in a file; ``missing`` adds codes (e.g. ``["99"]``)."""
+Only the columns an analysis names are passed to Rust. Numeric columns read as numbers (a
+t-test's ``value``, a scale's ``items``) go as the bytes of one float64 copy and stay numbers in
+Rust; columns read as categories (``group``, ``row``, ``col``) and non-numeric columns go
+factorized, each distinct value as the text pandas' ``to_csv`` writes for it, so the results are
+those of ``xietong survey … --json`` on ``df.to_csv(path, index=False)``. Missing values (NaN,
+None, empty text, ``(跳过)``) are missing, as in a file; ``missing`` adds codes (e.g. ``["99"]``)."""
 
 import json
 
@@ -13,20 +16,31 @@ import pandas as pd
 from . import _xietong
 
 
-def _column(s):
-    """One column for Rust: float64 bytes for numbers, (int64 codes, distinct values) otherwise."""
+def _column(s, as_text=False):
+    """One column for Rust: float64 bytes for numbers, (int64 codes, distinct values as text)
+    for other columns and for any column read as categories (``as_text``)."""
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("object")
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        a = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.ascontiguousarray(a).tobytes()
+    if pd.api.types.is_numeric_dtype(s.dtype) and not as_text:
+        # The flag says how to_csv writes the column: "3" (integers) or "3.0" (floats), which
+        # decides what missing codes such as "99" or Wenjuanxing's "-2" match.
+        floats = not pd.api.types.is_integer_dtype(s.dtype)
+        if floats and s.dtype.itemsize < 8:
+            # float32/float16 are written with their own shortest digits ("0.1"), which read back
+            # as a different float64 than the widened value: go through that text, as a file does.
+            narrow = np.float32 if s.dtype.itemsize == 4 else np.float16
+            a = s.to_numpy(dtype=narrow, na_value=np.nan).astype(str).astype(np.float64)
+        else:
+            a = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        return (np.ascontiguousarray(a).tobytes(), floats)
     # Factorized: int64 codes (-1 missing) and the distinct values as text, so a million answers
     # with a few distinct values cost one array of codes, not a million Python strings.
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
 
 
-def _columns(df, names):
+def _columns(df, names, categories=()):
+    """(header, [(name, column)]) of the named columns; ``categories`` are read as categories."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     header = [str(c) for c in df.columns]
@@ -36,7 +50,7 @@ def _columns(df, names):
             raise _xietong.InputError(
                 f"<DataFrame>: no column '{name}'; available: {', '.join(header)}"
             )
-        cols.append((str(name), _column(df[name])))
+        cols.append((str(name), _column(df[name], as_text=name in categories)))
     return header, cols
 
 
@@ -51,7 +65,7 @@ def _list(x):
 def ttest(df, value, group, levels=None, missing=(), conf=0.95, levene_median=False):
     """Independent-samples t-test of ``value`` between two levels of ``group`` (Student and
     Welch rows, Levene, effect sizes, Mann-Whitney)."""
-    header, cols = _columns(df, [value, group])
+    header, cols = _columns(df, [value, group], categories=[group])
     return json.loads(
         _xietong.survey_ttest(header, cols, value, group, _list(levels), list(missing), conf, levene_median)
     )
@@ -59,7 +73,7 @@ def ttest(df, value, group, levels=None, missing=(), conf=0.95, levene_median=Fa
 
 def anova(df, value, group, levels=None, missing=(), levene_median=False):
     """One-way ANOVA with η², Welch, Brown-Forsythe, Kruskal-Wallis, Levene and post-hoc tests."""
-    header, cols = _columns(df, [value, group])
+    header, cols = _columns(df, [value, group], categories=[group])
     return json.loads(
         _xietong.survey_anova(header, cols, value, group, _list(levels), list(missing), levene_median)
     )
@@ -67,7 +81,7 @@ def anova(df, value, group, levels=None, missing=(), levene_median=False):
 
 def chi2(df, row, col, missing=()):
     """χ² test of independence of two categorical columns."""
-    header, cols = _columns(df, [row, col])
+    header, cols = _columns(df, [row, col], categories=[row, col])
     return json.loads(_xietong.survey_chi2(header, cols, row, col, list(missing)))
 
 
@@ -82,5 +96,7 @@ def multi(df, items, group=None, missing=()):
     """Multiple-response frequencies of 0/1 option columns (or one delimited column),
     optionally by ``group``."""
     items = _list(items)
-    header, cols = _columns(df, items + ([group] if group is not None else []))
+    # One item alone is a delimited multiple-choice column (categories); several are 0/1 columns.
+    cats = ([group] if group is not None else []) + (items if len(items) == 1 else [])
+    header, cols = _columns(df, items + ([group] if group is not None else []), categories=cats)
     return json.loads(_xietong.survey_multi(header, cols, items, group, list(missing)))
