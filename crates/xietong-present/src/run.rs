@@ -253,7 +253,11 @@ pub fn report_parts(
             .map_or(String::new(), |(_, v)| format!("{v:.3}"));
         rows.push(vec![
             dname(k),
-            d.tier.id().to_string(),
+            match d.tier {
+                Tier::Basic => t("Basic", "基础"),
+                Tier::Key => t("Key", "重点"),
+                Tier::Other => t("Other", "其他"),
+            },
             format!("{sim:.3}"),
             paper,
         ]);
