@@ -5,6 +5,9 @@ use crate::codebook::{Codebook, ItemType, ScaleMethod, item_scores};
 use crate::data::{DataError, Table, split_choices};
 use crate::stats::{anova, chi2, describe, multi, reliability, ttest};
 use crate::text::p_apa;
+/// Beyond this many items with significant post-hoc pairs, the report's post-hoc table keeps only
+/// the scale scores (when the codebook defines any); results.json keeps every pair.
+const MAX_POSTHOC_ITEMS: usize = 8;
 use serde_json::{Value, json};
 use xietong_report::{
     BarChart, BarGroup, Block, Chart, DivergingBarChart, Lang, Section, Table as RTable,
@@ -489,6 +492,8 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
         // The scale range of each means_groups entry (1..=points for Likert means), if known.
         let mut means_ranges: Vec<Option<(f64, f64)>> = Vec::new();
         let mut posthoc_rows: Vec<Vec<String>> = Vec::new();
+        // Whether each post-hoc row belongs to a scale score (not a single item).
+        let mut posthoc_scale: Vec<bool> = Vec::new();
         for v in &vars {
             let mut gs: Vec<Vec<f64>> = vec![Vec::new(); k];
             for r in 0..n {
@@ -551,6 +556,7 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                             && let Some(pairs) = &tk
                         {
                             for pr in pairs.iter().filter(|pr| pr.p < 0.05) {
+                                posthoc_scale.push(cb.scales.iter().any(|sc| sc.id == v.id));
                                 posthoc_rows.push(vec![
                                     v.label.clone(),
                                     format!("{} − {}", pr.a, pr.b),
@@ -622,6 +628,27 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
             },
             &mut tables,
         );
+        // With many items (the paper's 40-item questionnaire gives some 800 significant pairs) the
+        // report keeps the scale scores' pairs; every pair stays in results.json.
+        let items_with_pairs = {
+            let mut v: Vec<&String> = posthoc_rows
+                .iter()
+                .zip(&posthoc_scale)
+                .filter(|(_, s)| !**s)
+                .map(|(r, _)| &r[0])
+                .collect();
+            v.dedup();
+            v.len()
+        };
+        let only_scales = items_with_pairs > MAX_POSTHOC_ITEMS && posthoc_scale.iter().any(|s| *s);
+        if only_scales {
+            posthoc_rows = posthoc_rows
+                .into_iter()
+                .zip(&posthoc_scale)
+                .filter(|(_, s)| **s)
+                .map(|(r, _)| r)
+                .collect();
+        }
         if !posthoc_rows.is_empty() {
             push_table(
                 &mut blocks,
@@ -640,10 +667,17 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                         pick("p (adjusted)", "p（校正）"),
                     ],
                     rows: posthoc_rows,
-                    note: Some(pick(
-                        "Variables whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. Every pair of every variable is in results.json (comparisons → tukey).",
-                        "仅列单因素方差分析 p < .05 的变量中 Tukey 校正 p < .05 的组对；全部组对见 results.json（comparisons → tukey）。",
-                    )),
+                    note: Some(if only_scales {
+                        pick(
+                            &format!("Scale scores whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. The {items_with_pairs} items with such pairs are left out here for length; every pair of every variable is in results.json (comparisons → tukey)."),
+                            &format!("仅列单因素方差分析 p < .05 的量表得分中 Tukey 校正 p < .05 的组对；为控制篇幅，此处略去有此类组对的 {items_with_pairs} 个题项，全部组对见 results.json（comparisons → tukey）。"),
+                        )
+                    } else {
+                        pick(
+                            "Variables whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. Every pair of every variable is in results.json (comparisons → tukey).",
+                            "仅列单因素方差分析 p < .05 的变量中 Tukey 校正 p < .05 的组对；全部组对见 results.json（comparisons → tukey）。",
+                        )
+                    }),
                 },
                 &mut tables,
             );

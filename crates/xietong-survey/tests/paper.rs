@@ -118,3 +118,31 @@ fn infer_understands_wenjuanxing_headers() {
     // The draft round-trips through TOML.
     Codebook::from_toml("draft", &cb.to_toml()).unwrap();
 }
+
+/// On the paper's 40-item questionnaire every item differs by zone, so a post-hoc table of every
+/// item would run to hundreds of rows: the report keeps the scale score's pairs and says so, and
+/// results.json keeps every item's pairs.
+#[test]
+fn the_40_item_report_keeps_scale_posthoc_pairs_and_says_items_are_in_json() {
+    let (h1, r1) = paper::generate_q1(2024);
+    let t1 = parse_csv_bytes("q1.csv", &to_csv_bytes(&h1, &r1, true), None, b',').unwrap();
+    let cb1 = Codebook::from_toml("q1", paper::CODEBOOK_Q1).unwrap();
+    let a = xietong_survey::analyze::analyze(&t1, &cb1, xietong_report::Lang::En).unwrap();
+    let (_, post) = a
+        .tables
+        .iter()
+        .find(|(stem, _)| stem.contains("posthoc"))
+        .expect("a post-hoc table");
+    let scales: Vec<String> = cb1.scales.iter().map(|s| s.label_en.clone()).collect();
+    assert!(!post.rows.is_empty());
+    assert!(post.rows.len() < 40, "{} rows", post.rows.len());
+    let note = post.note.clone().unwrap_or_default();
+    assert!(note.contains("items with such pairs are left out"), "{note}");
+    let items_in_json = a.json.to_string().matches("\"tukey\"").count();
+    assert!(items_in_json >= 40, "every variable's pairs stay in results.json");
+    assert!(
+        post.rows.iter().all(|r| !r[0].starts_with("Use of standard class")),
+        "no item rows: {:?} (scales {scales:?})",
+        post.rows.iter().map(|r| &r[0]).collect::<Vec<_>>()
+    );
+}
