@@ -305,17 +305,23 @@ fn valid(input: &ScenarioIn) -> Result<(Checked, Scenario), Response> {
     }
 }
 
+/// The page's figure options, checked as `--figures/--dpi/--figure-size` are (same messages).
+fn figure_options(
+    figures: &Option<String>,
+    dpi: &Option<String>,
+    size: &Option<String>,
+) -> Result<FigureOptions, Response> {
+    FigureOptions::parse(figures.as_deref(), dpi.as_deref(), size.as_deref())
+        .map_err(|e| bad_request(e, Value::Null))
+}
+
 async fn run(State(st): State<Shared>, Json(input): Json<RunIn>) -> Response {
     if let Err(e) = check_runs(input.runs) {
         return bad_request(e, Value::Null);
     }
-    let figures = match FigureOptions::parse(
-        input.figures.as_deref(),
-        input.dpi.as_deref(),
-        input.figure_size.as_deref(),
-    ) {
+    let figures = match figure_options(&input.figures, &input.dpi, &input.figure_size) {
         Ok(f) => f,
-        Err(e) => return bad_request(e, Value::Null),
+        Err(r) => return r,
     };
     let (c, s) = match blocking({
         let sc = input.scenario;
@@ -609,13 +615,9 @@ async fn compare(State(st): State<Shared>, Json(input): Json<CompareIn>) -> Resp
         Err(r) => return r,
     };
     let (seed, runs, lang) = (input.seed, input.runs, lang_of(&input.lang));
-    let figures = match FigureOptions::parse(
-        input.figures.as_deref(),
-        input.dpi.as_deref(),
-        input.figure_size.as_deref(),
-    ) {
+    let figures = match figure_options(&input.figures, &input.dpi, &input.figure_size) {
         Ok(f) => f,
-        Err(e) => return bad_request(e, Value::Null),
+        Err(r) => return r,
     };
     let id = st.jobs.spawn("compare", 4 * runs, move |job| {
         // Each arm's run-report figures as its runs come in (the same charts as the run page).
