@@ -234,6 +234,35 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The built-in scenario's name of a domain or zone id (`public_services` → 公共服务共建共享),
+/// or the id itself for one a user's scenario adds.
+fn builtin_name(id: &str, zh: bool) -> String {
+    type Names = Vec<(String, String, String)>;
+    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        xietong_model::builtin::chengdu_chongqing(&[]).map_or_else(
+            |_| Vec::new(),
+            |s| {
+                let domains = s
+                    .domains
+                    .iter()
+                    .map(|d| (d.id.clone(), d.name_en.clone(), d.name_zh.clone()));
+                let zones = s
+                    .zones
+                    .iter()
+                    .map(|z| (z.id.clone(), z.name_en.clone(), z.name_zh.clone()));
+                domains.chain(zones).collect()
+            },
+        )
+    });
+    names
+        .iter()
+        .find(|(i, _, _)| i == id)
+        .map(|(_, en, cn)| if zh { cn } else { en })
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| id.to_string(), |n| n.clone())
+}
+
 /// The display name of a metric in `lang`; identifiers of per-domain and per-zone metrics keep
 /// their domain or zone id after the label.
 pub fn label(name: &str, lang: xietong_report::Lang) -> String {
@@ -242,24 +271,12 @@ pub fn label(name: &str, lang: xietong_report::Lang) -> String {
         return (if zh { *cn } else { *en }).to_string();
     }
     if let Some(id) = name.strip_prefix("survey_cooperation.") {
-        return format!(
-            "{}: {id}",
-            if zh {
-                "调查期合作水平"
-            } else {
-                "Survey-window cooperation"
-            }
-        );
+        let what = if zh { "调查期合作水平" } else { "Survey-window cooperation" };
+        return format!("{what}: {}", builtin_name(id, zh));
     }
     if let Some(id) = name.strip_prefix("survey_zone_demand.") {
-        return format!(
-            "{}: {id}",
-            if zh {
-                "调查期区域需求"
-            } else {
-                "Survey-window zone demand"
-            }
-        );
+        let what = if zh { "调查期区域需求" } else { "Survey-window zone demand" };
+        return format!("{what}: {}", builtin_name(id, zh));
     }
     name.to_string()
 }
@@ -285,5 +302,20 @@ mod label_tests {
             );
             assert!(!en.is_empty() && !zh.is_empty() && en != zh);
         }
+    }
+
+    /// Survey-window metrics name their domain or zone in words, from the built-in scenario.
+    #[test]
+    fn survey_window_metrics_name_their_domain_in_words() {
+        use xietong_report::Lang;
+        let zh = label("survey_cooperation.public_services", Lang::Zh);
+        assert_eq!(zh, "调查期合作水平: 公共服务共建共享");
+        let en = label("survey_cooperation.public_services", Lang::En);
+        assert!(!en.contains("public_services"), "{en}");
+        assert!(label("survey_zone_demand.A1", Lang::Zh).starts_with("调查期区域需求: "));
+        assert_eq!(
+            label("survey_cooperation.my_domain", Lang::En),
+            "Survey-window cooperation: my_domain"
+        );
     }
 }
