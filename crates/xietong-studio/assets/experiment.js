@@ -13,6 +13,14 @@ S.pages.experiment = (function () {
         e.status === "complete" ? S.el("button", { type: "button", class: "exp-analyze", text: S.t("exp.analyze"), onclick: () => analyze(e.id) }) : null])])));
   }
 
+  // The last progress seen, so that a language switch can write it again in the new language.
+  let last = null;
+  function progressText(v) {
+    const bar = root.querySelector("#exp-progress"); bar.max = v.total || 1; bar.value = v.done || 0;
+    const st = v.status === "running" ? "" : " — " + S.t({ done: "sim.done", cancelled: "sim.cancelled", failed: "sim.failed" }[v.status] || v.status);
+    root.querySelector("#exp-ptext").textContent = `${v.done}/${v.total} ${S.t("exp.runs")}${st}` + (v.message ? `: ${v.message}` : "");
+  }
+
   async function go(path, body) {
     const msg = root.querySelector("#exp-msg");
     const r = await S.api("POST", path, body);
@@ -21,10 +29,7 @@ S.pages.experiment = (function () {
     running = r.data.job;
     root.querySelector("#exp-cancel").disabled = false;
     await refresh();
-    const v = await S.poll(r.data.job, v => {
-      const bar = root.querySelector("#exp-progress"); bar.max = v.total || 1; bar.value = v.done || 0;
-      root.querySelector("#exp-ptext").textContent = `${v.done}/${v.total} ${S.t("exp.runs")} — ${v.status}` + (v.message ? `: ${v.message}` : "");
-    });
+    const v = await S.poll(r.data.job, v => { last = v; progressText(v); });
     running = null; root.querySelector("#exp-cancel").disabled = true;
     await refresh();
     return v;
@@ -81,5 +86,5 @@ S.pages.experiment = (function () {
     refresh();
   }
   // A report already shown is asked for again in the new language.
-  return { init, onLang() { if (root) { refresh(); if (shown) analyze(shown); } } };
+  return { init, onLang() { if (root) { refresh(); if (last) progressText(last); if (shown) analyze(shown); } } };
 })();

@@ -441,7 +441,7 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
     b.click("#exp-cancel");
     b.wait(
         "the cancel",
-        "document.querySelector('#exp-ptext').textContent.includes('cancelled')",
+        "document.querySelector('#exp-ptext').textContent.toLowerCase().includes('cancelled')",
         T,
     );
     b.wait("a partial experiment", "document.querySelector('#exp-list tr[data-id=e2e-morris] .exp-status')?.textContent === 'partial'", T);
@@ -516,6 +516,12 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
     assert!(
         report.as_str().unwrap().contains("lang=\"zh-CN\""),
         "{report}"
+    );
+    // The progress line of the finished job is written again in Chinese.
+    b.wait(
+        "the progress line in Chinese",
+        "document.querySelector('#exp-ptext').textContent.includes('完成')",
+        T,
     );
     b.screenshot(&shot("experiment-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
