@@ -88,13 +88,29 @@ pub fn builtin_pairs() -> Vec<(Variant, Variant, &'static str)> {
 /// `(name, English, Chinese)` display names of the built-in variants, for tables and charts
 /// (files keep the names).
 pub const VARIANT_LABELS: &[(&str, &str, &str)] = &[
-    ("developmental", "Developmental standardization", "发展型标准化"),
+    (
+        "developmental",
+        "Developmental standardization",
+        "发展型标准化",
+    ),
     ("responsive", "Responsive standardization", "回应型标准化"),
     ("basic_first", "Basic domains first", "基础领域优先"),
     ("key_first", "Key domains first", "重点领域优先"),
-    ("uniform_flexible", "Unified, flexible standards", "统一且执行灵活的标准"),
-    ("uniform_rigid", "Unified, rigid standards", "统一但执行刚性的标准"),
-    ("cadre_incentives", "Cadre reward and punishment", "干部奖惩"),
+    (
+        "uniform_flexible",
+        "Unified, flexible standards",
+        "统一且执行灵活的标准",
+    ),
+    (
+        "uniform_rigid",
+        "Unified, rigid standards",
+        "统一但执行刚性的标准",
+    ),
+    (
+        "cadre_incentives",
+        "Cadre reward and punishment",
+        "干部奖惩",
+    ),
     ("no_cadre_incentives", "No cadre incentives", "无干部奖惩"),
 ];
 
@@ -127,7 +143,10 @@ pub fn variant_label(name: &str, lang: Lang) -> String {
     VARIANT_LABELS
         .iter()
         .find(|(n, _, _)| *n == name)
-        .map_or_else(|| name.to_string(), |(_, en, zh)| lang.pick(en, zh).to_string())
+        .map_or_else(
+            || name.to_string(),
+            |(_, en, zh)| lang.pick(en, zh).to_string(),
+        )
 }
 
 /// Display name of a comparison in `lang`: the four built-in ones in words, others (named

@@ -271,11 +271,19 @@ pub fn label(name: &str, lang: xietong_report::Lang) -> String {
         return (if zh { *cn } else { *en }).to_string();
     }
     if let Some(id) = name.strip_prefix("survey_cooperation.") {
-        let what = if zh { "调查期合作水平" } else { "Survey-window cooperation" };
+        let what = if zh {
+            "调查期合作水平"
+        } else {
+            "Survey-window cooperation"
+        };
         return format!("{what}: {}", builtin_name(id, zh));
     }
     if let Some(id) = name.strip_prefix("survey_zone_demand.") {
-        let what = if zh { "调查期区域需求" } else { "Survey-window zone demand" };
+        let what = if zh {
+            "调查期区域需求"
+        } else {
+            "Survey-window zone demand"
+        };
         return format!("{what}: {}", builtin_name(id, zh));
     }
     name.to_string()

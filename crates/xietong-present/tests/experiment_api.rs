@@ -50,9 +50,13 @@ fn a_comparison_renders_every_pair_in_every_output() {
     let shown = cmp::comparison_label(&results[0], Lang::En);
     assert_ne!(&shown, label);
     assert!(o.markdown.contains(&shown), "{}", o.markdown);
-    let zh = present::compare_outputs(&results, BUILTIN_NAME, Lang::Zh, &Default::default())
-        .unwrap();
-    assert!(zh.markdown.contains("发展型与回应型标准化"), "{}", zh.markdown);
+    let zh =
+        present::compare_outputs(&results, BUILTIN_NAME, Lang::Zh, &Default::default()).unwrap();
+    assert!(
+        zh.markdown.contains("发展型与回应型标准化"),
+        "{}",
+        zh.markdown
+    );
     let v: serde_json::Value = serde_json::from_str(&o.json).unwrap();
     assert_eq!(v[0]["label"], label.as_str());
     assert_eq!(v[0]["runs"], 3);

@@ -72,7 +72,10 @@ pub(crate) fn present_err(e: xietong_present::Error) -> PyErr {
 
 /// Run one of the command line's own commands in-process (its code, its files, its messages);
 /// a failure becomes InputError (exit code 2) or OSError (exit code 1) with the CLI's message.
-pub(crate) fn via_cli(py: Python<'_>, f: impl FnOnce() -> anyhow::Result<()> + Send) -> PyResult<()> {
+pub(crate) fn via_cli(
+    py: Python<'_>,
+    f: impl FnOnce() -> anyhow::Result<()> + Send,
+) -> PyResult<()> {
     py.detach(f).map_err(|err| {
         let msg = format!("{err:#}");
         if error::exit_code(&err) == 2 {
@@ -99,7 +102,8 @@ fn pool(threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
 /// Read a scenario file as the CLI does (UTF-8 required, named in every message).
 fn read_text(path: &Path, what: &str) -> PyResult<String> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| input_err(format!("cannot read {what} {name}: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| input_err(format!("cannot read {what} {name}: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         input_err(format!(
             "{name}: not UTF-8 text (byte {}); save the file as UTF-8",
@@ -327,7 +331,9 @@ fn experiment_analyze(
         lang,
         figures: io::FigureArgs::default(),
     };
-    via_cli(py, move || experiment::run(experiment::ExperimentCmd::Analyze(args)))
+    via_cli(py, move || {
+        experiment::run(experiment::ExperimentCmd::Analyze(args))
+    })
 }
 
 /// `xietong compare`, run by the command line's own code: writes compare.csv, compare.json and
@@ -391,7 +397,14 @@ fn experiment_points(file: PathBuf) -> PyResult<usize> {
 /// seconds, of the engine alone (`run_many` on an already loaded scenario, one thread), to
 /// subtract from the time of a whole `xietong.run` call.
 #[pyfunction]
-fn _bench_engine_seconds(py: Python<'_>, text: &str, name: &str, runs: u64, seed: u64, repeats: usize) -> PyResult<f64> {
+fn _bench_engine_seconds(
+    py: Python<'_>,
+    text: &str,
+    name: &str,
+    runs: u64,
+    seed: u64,
+    repeats: usize,
+) -> PyResult<f64> {
     let s = load(text, name, &[])?;
     let pool = pool(Some(1))?;
     Ok(py.detach(|| {

@@ -15,13 +15,23 @@ enum Col {
 
 fn typed(cells: Vec<String>) -> Col {
     if !cells.is_empty() {
-        if let Ok(v) = cells.iter().map(|c| c.parse::<i64>()).collect::<Result<Vec<_>, _>>() {
+        if let Ok(v) = cells
+            .iter()
+            .map(|c| c.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+        {
             return Col::Int(v);
         }
     }
     let floats: Result<Vec<f64>, _> = cells
         .iter()
-        .map(|c| if c.is_empty() { Ok(f64::NAN) } else { c.parse::<f64>() })
+        .map(|c| {
+            if c.is_empty() {
+                Ok(f64::NAN)
+            } else {
+                c.parse::<f64>()
+            }
+        })
         .collect();
     match floats {
         Ok(v) => Col::Float(v),
@@ -31,7 +41,10 @@ fn typed(cells: Vec<String>) -> Col {
 
 /// `[(name, kind, data)]` with kind "i" (int64 bytes), "f" (float64 bytes) or "s" (list of str).
 #[pyfunction]
-pub fn csv_columns<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Vec<(String, &'static str, Bound<'py, PyAny>)>> {
+pub fn csv_columns<'py>(
+    py: Python<'py>,
+    data: &[u8],
+) -> PyResult<Vec<(String, &'static str, Bound<'py, PyAny>)>> {
     let parsed = py.detach(|| -> Result<Vec<(String, Col)>, csv::Error> {
         let mut r = csv::Reader::from_reader(data);
         let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
@@ -42,7 +55,10 @@ pub fn csv_columns<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Vec<(String, &
                 cols[j].push(f.to_string());
             }
         }
-        Ok(header.into_iter().zip(cols.into_iter().map(typed)).collect())
+        Ok(header
+            .into_iter()
+            .zip(cols.into_iter().map(typed))
+            .collect())
     });
     let parsed = parsed.map_err(|e| input_err(format!("reading results: {e}")))?;
     parsed

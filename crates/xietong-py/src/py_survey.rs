@@ -37,13 +37,19 @@ fn table(
                     .map(|w| f64::from_ne_bytes(w.try_into().expect("8 bytes")))
                     .collect()
             });
-            let form = if float { NumberForm::Float } else { NumberForm::Shortest };
+            let form = if float {
+                NumberForm::Float
+            } else {
+                NumberForm::Shortest
+            };
             ColumnData::Numbers(NumberColumn { values, form })
         } else if let Ok((codes, levels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
             // A factorized column: int64 codes (-1 = missing) into its distinct values.
             let raw = codes.as_bytes();
             if raw.len() % 8 != 0 {
-                return Err(input_err(format!("column {name}: codes are not whole int64 values")));
+                return Err(input_err(format!(
+                    "column {name}: codes are not whole int64 values"
+                )));
             }
             let cells: Result<Vec<String>, String> = py.detach(|| {
                 raw.chunks_exact(8)
@@ -53,7 +59,10 @@ fn table(
                             Ok(String::new())
                         } else {
                             levels.get(k as usize).cloned().ok_or_else(|| {
-                                format!("column {name}: code {k} beyond its {} values", levels.len())
+                                format!(
+                                    "column {name}: code {k} beyond its {} values",
+                                    levels.len()
+                                )
                             })
                         }
                     })
@@ -91,12 +100,22 @@ fn survey_ttest(
     levene_median: bool,
 ) -> PyResult<String> {
     if !(conf > 0.0 && conf < 1.0) {
-        return Err(input_err(format!("conf must be between 0 and 1, got {conf}")));
+        return Err(input_err(format!(
+            "conf must be between 0 and 1, got {conf}"
+        )));
     }
     let t = table(py, header, columns)?;
     py.detach(|| {
-        quick::ttest_report(&t, &value, &group, levels.as_deref(), &missing, conf, levene_median)
-            .map(|r| json(&r))
+        quick::ttest_report(
+            &t,
+            &value,
+            &group,
+            levels.as_deref(),
+            &missing,
+            conf,
+            levene_median,
+        )
+        .map(|r| json(&r))
     })
     .map_err(input_err)
 }
@@ -116,8 +135,15 @@ fn survey_anova(
 ) -> PyResult<String> {
     let t = table(py, header, columns)?;
     py.detach(|| {
-        quick::anova_report(&t, &value, &group, levels.as_deref(), &missing, levene_median)
-            .map(|r| json(&r))
+        quick::anova_report(
+            &t,
+            &value,
+            &group,
+            levels.as_deref(),
+            &missing,
+            levene_median,
+        )
+        .map(|r| json(&r))
     })
     .map_err(input_err)
 }

@@ -17,7 +17,10 @@ fn block<'a>(text: &'a str, start: &str) -> &'a str {
 fn subcommands_match_the_binary() {
     let main = read("../xietong/src/main.rs");
     let mirror = read("src/py_cli.rs");
-    assert_eq!(block(&main, "enum Command {"), block(&mirror, "enum Command {"));
+    assert_eq!(
+        block(&main, "enum Command {"),
+        block(&mirror, "enum Command {")
+    );
     assert_eq!(
         main.matches("Command::").count(),
         mirror.matches("Command::").count(),
@@ -32,6 +35,9 @@ fn every_cli_module_is_compiled_in() {
     for line in main.lines().filter(|l| l.starts_with("mod ")) {
         let name = line.trim_start_matches("mod ").trim_end_matches(';');
         let want = format!("#[path = \"../../xietong/src/{name}.rs\"]\nmod {name};");
-        assert!(lib.contains(&want), "src/lib.rs lacks the CLI module {name}");
+        assert!(
+            lib.contains(&want),
+            "src/lib.rs lacks the CLI module {name}"
+        );
     }
 }

@@ -245,7 +245,11 @@ fn json_map(out: &mut Vec<u8>, pairs: &mut Vec<(&str, f64)>) {
     }
     out.push(b'{');
     for (i, (k, v)) in pairs.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n        " } else { b",\n        " });
+        out.extend_from_slice(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        });
         json_str(out, k);
         out.extend_from_slice(b": ");
         json_f64(out, *v);
@@ -303,7 +307,11 @@ pub fn push_summary_entry(s: &Scenario, r: &RunResult, out: &mut Vec<u8>) {
     } else {
         out.push(b'[');
         for (i, st) in m.survey_stages.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n        " } else { b",\n        " });
+            out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
             json_str(out, st);
         }
         out.extend_from_slice(b"\n      ]");

@@ -136,7 +136,10 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
         "{sides}"
     );
 
-    b.js("document.querySelector('#sim-cmp').scrollIntoView();", json!([]));
+    b.js(
+        "document.querySelector('#sim-cmp').scrollIntoView();",
+        json!([]),
+    );
     b.screenshot(&shot("sim-cmp-en.png"));
 
     // Switch to Chinese: the page's words change, and the reports shown are redrawn in Chinese.

@@ -669,8 +669,12 @@ pub fn analyze(t: &Table, cb: &Codebook, lang: Lang) -> Result<Analysis, DataErr
                     rows: posthoc_rows,
                     note: Some(if only_scales {
                         pick(
-                            &format!("Scale scores whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. The {items_with_pairs} items with such pairs are left out here for length; every pair of every variable is in results.json (comparisons → tukey)."),
-                            &format!("仅列单因素方差分析 p < .05 的量表得分中 Tukey 校正 p < .05 的组对；为控制篇幅，此处略去有此类组对的 {items_with_pairs} 个题项，全部组对见 results.json（comparisons → tukey）。"),
+                            &format!(
+                                "Scale scores whose one-way ANOVA has p < .05; pairs with Tukey-adjusted p < .05. The {items_with_pairs} items with such pairs are left out here for length; every pair of every variable is in results.json (comparisons → tukey)."
+                            ),
+                            &format!(
+                                "仅列单因素方差分析 p < .05 的量表得分中 Tukey 校正 p < .05 的组对；为控制篇幅，此处略去有此类组对的 {items_with_pairs} 个题项，全部组对见 results.json（comparisons → tukey）。"
+                            ),
                         )
                     } else {
                         pick(

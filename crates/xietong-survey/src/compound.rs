@@ -121,16 +121,18 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     let fat_sectors = fat_sector_ids(&layout)?;
     let mut fat = Vec::with_capacity(fat_sectors.len() * sector / 4);
     for id in fat_sectors {
-        fat.extend(layout.sector_bytes(id).chunks_exact(4).map(|c| u32_at(c, 0)));
+        fat.extend(
+            layout
+                .sector_bytes(id)
+                .chunks_exact(4)
+                .map(|c| u32_at(c, 0)),
+        );
     }
     layout.fat = fat;
 
     let dir_chain = layout.chain("directory chain", u32_at(bytes, 48), usize::MAX)?;
     let dir = layout.read_chain(&dir_chain, usize::MAX);
-    let entries: Vec<Entry> = dir
-        .chunks_exact(128)
-        .map(|e| entry(e, sector))
-        .collect();
+    let entries: Vec<Entry> = dir.chunks_exact(128).map(|e| entry(e, sector)).collect();
     let root = entries
         .first()
         .ok_or("the directory is empty (no root entry)")?;
@@ -205,7 +207,12 @@ fn fat_sector_ids(layout: &Layout) -> Result<Vec<u32>, String> {
         if std::mem::replace(&mut seen[i], true) {
             return Err(format!("the DIFAT chain loops back to sector {next}"));
         }
-        ids.extend(layout.sector_bytes(next).chunks_exact(4).map(|c| u32_at(c, 0)));
+        ids.extend(
+            layout
+                .sector_bytes(next)
+                .chunks_exact(4)
+                .map(|c| u32_at(c, 0)),
+        );
         next = ids.pop().unwrap_or(END_OF_CHAIN);
     }
     let ids: Vec<u32> = ids.into_iter().filter(|&id| id < DIFAT_SECTOR).collect();
@@ -265,7 +272,9 @@ fn mini_chain(
 /// Cell records (number, label, RK, shared-string label, bool/error, formula, rich string,
 /// blank) start with the cell's row and column; the multiple-cell ones (MulRk, MulBlank) end with
 /// their last column.
-const CELL_RECORDS: [u16; 8] = [0x0203, 0x0204, 0x027E, 0x00FD, 0x0205, 0x0006, 0x00D6, 0x0201];
+const CELL_RECORDS: [u16; 8] = [
+    0x0203, 0x0204, 0x027E, 0x00FD, 0x0205, 0x0006, 0x00D6, 0x0201,
+];
 const MULTI_CELL_RECORDS: [u16; 2] = [0x00BD, 0x00BE];
 
 /// The rows × columns box spanned by one worksheet's cells: calamine allocates a dense grid of

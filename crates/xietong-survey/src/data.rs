@@ -410,10 +410,7 @@ impl NumberMissing {
     fn is(&self, v: f64) -> bool {
         v.is_nan()
             || self.codes.contains(&v.to_bits())
-            || (self.wjx
-                && v.is_sign_negative()
-                && v.trunc() == v
-                && -v <= u32::MAX as f64)
+            || (self.wjx && v.is_sign_negative() && v.trunc() == v && -v <= u32::MAX as f64)
     }
 }
 
@@ -586,9 +583,28 @@ mod tests {
     #[test]
     fn numbers_read_as_their_text() {
         let mut values = vec![
-            0.0, -0.0, 1.0, -1.0, -3.0, 3.5, -3.5, 99.0, -99.0, 0.1, 1e-7, 123456789.125, 1e20,
-            -1e20, 4294967295.0, -4294967295.0, -4294967296.0, f64::NAN, 2.0f64.powi(60),
-            1e-40, 1e49, -2.5e-30,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            -3.0,
+            3.5,
+            -3.5,
+            99.0,
+            -99.0,
+            0.1,
+            1e-7,
+            123456789.125,
+            1e20,
+            -1e20,
+            4294967295.0,
+            -4294967295.0,
+            -4294967296.0,
+            f64::NAN,
+            2.0f64.powi(60),
+            1e-40,
+            1e49,
+            -2.5e-30,
         ];
         // A deterministic spread of awkward doubles (xorshift bits, finite ones only).
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
@@ -637,23 +653,50 @@ mod tests {
             for codes in [
                 vec![],
                 vec!["99".to_string(), "-0".into(), "0.1".into()],
-                vec!["99.0".into(), " 3.5".into(), "1e20".into(), "-3".into(), "1e+20".into()],
-                vec!["-0.0".into(), "0.0001".into(), "1e-07".into(), "-3.0".into()],
+                vec![
+                    "99.0".into(),
+                    " 3.5".into(),
+                    "1e20".into(),
+                    "-3".into(),
+                    "1e+20".into(),
+                ],
+                vec![
+                    "-0.0".into(),
+                    "0.0001".into(),
+                    "1e-07".into(),
+                    "-3.0".into(),
+                ],
             ] {
                 let want = from_text.numeric(0, &codes).unwrap();
                 let got = typed.numeric(0, &codes).unwrap();
                 assert_eq!(got.len(), want.len());
                 for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                    assert_eq!(g.map(f64::to_bits), w.map(f64::to_bits), "row {i}: {}", texts[i]);
+                    assert_eq!(
+                        g.map(f64::to_bits),
+                        w.map(f64::to_bits),
+                        "row {i}: {}",
+                        texts[i]
+                    );
                 }
-                assert_eq!(typed.categorical(0, &codes), from_text.categorical(0, &codes));
-                assert_eq!(typed.categorical(1, &codes), from_text.categorical(1, &codes));
+                assert_eq!(
+                    typed.categorical(0, &codes),
+                    from_text.categorical(0, &codes)
+                );
+                assert_eq!(
+                    typed.categorical(1, &codes),
+                    from_text.categorical(1, &codes)
+                );
             }
             for i in 0..values.len() {
                 assert_eq!(typed.cell(0, i), from_text.cell(0, i));
             }
             // The flavours treat negative whole numbers differently, so both branches were hit.
-            let n_missing = typed.numeric(0, &[]).unwrap().iter().filter(|v| v.is_none()).count();
+            let n_missing = typed
+                .numeric(0, &[])
+                .unwrap()
+                .iter()
+                .filter(|v| v.is_none())
+                .count();
             if from_text.flavor == Flavor::Wenjuanxing && form == NumberForm::Shortest {
                 assert!(n_missing > 3, "{n_missing}");
             } else {
@@ -670,11 +713,20 @@ mod tests {
             )
             .unwrap();
             let values = vec![1.0, bad];
-            let col = NumberColumn { values, form: NumberForm::Float };
-            let typed =
-                Table::from_columns("b.csv", vec![("v".into(), ColumnData::Numbers(col))], "UTF-8")
-                    .unwrap();
-            let (e, w) = (typed.numeric(0, &[]).unwrap_err(), text.numeric(0, &[]).unwrap_err());
+            let col = NumberColumn {
+                values,
+                form: NumberForm::Float,
+            };
+            let typed = Table::from_columns(
+                "b.csv",
+                vec![("v".into(), ColumnData::Numbers(col))],
+                "UTF-8",
+            )
+            .unwrap();
+            let (e, w) = (
+                typed.numeric(0, &[]).unwrap_err(),
+                text.numeric(0, &[]).unwrap_err(),
+            );
             assert_eq!(e, w);
             assert!(e.to_string().contains("row 3, column 'v'"), "{e}");
         }
@@ -683,14 +735,22 @@ mod tests {
             vec![
                 (
                     "a".into(),
-                    ColumnData::Numbers(NumberColumn { values: vec![1.0], form: NumberForm::Shortest }),
+                    ColumnData::Numbers(NumberColumn {
+                        values: vec![1.0],
+                        form: NumberForm::Shortest,
+                    }),
                 ),
                 ("b".into(), ColumnData::Text(vec![])),
             ],
             "",
         )
         .unwrap_err();
-        assert!(uneven.to_string().contains("column 'b' has 0 rows, column 'a' has 1"), "{uneven}");
+        assert!(
+            uneven
+                .to_string()
+                .contains("column 'b' has 0 rows, column 'a' has 1"),
+            "{uneven}"
+        );
     }
 
     #[test]

@@ -188,9 +188,12 @@ fn check_compound_file(path: &Path) -> Result<(), DataError> {
         file: name.clone(),
         msg,
     };
-    let mut f = std::fs::File::open(path).map_err(|e| ferr(format!("cannot open workbook: {e}")))?;
+    let mut f =
+        std::fs::File::open(path).map_err(|e| ferr(format!("cannot open workbook: {e}")))?;
     let mut head = [0u8; 8];
-    let n = f.read(&mut head).map_err(|e| ferr(format!("cannot read: {e}")))?;
+    let n = f
+        .read(&mut head)
+        .map_err(|e| ferr(format!("cannot read: {e}")))?;
     if !crate::compound::is_compound_file(&head[..n]) {
         return Ok(());
     }

@@ -29,8 +29,14 @@ fn refused(name: &str, bytes: &[u8], why: &str) {
         .expect_err("a damaged workbook must not load")
         .to_string();
     assert!(msg.contains(name), "the error names the file: {msg}");
-    assert!(msg.contains("damaged"), "the error says it is damaged: {msg}");
-    assert!(msg.contains(why), "the error says what is damaged ({why}): {msg}");
+    assert!(
+        msg.contains("damaged"),
+        "the error says it is damaged: {msg}"
+    );
+    assert!(
+        msg.contains(why),
+        "the error says what is damaged ({why}): {msg}"
+    );
 }
 
 #[test]
@@ -58,7 +64,10 @@ fn xls_whose_workbook_chain_leaves_the_file_is_refused() {
     let fat0 = u32_at(&b, 76) as usize;
     // Find the Workbook entry's first sector in the directory and send its chain far away.
     let dir = (u32_at(&b, 48) as usize + 1) * 512;
-    let name: Vec<u8> = "Workbook".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let name: Vec<u8> = "Workbook"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     let entry = (0..4)
         .map(|i| dir + 128 * i)
         .find(|&e| b[e..e + name.len()] == name[..])
@@ -78,7 +87,11 @@ fn xls_declaring_more_cells_than_the_format_holds_is_refused() {
         .position(|w| w == [0x00, 0x02, 14, 0])
         .expect("the example has a dimensions record");
     b[at + 8..at + 12].copy_from_slice(&50_000_000u32.to_le_bytes());
-    refused("huge_dimensions.xls", &b, "more than an .xls worksheet can hold");
+    refused(
+        "huge_dimensions.xls",
+        &b,
+        "more than an .xls worksheet can hold",
+    );
 }
 
 /// Inputs a second fuzzing run (after the chain check) found to exhaust memory or time: cells at

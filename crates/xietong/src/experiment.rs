@@ -274,7 +274,8 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         return Ok(());
     }
     let a = an::analyze_means(&plan, &means, args.resamples, plan.spec.seed).map_err(to_anyhow)?;
-    let o = present::sensitivity_outputs_with(&a, lang, &figures).map_err(|e| present_err(e, None))?;
+    let o =
+        present::sensitivity_outputs_with(&a, lang, &figures).map_err(|e| present_err(e, None))?;
     write(&out.join("analysis.json"), &o.json)?;
     write(&out.join("sensitivity.csv"), &o.csv)?;
     write(&out.join("sensitivity-report.html"), &o.html)?;

@@ -205,7 +205,10 @@ impl Sink<'_> {
             text.written = Some(d.result);
             spent.push(text);
         }
-        self.pool.lock().expect("no panic holding the pool").extend(spent);
+        self.pool
+            .lock()
+            .expect("no panic holding the pool")
+            .extend(spent);
         Ok(())
     }
 }

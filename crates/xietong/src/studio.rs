@@ -47,7 +47,9 @@ pub fn run(args: StudioArgs) -> Result<()> {
     eprintln!("xietong studio: {}", running.url);
     eprintln!("workspace: {}", args.workspace.display());
     if !args.bind.is_loopback() {
-        eprintln!("listening beyond this machine: share the address above (with its token) only with people you trust");
+        eprintln!(
+            "listening beyond this machine: share the address above (with its token) only with people you trust"
+        );
     }
     eprintln!("press Ctrl-C to stop");
     if !args.no_browser && !open_browser(&running.url) {
