@@ -265,14 +265,8 @@ struct RunIn {
     runs: u64,
     #[serde(default)]
     lang: String,
-    /// Figure files as `xietong run --figures` takes them (comma list of svg, png, pdf; empty or
-    /// "none" for none), with `--dpi` and `--figure-size`.
-    #[serde(default)]
-    figures: Option<String>,
-    #[serde(default)]
-    dpi: Option<String>,
-    #[serde(default)]
-    figure_size: Option<String>,
+    #[serde(flatten)]
+    figures: FiguresIn,
 }
 
 fn one() -> u64 {
@@ -305,21 +299,36 @@ fn valid(input: &ScenarioIn) -> Result<(Checked, Scenario), Response> {
     }
 }
 
-/// The page's figure options, checked as `--figures/--dpi/--figure-size` are (same messages).
-fn figure_options(
-    figures: &Option<String>,
-    dpi: &Option<String>,
-    size: &Option<String>,
-) -> Result<FigureOptions, Response> {
-    FigureOptions::parse(figures.as_deref(), dpi.as_deref(), size.as_deref())
+/// Figure files as `xietong run --figures` takes them (comma list of svg, png, pdf; empty or
+/// "none" for none), with `--dpi` and `--figure-size`: the same fields for the simulator and
+/// compare.
+#[derive(Deserialize, Default)]
+struct FiguresIn {
+    #[serde(default)]
+    figures: Option<String>,
+    #[serde(default)]
+    dpi: Option<String>,
+    #[serde(default)]
+    figure_size: Option<String>,
+}
+
+impl FiguresIn {
+    /// Checked as the CLI's options are (same messages).
+    fn parse(&self) -> Result<FigureOptions, Response> {
+        FigureOptions::parse(
+            self.figures.as_deref(),
+            self.dpi.as_deref(),
+            self.figure_size.as_deref(),
+        )
         .map_err(|e| bad_request(e, Value::Null))
+    }
 }
 
 async fn run(State(st): State<Shared>, Json(input): Json<RunIn>) -> Response {
     if let Err(e) = check_runs(input.runs) {
         return bad_request(e, Value::Null);
     }
-    let figures = match figure_options(&input.figures, &input.dpi, &input.figure_size) {
+    let figures = match input.figures.parse() {
         Ok(f) => f,
         Err(r) => return r,
     };
@@ -562,12 +571,8 @@ struct CompareIn {
     runs: u64,
     #[serde(default)]
     lang: String,
-    #[serde(default)]
-    figures: Option<String>,
-    #[serde(default)]
-    dpi: Option<String>,
-    #[serde(default)]
-    figure_size: Option<String>,
+    #[serde(flatten)]
+    figures: FiguresIn,
 }
 
 fn variant(name: &str) -> Result<cmp::Variant, String> {
@@ -615,7 +620,7 @@ async fn compare(State(st): State<Shared>, Json(input): Json<CompareIn>) -> Resp
         Err(r) => return r,
     };
     let (seed, runs, lang) = (input.seed, input.runs, lang_of(&input.lang));
-    let figures = match figure_options(&input.figures, &input.dpi, &input.figure_size) {
+    let figures = match input.figures.parse() {
         Ok(f) => f,
         Err(r) => return r,
     };
