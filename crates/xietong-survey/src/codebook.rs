@@ -254,7 +254,11 @@ pub fn item_scores(t: &Table, cb: &Codebook, it: &Item) -> Result<Vec<Option<f64
     let mut missing = cb.survey.missing.clone();
     missing.extend(it.missing.iter().cloned());
     let mut out = Vec::with_capacity(t.n_rows());
-    for (r, cell) in t.columns[j].iter().enumerate() {
+    // Through `cell`: a table handed over in memory holds numbers and coded answers in typed
+    // columns, not in `columns`.
+    for r in 0..t.n_rows() {
+        let cell = t.cell(j, r);
+        let cell = cell.as_ref();
         if t.is_missing(cell, &missing) {
             out.push(None);
             continue;

@@ -1,12 +1,14 @@
 //! Tabular survey data as read from a file: a header and string cells, column-major, plus the
 //! rules that turn cells into numbers or categories (missing codes, Wenjuanxing skip markers).
 //! A table handed over in memory (a pandas DataFrame from Python) may also carry numeric columns
-//! as numbers ([`Table::from_columns`]): they are copied once and never written as text, and
-//! [`Table::numeric`] and [`Table::categorical`] give exactly what the same column gives when it
-//! is read from a CSV file that holds each number as pandas' `to_csv` writes it (see
-//! [`NumberForm`]).
+//! as numbers and text columns as category codes ([`Table::from_columns`]): they are copied once
+//! and never turned into one string per cell, and [`Table::numeric`], [`Table::categories`] and
+//! [`Table::categorical`] give exactly what the same column gives when it is read from a CSV file
+//! that holds each number as pandas' `to_csv` writes it (see [`NumberForm`]) and each coded cell
+//! as its label's text.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Serialize;
 use thiserror::Error;
@@ -84,12 +86,50 @@ pub struct NumberColumn {
     pub form: NumberForm,
 }
 
+/// Cells handed over as codes into their distinct texts (pandas' `factorize`, or a categorical's
+/// `codes` and `categories`): cell `i` is `labels[codes[i]]`, a negative code is an empty cell.
+/// A million answers with a few distinct values are a million small integers, not a million
+/// strings; labels are cleaned (missing codes, free-text brackets) once each, not per cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodedColumn {
+    pub codes: Vec<i32>,
+    pub labels: Vec<String>,
+}
+
 /// One column handed over in memory (see [`Table::from_columns`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
     /// Cells as text, as a file holds them (empty = missing).
     Text(Vec<String>),
     Numbers(NumberColumn),
+    Coded(CodedColumn),
+}
+
+/// A column held in a typed form instead of text cells (see [`Table::typed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedColumn {
+    Numbers(NumberColumn),
+    Coded(CodedColumn),
+}
+
+/// The categories of a column ([`Table::categories`]): the distinct labels (missing values left
+/// out, free-text brackets removed) in the order they first appear in the column, and per row the
+/// index of its label (`None` = missing). Statistics count and group by the index, so they compare
+/// strings once per label rather than once per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categories {
+    pub labels: Vec<String>,
+    pub codes: Vec<Option<u32>>,
+}
+
+impl Categories {
+    /// Per row its label (missing → None): what [`Table::categorical`] returns.
+    pub fn strings(&self) -> Vec<Option<String>> {
+        self.codes
+            .iter()
+            .map(|c| c.map(|k| self.labels[k as usize].clone()))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -97,12 +137,13 @@ pub struct Table {
     /// File name used in messages.
     pub source: String,
     pub header: Vec<String>,
-    /// Text cells per column. Empty for a column held as numbers (see `numbers`): read cells
-    /// through [`Table::cell`], [`Table::numeric`] or [`Table::categorical`], which know both.
+    /// Text cells per column. Empty for a column held in a typed form (see `typed`): read cells
+    /// through [`Table::cell`], [`Table::numeric`], [`Table::categories`] or
+    /// [`Table::categorical`], which know every form.
     pub columns: Vec<Vec<String>>,
-    /// Per column, `Some(numbers)` when the column was handed over as numbers by
-    /// [`Table::from_columns`]; `None` for text columns (every column read from a file).
-    pub numbers: Vec<Option<NumberColumn>>,
+    /// Per column, `Some(column)` when the column was handed over as numbers or as category codes
+    /// by [`Table::from_columns`]; `None` for text columns (every column read from a file).
+    pub typed: Vec<Option<TypedColumn>>,
     pub flavor: Flavor,
     /// Encoding the text was decoded from (CSV) or the container format (Excel).
     pub encoding: String,
@@ -169,7 +210,7 @@ impl Table {
         let flavor = Flavor::detect(&header);
         Ok(Table {
             source: source.into(),
-            numbers: vec![None; header.len()],
+            typed: vec![None; header.len()],
             header,
             columns,
             flavor,
@@ -195,6 +236,7 @@ impl Table {
             let n = match &data {
                 ColumnData::Text(v) => v.len(),
                 ColumnData::Numbers(v) => v.values.len(),
+                ColumnData::Coded(v) => v.codes.len(),
             };
             match rows {
                 None => rows = Some((n, name)),
@@ -208,24 +250,49 @@ impl Table {
             }
             match data {
                 ColumnData::Text(v) => t.columns[j] = v,
-                ColumnData::Numbers(v) => t.numbers[j] = Some(v),
+                ColumnData::Numbers(v) => t.typed[j] = Some(TypedColumn::Numbers(v)),
+                ColumnData::Coded(v) => {
+                    if let Some(i) = v
+                        .codes
+                        .iter()
+                        .position(|&k| k as i64 >= v.labels.len() as i64)
+                    {
+                        return Err(DataError::Cell {
+                            file: source.into(),
+                            row: i + 2,
+                            column: t.header[j].clone(),
+                            msg: format!(
+                                "category code {} is beyond the column's {} labels",
+                                v.codes[i],
+                                v.labels.len()
+                            ),
+                        });
+                    }
+                    t.typed[j] = Some(TypedColumn::Coded(v))
+                }
             }
         }
         Ok(t)
     }
 
     pub fn n_rows(&self) -> usize {
-        match self.numbers.first() {
-            Some(Some(v)) => v.values.len(),
+        match self.typed.first() {
+            Some(Some(TypedColumn::Numbers(v))) => v.values.len(),
+            Some(Some(TypedColumn::Coded(v))) => v.codes.len(),
             _ => self.columns.first().map_or(0, |c| c.len()),
         }
     }
 
     /// The text of cell `i` of column `j`: a number handed over as a number is written in its
-    /// column's [`NumberForm`] (empty when missing), as a CSV file would hold it.
+    /// column's [`NumberForm`] (empty when missing), a coded cell is its label (empty for a
+    /// negative code), as a CSV file would hold them.
     pub fn cell(&self, j: usize, i: usize) -> Cow<'_, str> {
-        match &self.numbers[j] {
-            Some(v) => Cow::Owned(number_text(v.values[i], v.form)),
+        match &self.typed[j] {
+            Some(TypedColumn::Numbers(v)) => Cow::Owned(number_text(v.values[i], v.form)),
+            Some(TypedColumn::Coded(v)) => match usize::try_from(v.codes[i]) {
+                Ok(k) => Cow::Borrowed(&v.labels[k]),
+                Err(_) => Cow::Borrowed(""),
+            },
             None => Cow::Borrowed(&self.columns[j][i]),
         }
     }
@@ -272,7 +339,26 @@ impl Table {
             column: self.header[j].clone(),
             msg,
         };
-        if let Some(col) = &self.numbers[j] {
+        if let Some(TypedColumn::Coded(col)) = &self.typed[j] {
+            // Each label is read once; a cell's value is its label's.
+            let mut parsed: Vec<Option<Result<Option<f64>, String>>> = vec![None; col.labels.len()];
+            return col
+                .codes
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| {
+                    let Ok(k) = usize::try_from(k) else {
+                        return Ok(None);
+                    };
+                    let label = &col.labels[k];
+                    parsed[k]
+                        .get_or_insert_with(|| self.number_of(label, extra_missing))
+                        .clone()
+                        .map_err(|m| cell_error(i, m))
+                })
+                .collect();
+        }
+        if let Some(TypedColumn::Numbers(col)) = &self.typed[j] {
             let missing = NumberMissing::new(self.flavor, col.form, extra_missing);
             return col
                 .values
@@ -297,42 +383,102 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, cell)| {
-                if self.is_missing(cell, extra_missing) {
-                    return Ok(None);
-                }
-                let t = strip_free_text(cell.trim());
-                let v = t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| cell_error(i, format!("expected a number, found '{cell}'")))?;
-                check_magnitude(v).map_err(|m| cell_error(i, m))?;
-                Ok(Some(v))
+                self.number_of(cell, extra_missing)
+                    .map_err(|m| cell_error(i, m))
             })
             .collect()
     }
 
-    /// Category labels of a column (missing → None), free-text brackets removed. A column held
-    /// as numbers gives each number's text in its column's [`NumberForm`], as read from a file.
-    pub fn categorical(&self, j: usize, extra_missing: &[String]) -> Vec<Option<String>> {
-        if let Some(col) = &self.numbers[j] {
-            let missing = NumberMissing::new(self.flavor, col.form, extra_missing);
-            return col
-                .values
-                .iter()
-                .map(|&v| (!missing.is(v)).then(|| number_text(v, col.form)))
-                .collect();
+    /// The number a text cell holds (missing → None), or the message of a bad one.
+    fn number_of(&self, cell: &str, extra_missing: &[String]) -> Result<Option<f64>, String> {
+        if self.is_missing(cell, extra_missing) {
+            return Ok(None);
         }
-        self.columns[j]
-            .iter()
-            .map(|c| {
-                if self.is_missing(c, extra_missing) {
-                    None
-                } else {
-                    Some(strip_free_text(c.trim()).to_string())
-                }
-            })
-            .collect()
+        let t = strip_free_text(cell.trim());
+        let v = t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("expected a number, found '{cell}'"))?;
+        check_magnitude(v)?;
+        Ok(Some(v))
+    }
+
+    /// The categories of a column: distinct labels in order of first appearance and per row the
+    /// index of its label (see [`Categories`]). Missing cells, free-text brackets and a number's
+    /// text as in [`Table::categorical`]; for a coded column each label is cleaned once, and
+    /// labels that clean to the same text (`"A "` and `"A"`) are one category, as in a file.
+    pub fn categories(&self, j: usize, extra_missing: &[String]) -> Categories {
+        let mut labels: Vec<String> = Vec::new();
+        let codes = match &self.typed[j] {
+            Some(TypedColumn::Numbers(col)) => {
+                // Distinct numbers have distinct texts (shortest round-trip digits), so the bits
+                // identify the label.
+                let missing = NumberMissing::new(self.flavor, col.form, extra_missing);
+                let mut index: HashMap<u64, u32> = HashMap::new();
+                col.values
+                    .iter()
+                    .map(|&v| {
+                        if missing.is(v) {
+                            return None;
+                        }
+                        Some(*index.entry(v.to_bits()).or_insert_with(|| {
+                            labels.push(number_text(v, col.form));
+                            (labels.len() - 1) as u32
+                        }))
+                    })
+                    .collect()
+            }
+            Some(TypedColumn::Coded(col)) => {
+                const UNSEEN: u32 = u32::MAX;
+                const MISSING: u32 = u32::MAX - 1;
+                let mut index: HashMap<&str, u32> = HashMap::new();
+                let mut remap = vec![UNSEEN; col.labels.len()];
+                col.codes
+                    .iter()
+                    .map(|&k| {
+                        let k = usize::try_from(k).ok()?;
+                        if remap[k] == UNSEEN {
+                            let label = &col.labels[k];
+                            remap[k] = if self.is_missing(label, extra_missing) {
+                                MISSING
+                            } else {
+                                let clean = strip_free_text(label.trim());
+                                *index.entry(clean).or_insert_with(|| {
+                                    labels.push(clean.to_string());
+                                    (labels.len() - 1) as u32
+                                })
+                            };
+                        }
+                        (remap[k] != MISSING).then_some(remap[k])
+                    })
+                    .collect()
+            }
+            None => {
+                let mut index: HashMap<&str, u32> = HashMap::new();
+                self.columns[j]
+                    .iter()
+                    .map(|c| {
+                        if self.is_missing(c, extra_missing) {
+                            return None;
+                        }
+                        let clean = strip_free_text(c.trim());
+                        Some(*index.entry(clean).or_insert_with(|| {
+                            labels.push(clean.to_string());
+                            (labels.len() - 1) as u32
+                        }))
+                    })
+                    .collect()
+            }
+        };
+        Categories { labels, codes }
+    }
+
+    /// Category labels of a column (missing → None), free-text brackets removed. A column held
+    /// as numbers gives each number's text in its column's [`NumberForm`], a coded column each
+    /// cell's label, as read from a file.
+    pub fn categorical(&self, j: usize, extra_missing: &[String]) -> Vec<Option<String>> {
+        self.categories(j, extra_missing).strings()
     }
 }
 
@@ -751,6 +897,148 @@ mod tests {
                 .contains("column 'b' has 0 rows, column 'a' has 1"),
             "{uneven}"
         );
+    }
+
+    /// A coded column reads exactly as its cells written out as text: categories (labels in
+    /// first-appearance order, labels that clean to the same text merged, unused labels left
+    /// out), numbers, cells and error messages, with missing codes, skip markers, free-text
+    /// brackets and Wenjuanxing's negative codes.
+    #[test]
+    fn coded_reads_as_its_text() {
+        let labels: Vec<String> = [
+            "城市",
+            "农村",
+            " 城市",
+            "",
+            "(跳过)",
+            "99",
+            "-2",
+            "其他〖自填〗",
+            "其他",
+            "unused",
+            "3.5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut codes = Vec::new();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..500 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Label 9 is never used; -1 is a missing cell.
+            codes.push(match (x % 11) as i32 {
+                9 => -1,
+                k => k,
+            });
+        }
+        let texts: Vec<String> = codes
+            .iter()
+            .map(|&k| {
+                if k < 0 {
+                    String::new()
+                } else {
+                    labels[k as usize].clone()
+                }
+            })
+            .collect();
+        for head in [vec!["g", "x"], vec!["序号", "提交答卷时间"]] {
+            let header: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+            let from_text = Table::from_rows(
+                "t.csv",
+                header.clone(),
+                texts.iter().map(|t| vec![t.clone(), "1".into()]).collect(),
+                "UTF-8",
+            )
+            .unwrap();
+            let coded = Table::from_columns(
+                "t.csv",
+                vec![
+                    (
+                        header[0].clone(),
+                        ColumnData::Coded(CodedColumn {
+                            codes: codes.clone(),
+                            labels: labels.clone(),
+                        }),
+                    ),
+                    (
+                        header[1].clone(),
+                        ColumnData::Text(vec!["1".into(); codes.len()]),
+                    ),
+                ],
+                "UTF-8",
+            )
+            .unwrap();
+            assert_eq!(coded.n_rows(), codes.len());
+            for i in 0..codes.len() {
+                assert_eq!(coded.cell(0, i), from_text.cell(0, i));
+            }
+            for miss in [vec![], vec!["99".to_string(), "农村".into()]] {
+                let (c, t) = (coded.categories(0, &miss), from_text.categories(0, &miss));
+                assert_eq!(c, t);
+                assert!(!c.labels.contains(&"unused".to_string()));
+                assert!(!c.labels.contains(&" 城市".to_string()));
+                assert!(!c.labels.contains(&"其他〖自填〗".to_string()));
+                assert_eq!(coded.categorical(0, &miss), from_text.categorical(0, &miss));
+                // Not numbers: the same error, on the same row.
+                assert_eq!(coded.numeric(0, &miss), from_text.numeric(0, &miss));
+            }
+        }
+        // Numbers in a coded column read as in a file.
+        let nums = Table::from_columns(
+            "n.csv",
+            vec![(
+                "v".into(),
+                ColumnData::Coded(CodedColumn {
+                    codes: vec![0, 1, -1, 2, 0],
+                    labels: vec!["3.5".into(), "99".into(), "(跳过)".into()],
+                }),
+            )],
+            "UTF-8",
+        )
+        .unwrap();
+        assert_eq!(
+            nums.numeric(0, &["99".into()]).unwrap(),
+            vec![Some(3.5), None, None, None, Some(3.5)]
+        );
+        let bad = Table::from_columns(
+            "b.csv",
+            vec![(
+                "v".into(),
+                ColumnData::Coded(CodedColumn {
+                    codes: vec![0, 2],
+                    labels: vec!["a".into(), "b".into()],
+                }),
+            )],
+            "UTF-8",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            bad.contains("row 3, column 'v'") && bad.contains("code 2 is beyond"),
+            "{bad}"
+        );
+    }
+
+    /// Categories of a number column: first-appearance order, one label per distinct number.
+    #[test]
+    fn number_categories() {
+        let t = Table::from_columns(
+            "n.csv",
+            vec![(
+                "v".into(),
+                ColumnData::Numbers(NumberColumn {
+                    values: vec![2.0, 1.0, f64::NAN, 2.0, -0.0, 0.0],
+                    form: NumberForm::Float,
+                }),
+            )],
+            "UTF-8",
+        )
+        .unwrap();
+        let c = t.categories(0, &[]);
+        assert_eq!(c.labels, ["2.0", "1.0", "-0.0", "0.0"]);
+        assert_eq!(c.codes, [Some(0), Some(1), None, Some(0), Some(2), Some(3)]);
     }
 
     #[test]

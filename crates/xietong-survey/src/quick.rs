@@ -3,7 +3,7 @@
 //! variables of that analysis are present), except α, which is listwise over its items unless
 //! pairwise deletion is asked for ([`MissingPolicy`]).
 
-use crate::data::{DataError, Table, split_choices};
+use crate::data::{Categories, DataError, Table, split_choices};
 use crate::stats::{StatsError, anova, chi2, nonpar, reliability, ttest};
 use serde::Serialize;
 use thiserror::Error;
@@ -23,21 +23,23 @@ fn st<T>(r: Result<T, StatsError>, context: &str) -> Result<T, QuickError> {
     })
 }
 
-/// Group levels in the order the user gave, else in natural order (`natural_cmp`).
-fn levels_of(cats: &[Option<String>], wanted: Option<&[String]>) -> Vec<String> {
-    match wanted {
+/// Group levels in the order the user gave, else every category in natural order
+/// (`natural_cmp`); with, per category label, its level's position (None: not a wanted level).
+fn levels_of(cats: &Categories, wanted: Option<&[String]>) -> (Vec<String>, Vec<Option<usize>>) {
+    let levels = match wanted {
         Some(w) => w.to_vec(),
         None => {
-            let mut out: Vec<String> = Vec::new();
-            for c in cats.iter().flatten() {
-                if !out.contains(c) {
-                    out.push(c.clone());
-                }
-            }
+            let mut out = cats.labels.clone();
             out.sort_by(|a, b| crate::data::natural_cmp(a, b));
             out
         }
-    }
+    };
+    let pos = cats
+        .labels
+        .iter()
+        .map(|c| levels.iter().position(|l| l == c))
+        .collect();
+    (levels, pos)
 }
 
 /// Values split by group level (cases missing either variable are dropped).
@@ -64,12 +66,12 @@ pub fn grouped(
     let vj = t.col(value)?;
     let gj = t.col(group)?;
     let vals = t.numeric(vj, missing)?;
-    let cats = t.categorical(gj, missing);
-    let lv = levels_of(&cats, levels);
+    let cats = t.categories(gj, missing);
+    let (lv, pos) = levels_of(&cats, levels);
     let mut out = vec![Vec::new(); lv.len()];
-    for (v, c) in vals.iter().zip(&cats) {
+    for (v, c) in vals.iter().zip(&cats.codes) {
         if let (Some(v), Some(c)) = (v, c) {
-            if let Some(k) = lv.iter().position(|l| l == c) {
+            if let Some(k) = pos[*c as usize] {
                 out[k].push(*v);
             }
         }
@@ -238,28 +240,40 @@ pub fn chi2_report(
     missing: &[String],
 ) -> Result<Chi2Report, QuickError> {
     let (rj, cj) = (t.col(row)?, t.col(col)?);
-    let rc = t.categorical(rj, missing);
-    let cc = t.categorical(cj, missing);
+    let rc = t.categories(rj, missing);
+    let cc = t.categories(cj, missing);
+    // Levels in order of first appearance among the cases with both answers.
     let mut rl: Vec<String> = Vec::new();
     let mut cl: Vec<String> = Vec::new();
-    for (r, c) in rc.iter().zip(&cc) {
+    let mut rpos: Vec<Option<usize>> = vec![None; rc.labels.len()];
+    let mut cpos: Vec<Option<usize>> = vec![None; cc.labels.len()];
+    let mut counts: Vec<Vec<u64>> = Vec::new();
+    for (r, c) in rc.codes.iter().zip(&cc.codes) {
         if let (Some(r), Some(c)) = (r, c) {
-            if !rl.contains(r) {
-                rl.push(r.clone());
+            let i = *rpos[*r as usize].get_or_insert_with(|| {
+                rl.push(rc.labels[*r as usize].clone());
+                counts.push(Vec::new());
+                rl.len() - 1
+            });
+            let j = *cpos[*c as usize].get_or_insert_with(|| {
+                cl.push(cc.labels[*c as usize].clone());
+                cl.len() - 1
+            });
+            let row = &mut counts[i];
+            if row.len() <= j {
+                row.resize(j + 1, 0);
             }
-            if !cl.contains(c) {
-                cl.push(c.clone());
-            }
+            row[j] += 1;
         }
     }
-    let mut obs = vec![vec![0.0; cl.len()]; rl.len()];
-    for (r, c) in rc.iter().zip(&cc) {
-        if let (Some(r), Some(c)) = (r, c) {
-            let i = rl.iter().position(|x| x == r).unwrap();
-            let j = cl.iter().position(|x| x == c).unwrap();
-            obs[i][j] += 1.0;
-        }
-    }
+    let obs: Vec<Vec<f64>> = counts
+        .iter()
+        .map(|row| {
+            (0..cl.len())
+                .map(|j| row.get(j).copied().unwrap_or(0) as f64)
+                .collect()
+        })
+        .collect();
     let test = st(
         chi2::contingency(&obs),
         &format!("chi-square of '{row}' by '{col}'"),
@@ -360,22 +374,30 @@ pub fn multi_selection(
     let n = t.n_rows();
     if items.len() == 1 {
         let j = t.col(&items[0])?;
-        let cats = t.categorical(j, missing);
+        let cats = t.categories(j, missing);
+        // Each distinct answer is split once; options in order of first appearance.
+        let split: Vec<Vec<String>> = cats.labels.iter().map(|s| split_choices(s)).collect();
         let mut opts: Vec<String> = Vec::new();
-        let split: Vec<Option<Vec<String>>> = cats
-            .iter()
-            .map(|c| c.as_ref().map(|s| split_choices(s)))
-            .collect();
-        for s in split.iter().flatten().flatten() {
-            if !opts.contains(s) {
-                opts.push(s.clone());
+        let mut seen = vec![false; split.len()];
+        for c in cats.codes.iter().flatten() {
+            if !std::mem::replace(&mut seen[*c as usize], true) {
+                for s in &split[*c as usize] {
+                    if !opts.contains(s) {
+                        opts.push(s.clone());
+                    }
+                }
             }
         }
-        let sel = split
+        let rows: Vec<Vec<Option<bool>>> = split
             .iter()
-            .map(|s| match s {
+            .map(|ch| opts.iter().map(|o| Some(ch.contains(o))).collect())
+            .collect();
+        let sel = cats
+            .codes
+            .iter()
+            .map(|c| match c {
                 None => vec![None; opts.len()],
-                Some(ch) => opts.iter().map(|o| Some(ch.contains(o))).collect(),
+                Some(c) => rows[*c as usize].clone(),
             })
             .collect();
         return Ok((opts, sel));
@@ -431,11 +453,12 @@ pub fn multi_report(
     let by_group = match group {
         None => None,
         Some(g) => {
-            let cats = t.categorical(t.col(g)?, missing);
-            let lv = levels_of(&cats, None);
+            let cats = t.categories(t.col(g)?, missing);
+            let (lv, pos) = levels_of(&cats, None);
             let codes: Vec<Option<usize>> = cats
+                .codes
                 .iter()
-                .map(|c| c.as_ref().and_then(|c| lv.iter().position(|l| l == c)))
+                .map(|c| c.and_then(|c| pos[c as usize]))
                 .collect();
             let tabs = crate::stats::multi::multi_by_group(&names, &sel, &codes, lv.len(), None);
             Some(lv.into_iter().zip(tabs).collect())

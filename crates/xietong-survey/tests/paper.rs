@@ -154,3 +154,100 @@ fn the_40_item_report_keeps_scale_posthoc_pairs_and_says_items_are_in_json() {
         post.rows.iter().map(|r| &r[0]).collect::<Vec<_>>()
     );
 }
+
+/// `item_scores` reads a table handed over in memory (numbers and coded answers in typed
+/// columns, no text cells) exactly as the same cells read from a file: labels mapped to points,
+/// reverse keying, missing codes, and the same located error for a bad value.
+#[test]
+fn item_scores_of_typed_columns_match_the_file() {
+    use xietong_survey::codebook::item_scores;
+    use xietong_survey::data::{CodedColumn, ColumnData, NumberColumn, NumberForm, Table};
+    let cb = Codebook::from_toml(
+        "cb",
+        "[survey]\nmissing = [\"9\"]\n\
+         [[item]]\nid = \"sat\"\ntype = \"likert\"\ncolumn = \"sat\"\npoints = 3\nreverse = true\n\
+         labels = [\"差\", \"中\", \"好\"]\n\
+         [[item]]\nid = \"age\"\ntype = \"numeric\"\ncolumn = \"age\"\n",
+    )
+    .unwrap();
+    let labels = ["好", "差", "中", "2", "(跳过)", "9"];
+    let codes = [0, 1, -1, 2, 3, 4, 5, 0];
+    let ages = [30.0, 41.5, f64::NAN, 9.0, 52.0, 60.0, 18.0, 9.5];
+    let mut csv = String::from("sat,age\n");
+    for (k, a) in codes.iter().zip(&ages) {
+        let s = if *k < 0 { "" } else { labels[*k as usize] };
+        let a = if a.is_nan() {
+            String::new()
+        } else {
+            format!("{a:?}")
+        };
+        csv.push_str(&format!("{s},{a}\n"));
+    }
+    let file = parse_csv_bytes("s.csv", csv.as_bytes(), None, b',').unwrap();
+    let typed = |codes: Vec<i32>| {
+        Table::from_columns(
+            "s.csv",
+            vec![
+                (
+                    "sat".into(),
+                    ColumnData::Coded(CodedColumn {
+                        codes,
+                        labels: labels.iter().map(|s| s.to_string()).collect(),
+                    }),
+                ),
+                (
+                    "age".into(),
+                    ColumnData::Numbers(NumberColumn {
+                        values: ages.to_vec(),
+                        form: NumberForm::Float,
+                    }),
+                ),
+            ],
+            "dataframe",
+        )
+        .unwrap()
+    };
+    let t = typed(codes.to_vec());
+    assert!(t.columns.iter().all(|c| c.is_empty()), "no text cells");
+    for it in &cb.items {
+        let got = item_scores(&t, &cb, it).unwrap();
+        assert_eq!(got, item_scores(&file, &cb, it).unwrap(), "{}", it.id);
+    }
+    assert_eq!(
+        item_scores(&t, &cb, &cb.items[0]).unwrap(),
+        [
+            Some(1.0),
+            Some(3.0),
+            None,
+            Some(2.0),
+            Some(2.0),
+            None,
+            None,
+            Some(1.0)
+        ]
+    );
+    // "9.0" is not the missing code "9" in a float column, as in the file.
+    assert_eq!(item_scores(&t, &cb, &cb.items[1]).unwrap()[3], Some(9.0));
+    // An unknown label: the file's error, row and column named.
+    let mut bad_labels = labels.map(String::from).to_vec();
+    bad_labels[2] = "很好".into();
+    let bad = Table::from_columns(
+        "s.csv",
+        vec![(
+            "sat".into(),
+            ColumnData::Coded(CodedColumn {
+                codes: vec![0, 2],
+                labels: bad_labels,
+            }),
+        )],
+        "dataframe",
+    )
+    .unwrap();
+    let e = item_scores(&bad, &cb, &cb.items[0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 3, column 'sat'") && e.contains("很好"),
+        "{e}"
+    );
+}
