@@ -4,12 +4,13 @@
 //! float64 array (NaN = missing) with a flag saying whether pandas would write them as integers
 //! or floats, and stay numbers ([`ColumnData::Numbers`]): copied once, never written as text or
 //! parsed, and read by the statistics exactly as the column read from `df.to_csv(…)`. Other
-//! columns arrive factorized (int64 codes and the distinct values as text).
+//! columns arrive factorized (int64 codes and the distinct values as text) and stay codes
+//! ([`ColumnData::Coded`]): the statistics count and group by code, not by a string per answer.
 
 use crate::input_err;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use xietong_survey::data::{ColumnData, Flavor, NumberColumn, NumberForm, Table};
+use xietong_survey::data::{CodedColumn, ColumnData, Flavor, NumberColumn, NumberForm, Table};
 use xietong_survey::quick;
 
 /// Build a table from `(name, column)` pairs; `header` is every column name of the DataFrame, so
@@ -43,32 +44,30 @@ fn table(
                 NumberForm::Shortest
             };
             ColumnData::Numbers(NumberColumn { values, form })
-        } else if let Ok((codes, levels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
-            // A factorized column: int64 codes (-1 = missing) into its distinct values.
+        } else if let Ok((codes, labels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
+            // A factorized or categorical column: int64 codes (negative = missing) into its
+            // distinct values, kept as codes (the table checks each code has a label).
             let raw = codes.as_bytes();
             if raw.len() % 8 != 0 {
                 return Err(input_err(format!(
                     "column {name}: codes are not whole int64 values"
                 )));
             }
-            let cells: Result<Vec<String>, String> = py.detach(|| {
+            let codes: Result<Vec<i32>, i64> = py.detach(|| {
                 raw.chunks_exact(8)
                     .map(|w| {
                         let k = i64::from_ne_bytes(w.try_into().expect("8 bytes"));
-                        if k < 0 {
-                            Ok(String::new())
-                        } else {
-                            levels.get(k as usize).cloned().ok_or_else(|| {
-                                format!(
-                                    "column {name}: code {k} beyond its {} values",
-                                    levels.len()
-                                )
-                            })
-                        }
+                        i32::try_from(k.max(-1)).map_err(|_| k)
                     })
                     .collect()
             });
-            ColumnData::Text(cells.map_err(input_err)?)
+            let codes = codes.map_err(|k| {
+                input_err(format!(
+                    "column {name}: category code {k} is beyond the supported {} labels",
+                    i32::MAX
+                ))
+            })?;
+            ColumnData::Coded(CodedColumn { codes, labels })
         } else {
             let v: Vec<Option<String>> = c.extract()?;
             ColumnData::Text(v.into_iter().map(Option::unwrap_or_default).collect())

@@ -55,7 +55,8 @@ def bench_run(repeats=50):
 
 def bench_survey(rows=1_000_000, repeats=5):
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"score": rng.normal(3, 1, rows), "group": rng.choice(["城市", "农村"], rows)})
+    groups = rng.choice(["城市", "农村"], rows)
+    df = pd.DataFrame({"score": rng.normal(3, 1, rows), "group": groups})
     df.loc[rng.choice(rows, rows // 50, replace=False), "score"] = np.nan
     copy, _ = best(lambda: df[["score", "group"]].copy(deep=True), repeats)
     py_side, _ = best(lambda: survey._columns(df, ["score", "group"], categories=["group"]), repeats)
@@ -68,6 +69,19 @@ def bench_survey(rows=1_000_000, repeats=5):
     print(f"  Python side of the transport (both columns):   {py_side * 1e3:8.1f} ms (numeric column alone {num * 1e3:.1f} ms)")
     print(f"  Rust side: the table from both columns:        {rust_table * 1e3:8.1f} ms (numeric column alone {rust_num * 1e3:.1f} ms)")
     print(f"  xietong.survey.ttest, whole call:              {total * 1e3:8.1f} ms")
+    # The group column in each text form pandas has (2% missing): the default string dtype,
+    # Python objects, a categorical.
+    g = pd.Series(groups)
+    g[rng.choice(rows, rows // 50, replace=False)] = None
+    for kind, s in [("str", g.astype("str")), ("object", g.astype(object)), ("category", g.astype("category"))]:
+        d = pd.DataFrame({"score": df["score"], "group": s})
+        copy, _ = best(lambda: d["group"].copy(deep=True), repeats)
+        py_side, _ = best(lambda: survey._column(d["group"], as_text=True), repeats)
+        h, c = survey._columns(d, ["group"], categories=["group"])
+        rust, _ = _xietong._bench_table_seconds(h, c, repeats), None
+        chi, _ = best(lambda: survey.chi2(d, "group", "group"), repeats)
+        print(f"  group as {kind:8}: copy {copy * 1e3:6.1f} ms, Python side {py_side * 1e3:6.1f} ms, "
+              f"Rust side {rust * 1e3:6.1f} ms, chi2(group, group) {chi * 1e3:6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -140,3 +140,65 @@ def test_float32_reads_as_its_csv_text(tmp_path):
     p = tmp_path / "f32.csv"
     d.to_csv(p, index=False)
     assert xietong.survey.ttest(d, "v", "g") == cli_json("ttest", p, "--value", "v", "--group", "g")
+
+
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory):
+    """Text columns with missing values (None, NaN, empty text, a skip marker), labels that
+    differ only by spaces or a free-text attachment, and a delimited multiple-choice column."""
+    rng = np.random.default_rng(11)
+    n = 500
+    d = pd.DataFrame(
+        {
+            "score": rng.normal(3.0, 1.0, n).round(2),
+            "g2": rng.choice(["城市", "农村", None], n, p=[0.45, 0.45, 0.1]),
+            "g3": rng.choice(["甲", "乙", " 乙", "丙", "其他〖自填〗", "", "(跳过)", "99"], n),
+            "pick": rng.choice(["A┋B", "B", "A┋C〖说明〗", "C", "(跳过)", None], n),
+            "num": rng.choice([1.5, 2.0, 3.25, np.nan], n),
+        }
+    )
+    p = tmp_path_factory.mktemp("texts") / "texts.csv"
+    d.to_csv(p, index=False)
+    return d, p
+
+
+def _as(d, kind):
+    """The text columns of ``d`` as pandas' default string dtype, Python objects, or categoricals
+    (with an unused category, and the float column as a categorical of floats)."""
+    out = d.copy()
+    for c in ["g2", "g3", "pick"]:
+        if kind == "category":
+            out[c] = pd.Categorical(d[c], categories=sorted(d[c].dropna().unique()) + ["never used"])
+        else:
+            out[c] = d[c].astype(kind)
+    if kind == "category":
+        out["num"] = d["num"].astype("category")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["str", "object", "category"])
+def test_text_columns_match_the_csv(texts, kind):
+    d, p = texts
+    d = _as(d, kind)
+    if kind != "object":
+        assert str(d["g2"].dtype) == kind
+    got = xietong.survey.ttest(d, "score", "g2")
+    assert got == cli_json("ttest", p, "--value", "score", "--group", "g2")
+    for miss in [[], ["99"]]:
+        extra = [a for m in miss for a in ("--missing", m)]
+        got = xietong.survey.anova(d, "score", "g3", missing=miss)
+        assert got == cli_json("anova", p, "--value", "score", "--group", "g3", *extra)
+        assert "其他" in [g["level"] for g in got["groups"]]
+        got = xietong.survey.chi2(d, "g3", "g2", missing=miss)
+        assert got == cli_json("chi2", p, "--row", "g3", "--col", "g2", *extra)
+    # " 乙" and "乙" are one level, as in the file.
+    assert got["row_levels"].count("乙") == 1 and " 乙" not in got["row_levels"]
+    got = xietong.survey.chi2(d, "num", "g2")
+    assert got == cli_json("chi2", p, "--row", "num", "--col", "g2")
+    assert sorted(got["row_levels"]) == ["1.5", "2.0", "3.25"]
+    got = xietong.survey.multi(d, "pick", group="g3")
+    assert got == cli_json("multi", p, "--items", "pick", "--group", "g3")
+    assert got["by_group"] and "never used" not in [g for g, _ in got["by_group"]]
+    # Numbers held as text (object) read as numbers, as in the file.
+    nums = d.assign(score=d["score"].map(lambda v: None if np.isnan(v) else str(v)).astype(kind))
+    assert xietong.survey.ttest(nums, "score", "g2") == cli_json("ttest", p, "--value", "score", "--group", "g2")

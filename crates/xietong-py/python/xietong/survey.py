@@ -33,9 +33,13 @@ def _column(s, as_text=False):
         else:
             a = s.to_numpy(dtype=np.float64, na_value=np.nan)
         return (np.ascontiguousarray(a).tobytes(), floats)
-    # Factorized: int64 codes (-1 missing) and the distinct values as text, so a million answers
-    # with a few distinct values cost one array of codes, not a million Python strings.
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # Codes (-1 missing) and the distinct values as text, so a million answers with a few
+    # distinct values cost one array of codes, not a million Python strings; Rust keeps them as
+    # codes. A categorical has its codes already (unused categories are never counted).
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
     return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
 
 
