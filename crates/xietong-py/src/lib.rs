@@ -14,25 +14,9 @@ mod py_frames;
 mod py_game;
 mod py_survey;
 
-// The command line's own modules, compiled into the extension so that the wheel's `xietong`
-// command runs exactly the binary's code (see py_cli.rs). They are the files of crates/xietong;
-// nothing of them is copied here.
-#[path = "../../xietong/src/error.rs"]
-mod error;
-#[path = "../../xietong/src/experiment.rs"]
-mod experiment;
-#[path = "../../xietong/src/game.rs"]
-mod game;
-#[path = "../../xietong/src/io.rs"]
-mod io;
-#[path = "../../xietong/src/limits.rs"]
-mod limits;
-#[path = "../../xietong/src/run.rs"]
-mod run;
-#[path = "../../xietong/src/studio.rs"]
-mod studio;
-#[path = "../../xietong/src/survey.rs"]
-mod survey;
+// The command line's own modules: the library half of crates/xietong, so the wheel's `xietong`
+// command and the functions below that build a command's arguments run exactly the binary's code.
+use xietong::{error, experiment, io};
 
 create_exception!(
     _xietong,

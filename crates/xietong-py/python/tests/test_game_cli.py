@@ -77,3 +77,29 @@ def test_console_script(tmp_path):
     assert read(tmp_path / "a" / "timeseries.csv") == r.timeseries_csv
     v = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert v.returncode == 0 and v.stdout.startswith("xietong ")
+
+
+def test_wheel_command_is_the_binarys():
+    """The wheel's command runs the `xietong` crate's own `main_with`: the same help text (so
+    the same subcommand list), the same exit codes, and `studio` explains how to get it."""
+    from xietong import _xietong
+
+    ref = os.environ.get("XIETONG_BIN")
+    for args in (["--help"], ["survey", "--help"], ["nonsense"], ["run", "--runs", "0"]):
+        p = subprocess.run(
+            [sys.executable, "-c", "import sys; from xietong import _cli; _cli.main(sys.argv[1:])", *args],
+            capture_output=True, text=True,
+        )
+        assert p.returncode == (0 if "--help" in args else 2), (args, p.stderr)
+        if ref:
+            b = subprocess.run([ref, *args], capture_output=True, text=True)
+            assert (p.returncode, p.stdout) == (b.returncode, b.stdout), args
+            # The program name in clap's usage line is argv[0]'s file name.
+            assert p.stderr == b.stderr.replace(os.path.basename(ref), "xietong"), args
+    # `studio` in the wheel (built without the studio): exit code 2 and how to get it.
+    s = subprocess.run(
+        [sys.executable, "-c", "import sys; from xietong import _cli; _cli.main(['studio', '--no-browser'])"],
+        capture_output=True, text=True,
+    )
+    assert s.returncode == 2 and "built without the studio" in s.stderr and "--features studio" in s.stderr
+    assert _xietong.cli_main(["xietong", "--version"]) == 0
