@@ -4,7 +4,8 @@
    alone (the same ``run_many`` timed inside Rust): the difference is what Python adds.
 2. A 1,000,000-row survey DataFrame through ``xietong.survey.ttest``: the transport (columns to
    the survey crate's table: the Python side, then the table built in Rust) against copying the
-   two columns once with pandas, and the whole call.
+   two columns once with pandas, and the whole call; then the group column alone as pandas'
+   ``str`` dtype, Python objects and a categorical, through the transport and ``chi2``.
 
     python crates/xietong-py/python/bench/bench_overhead.py
 Best of several repeats (wall clock, one thread for the engine).
@@ -78,7 +79,7 @@ def bench_survey(rows=1_000_000, repeats=5):
         copy, _ = best(lambda: d["group"].copy(deep=True), repeats)
         py_side, _ = best(lambda: survey._column(d["group"], as_text=True), repeats)
         h, c = survey._columns(d, ["group"], categories=["group"])
-        rust, _ = _xietong._bench_table_seconds(h, c, repeats), None
+        rust = _xietong._bench_table_seconds(h, c, repeats)
         chi, _ = best(lambda: survey.chi2(d, "group", "group"), repeats)
         print(f"  group as {kind:8}: copy {copy * 1e3:6.1f} ms, Python side {py_side * 1e3:6.1f} ms, "
               f"Rust side {rust * 1e3:6.1f} ms, chi2(group, group) {chi * 1e3:6.1f} ms")

@@ -79,7 +79,7 @@ def test_console_script(tmp_path):
     assert v.returncode == 0 and v.stdout.startswith("xietong ")
 
 
-def test_wheel_command_is_the_binarys():
+def test_wheel_command_is_the_binarys(tmp_path):
     """The wheel's command runs the `xietong` crate's own `main_with`: the same help text (so
     the same subcommand list), the same exit codes, and `studio` explains how to get it."""
     from xietong import _xietong
@@ -88,7 +88,7 @@ def test_wheel_command_is_the_binarys():
     for args in (["--help"], ["survey", "--help"], ["nonsense"], ["run", "--runs", "0"]):
         p = subprocess.run(
             [sys.executable, "-c", "import sys; from xietong import _cli; _cli.main(sys.argv[1:])", *args],
-            capture_output=True, text=True,
+            capture_output=True, text=True, cwd=tmp_path,  # not the source folder: the installed package
         )
         assert p.returncode == (0 if "--help" in args else 2), (args, p.stderr)
         if ref:
@@ -99,7 +99,7 @@ def test_wheel_command_is_the_binarys():
     # `studio` in the wheel (built without the studio): exit code 2 and how to get it.
     s = subprocess.run(
         [sys.executable, "-c", "import sys; from xietong import _cli; _cli.main(['studio', '--no-browser'])"],
-        capture_output=True, text=True,
+        capture_output=True, text=True, cwd=tmp_path,
     )
     assert s.returncode == 2 and "built without the studio" in s.stderr and "--features studio" in s.stderr
     assert _xietong.cli_main(["xietong", "--version"]) == 0
