@@ -4,12 +4,15 @@
 //! float64 array (NaN = missing) with a flag saying whether pandas would write them as integers
 //! or floats, and stay numbers ([`ColumnData::Numbers`]): copied once, never written as text or
 //! parsed, and read by the statistics exactly as the column read from `df.to_csv(…)`. Other
-//! columns arrive factorized (int64 codes and the distinct values as text) and stay codes
-//! ([`ColumnData::Coded`]): the statistics count and group by code, not by a string per answer.
+//! columns become codes into their distinct values ([`ColumnData::Coded`]), so the statistics
+//! count and group by code, not by a string per answer: a categorical's own codes, codes made
+//! here from an Arrow string column's buffers ([`arrow_codes`]) or an object array's pointers
+//! ([`object_codes`]), read in place, or `pd.factorize`'s for anything else.
 
 use crate::input_err;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use rustc_hash::FxHashMap;
 use xietong_survey::data::{CodedColumn, ColumnData, Flavor, NumberColumn, NumberForm, Table};
 use xietong_survey::quick;
 
@@ -68,6 +71,16 @@ fn table(
                 ))
             })?;
             ColumnData::Coded(CodedColumn { codes, labels })
+        } else if let Ok((kind, payload)) = c.extract::<(String, Bound<'_, PyAny>)>() {
+            ColumnData::Coded(match kind.as_str() {
+                "objects" => object_codes(py, &name, &payload)?,
+                "arrow" => arrow_codes(py, &name, &payload)?,
+                _ => {
+                    return Err(input_err(format!(
+                        "column {name}: unknown transport {kind:?}"
+                    )));
+                }
+            })
         } else {
             let v: Vec<Option<String>> = c.extract()?;
             ColumnData::Text(v.into_iter().map(Option::unwrap_or_default).collect())
@@ -77,6 +90,247 @@ fn table(
     let mut t = Table::from_columns(source, cols, "dataframe").map_err(input_err)?;
     t.flavor = Flavor::detect(&header);
     Ok(t)
+}
+
+/// Distinct texts seen so far and the code of each, in first-appearance order.
+#[derive(Default)]
+struct Labels<'a> {
+    code_of: FxHashMap<std::borrow::Cow<'a, [u8]>, i32>,
+    labels: Vec<String>,
+}
+
+impl<'a> Labels<'a> {
+    fn code(&mut self, name: &str, text: std::borrow::Cow<'a, [u8]>) -> PyResult<i32> {
+        match self.code_of.get(text.as_ref()) {
+            Some(&k) => Ok(k),
+            None => self.add(name, text),
+        }
+    }
+
+    /// The code of `text`, copying it only when it is new.
+    fn code_of_bytes(&mut self, name: &str, text: &[u8]) -> PyResult<i32> {
+        match self.code_of.get(text) {
+            Some(&k) => Ok(k),
+            None => self.add(name, std::borrow::Cow::Owned(text.to_vec())),
+        }
+    }
+
+    fn add(&mut self, name: &str, text: std::borrow::Cow<'a, [u8]>) -> PyResult<i32> {
+        let label = std::str::from_utf8(&text)
+            .map_err(|_| input_err(format!("column {name}: a value is not valid UTF-8 text")))?
+            .to_string();
+        let k = i32::try_from(self.labels.len()).map_err(|_| {
+            input_err(format!(
+                "column {name}: more than {} distinct values",
+                i32::MAX
+            ))
+        })?;
+        self.labels.push(label);
+        self.code_of.insert(text, k);
+        Ok(k)
+    }
+}
+
+/// An object column (pandas' `object` dtype, or `str` kept as Python strings) coded in one pass
+/// over the array's own object pointers, without a Python call per answer: equal objects (pandas'
+/// CSV reader and Python's interning share one object per distinct string) are recognised by
+/// address, and a new string object one look-up by Python's hash and equality. `payload` is `(array, address,
+/// length, isna)`: a C-contiguous 1-D numpy object array, its data address from
+/// `__array_interface__`, its length, and `pandas.isna`, asked only about non-string objects
+/// (None, NaN, `pd.NA` and `NaT` are missing, as `pd.factorize` has them). The label of a
+/// non-string object is its `str()`, the text `to_csv` writes for it.
+fn object_codes(py: Python<'_>, name: &str, payload: &Bound<'_, PyAny>) -> PyResult<CodedColumn> {
+    let (array, address, len, isna): (Bound<'_, PyAny>, usize, usize, Bound<'_, PyAny>) =
+        payload.extract()?;
+    let interface = array.getattr("__array_interface__")?;
+    let (data, _readonly): (usize, bool) = interface.get_item("data")?.extract()?;
+    let shape: Vec<usize> = interface.get_item("shape")?.extract()?;
+    let typestr: String = interface.get_item("typestr")?.extract()?;
+    let strides = interface.get_item("strides")?;
+    if data != address || shape != [len] || typestr != "|O" || !strides.is_none() {
+        return Err(input_err(format!(
+            "column {name}: expected a contiguous 1-D object array of {len} values"
+        )));
+    }
+    // SAFETY: `array` is alive for this call and the GIL is held throughout (no Python code that
+    // could resize or free it runs concurrently); its interface says `len` contiguous object
+    // pointers start at `address`, each a valid (borrowed) reference while the array holds it.
+    let pointers: &[*mut pyo3::ffi::PyObject] =
+        unsafe { std::slice::from_raw_parts(address as *const *mut pyo3::ffi::PyObject, len) };
+    let mut by_address: FxHashMap<usize, i32> = FxHashMap::default();
+    let mut by_hash: FxHashMap<isize, Vec<(Bound<'_, pyo3::types::PyString>, i32)>> =
+        FxHashMap::default();
+    let mut labels = Labels::default();
+    let mut codes = Vec::with_capacity(len);
+    for &p in pointers {
+        let k = match by_address.get(&(p as usize)) {
+            Some(&k) => k,
+            None => {
+                // SAFETY: see above: a live object owned by the array.
+                let obj = unsafe { Bound::from_borrowed_ptr(py, p) };
+                let k = if let Ok(text) = obj.cast::<pyo3::types::PyString>() {
+                    // A string not seen at this address: found among the distinct strings by
+                    // Python's own hash (computed once per string object and cached in it) and
+                    // equality, so its text is converted to UTF-8 only when it is a new value
+                    // (abi3 for Python 3.9 has no borrowed UTF-8 view; each conversion is a copy).
+                    let h = text.hash()?;
+                    let seen = by_hash.entry(h).or_default();
+                    let mut found = None;
+                    for (rep, k) in seen.iter() {
+                        // SAFETY: both are live str objects (held by `seen` and the array);
+                        // comparing two strings cannot fail.
+                        if rep.is(text)
+                            || unsafe { pyo3::ffi::PyUnicode_Compare(rep.as_ptr(), text.as_ptr()) }
+                                == 0
+                        {
+                            found = Some(*k);
+                            break;
+                        }
+                    }
+                    match found {
+                        Some(k) => k,
+                        None => {
+                            let k = labels.code_of_bytes(name, text.to_cow()?.as_bytes())?;
+                            seen.push((text.clone(), k));
+                            k
+                        }
+                    }
+                } else if isna.call1((&obj,))?.extract::<bool>().unwrap_or(false) {
+                    -1
+                } else {
+                    labels.code_of_bytes(name, obj.str()?.to_cow()?.as_bytes())?
+                };
+                // Bounded: a column of distinct objects (free text, or strings made one per row)
+                // gains nothing from it.
+                if by_address.len() < 1 << 10 {
+                    by_address.insert(p as usize, k);
+                }
+                k
+            }
+        };
+        codes.push(k);
+    }
+    Ok(CodedColumn {
+        codes,
+        labels: labels.labels,
+    })
+}
+
+/// A pyarrow-backed string column (pandas' default `str` dtype where pyarrow is installed) coded
+/// straight from its Arrow buffers, which are read in place, not copied. `payload` is a list of
+/// chunks, each `(owner, validity address or 0, offsets address, data address, data size,
+/// offset, length, large)` with `owner` the pyarrow array holding the buffers; offsets are int64
+/// for `large_string`, int32 for `string`. A null is missing.
+fn arrow_codes(py: Python<'_>, name: &str, payload: &Bound<'_, PyAny>) -> PyResult<CodedColumn> {
+    type Chunk<'py> = (
+        Bound<'py, PyAny>,
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+        bool,
+    );
+    let chunks: Vec<Chunk<'_>> = payload.extract()?;
+    let total: usize = chunks.iter().map(|c| c.6).sum();
+    let mut codes = Vec::with_capacity(total);
+    let mut labels = Labels::default();
+    let mut short: FxHashMap<u128, i32> = FxHashMap::default();
+    // u128::MAX is no key: a key's top byte is a length of at most 15.
+    let mut cache = vec![(u128::MAX, 0i32); 256];
+    for (_owner, validity, offsets, data, size, offset, len, large) in &chunks {
+        let (validity, offsets, data, size, offset, len) =
+            (*validity, *offsets, *data, *size, *offset, *len);
+        // SAFETY: the owners (pyarrow arrays) are alive for this call and their buffers are
+        // immutable; the addresses and sizes are theirs (`Buffer.address`, `Buffer.size`), and the
+        // offsets buffer holds offset + len + 1 entries as the Arrow format requires. Every offset
+        // read is checked against the data size before the data is read.
+        let offset_at = |i: usize| -> i64 {
+            unsafe {
+                if *large {
+                    (offsets as *const i64).add(i).read_unaligned()
+                } else {
+                    i64::from((offsets as *const i32).add(i).read_unaligned())
+                }
+            }
+        };
+        let data: &[u8] = if size == 0 {
+            &[]
+        } else {
+            unsafe { std::slice::from_raw_parts(data as *const u8, size) }
+        };
+        let bad = || input_err(format!("column {name}: damaged Arrow string buffers"));
+        for i in offset..offset + len {
+            let valid = validity == 0
+                || unsafe { (*(validity as *const u8).add(i / 8) >> (i % 8)) & 1 == 1 };
+            if !valid {
+                codes.push(-1);
+                continue;
+            }
+            let (a, b) = (offset_at(i), offset_at(i + 1));
+            if a < 0 || b < a || b as usize > data.len() {
+                return Err(bad());
+            }
+            let (a, b) = (a as usize, b as usize);
+            let text = &data[a..b];
+            // Short answers (nearly all) are looked up as one 128-bit number holding their bytes
+            // and length: comparing slices cost a mispredicted byte loop or a memcmp call per
+            // candidate, about three times as long (measured).
+            let k = match short_key(data, a, b) {
+                Some(key) => {
+                    // A direct-mapped cache in front of the map: one multiply and one compare
+                    // for a column with a few hundred answers or fewer.
+                    let slot = &mut cache[((key as u64 ^ (key >> 64) as u64)
+                        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                        >> 56) as usize];
+                    if slot.0 == key {
+                        slot.1
+                    } else {
+                        let k = match short.get(&key) {
+                            Some(&k) => k,
+                            None => {
+                                let k = labels.code(name, std::borrow::Cow::Borrowed(text))?;
+                                short.insert(key, k);
+                                k
+                            }
+                        };
+                        *slot = (key, k);
+                        k
+                    }
+                }
+                None => labels.code(name, std::borrow::Cow::Borrowed(text))?,
+            };
+            codes.push(k);
+        }
+    }
+    let _ = py;
+    Ok(CodedColumn {
+        codes,
+        labels: labels.labels,
+    })
+}
+
+/// The bytes `data[a..b]` and their length as one number, for texts of at most 15 bytes.
+fn short_key(data: &[u8], a: usize, b: usize) -> Option<u128> {
+    let len = b - a;
+    if len > 15 {
+        return None;
+    }
+    let bytes: [u8; 16] = match data.get(a..a + 16) {
+        Some(w) => w.try_into().expect("16 bytes"),
+        None => {
+            let mut w = [0u8; 16];
+            w[..len].copy_from_slice(&data[a..b]);
+            w
+        }
+    };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX >> (128 - 8 * len)
+    };
+    Some(u128::from_le_bytes(bytes) & mask | (len as u128) << 120)
 }
 
 fn json<T: serde::Serialize>(r: &T) -> String {

@@ -74,15 +74,29 @@ def bench_survey(rows=1_000_000, repeats=5):
     # Python objects, a categorical.
     g = pd.Series(groups)
     g[rng.choice(rows, rows // 50, replace=False)] = None
-    for kind, s in [("str", g.astype("str")), ("object", g.astype(object)), ("category", g.astype("category"))]:
+    # Object columns come in two layouts: one string object per row (as `astype(object)` makes
+    # them), or rows sharing one object per distinct value (as pandas' CSV reader makes them).
+    shared = pd.Series(np.array(["城市", "农村"], dtype=object)[(groups == "农村").astype(int)], dtype=object)
+    shared[g.isna()] = None
+    forms = [("str", g.astype("str")), ("object", g.astype(object)), ("shared", shared), ("category", g.astype("category"))]
+    for kind, s in forms:
         d = pd.DataFrame({"score": df["score"], "group": s})
         copy, _ = best(lambda: d["group"].copy(deep=True), repeats)
         py_side, _ = best(lambda: survey._column(d["group"], as_text=True), repeats)
         h, c = survey._columns(d, ["group"], categories=["group"])
         rust = _xietong._bench_table_seconds(h, c, repeats)
         chi, _ = best(lambda: survey.chi2(d, "group", "group"), repeats)
+        # References: pandas' factorize (the transport before text columns were coded in Rust)
+        # and, for Arrow strings, copying the column's buffers (a deep copy shares them).
+        fact, _ = best(lambda: pd.factorize(d["group"]), repeats)
+        extra = ""
+        if kind == "str" and hasattr(s.array, "__arrow_array__"):
+            bufs = [b for ch in s.array.__arrow_array__().chunks for b in ch.buffers() if b is not None]
+            raw, _ = best(lambda: [np.frombuffer(b, dtype=np.uint8).copy() for b in bufs], repeats)
+            extra = f", copy of its Arrow buffers {raw * 1e3:.1f} ms"
         print(f"  group as {kind:8}: copy {copy * 1e3:6.1f} ms, Python side {py_side * 1e3:6.1f} ms, "
-              f"Rust side {rust * 1e3:6.1f} ms, chi2(group, group) {chi * 1e3:6.1f} ms")
+              f"Rust side {rust * 1e3:6.1f} ms, chi2(group, group) {chi * 1e3:6.1f} ms, "
+              f"pd.factorize {fact * 1e3:6.1f} ms{extra}")
 
 
 if __name__ == "__main__":

@@ -202,3 +202,37 @@ def test_text_columns_match_the_csv(texts, kind):
     # Numbers held as text (object) read as numbers, as in the file.
     nums = d.assign(score=d["score"].map(lambda v: None if np.isnan(v) else str(v)).astype(kind))
     assert xietong.survey.ttest(nums, "score", "g2") == cli_json("ttest", p, "--value", "score", "--group", "g2")
+
+
+def test_text_columns_are_coded_from_their_own_memory(texts, tmp_path):
+    """Arrow-backed strings (chunked, and a slice that starts inside its buffers) and object
+    arrays (distinct objects with equal text, numbers, None, NaN and pd.NA as objects) are coded
+    in Rust from the column's memory, with the results of the same rows read from a CSV."""
+    pa = pytest.importorskip("pyarrow")
+    d, _ = texts
+    half = len(d) // 2
+    # Two chunks: pandas concatenates Arrow strings without combining their chunks.
+    g3 = pd.concat([d["g3"].iloc[:half].astype("str"), d["g3"].iloc[half:].astype("str")], ignore_index=True)
+    assert g3.array.__arrow_array__().num_chunks >= 2
+    sliced = d.iloc[37:].reset_index(drop=True)
+    s_g2 = d["g2"].astype("str").iloc[37:].reset_index(drop=True)
+    assert s_g2.array.__arrow_array__().chunks[0].offset == 37
+    # Equal text in distinct objects, numbers and every missing marker pandas knows, as objects.
+    mixed = ["".join(list(v)) if isinstance(v, str) else None for v in d["g2"]]
+    mixed = [pd.NA if i % 17 == 0 else (float("nan") if i % 19 == 0 else v) for i, v in enumerate(mixed)]
+    obj = pd.Series(mixed, dtype=object)
+    nums = pd.Series([3 if i % 3 else 4.5 for i in range(len(d))], dtype=object)
+    cases = [
+        ("g3", d.assign(g3=g3), "arrow"),
+        ("g2", sliced.assign(g2=s_g2), "arrow"),
+        ("g2", d.assign(g2=obj), "objects"),
+        ("g2", d.assign(g2=nums), "objects"),
+    ]
+    for i, (col, frame, transport) in enumerate(cases):
+        assert xietong.survey._column(frame[col], as_text=True)[0] == transport
+        p = tmp_path / f"case{i}.csv"
+        frame.to_csv(p, index=False)
+        got = xietong.survey.anova(frame, "score", col)
+        assert got == cli_json("anova", p, "--value", "score", "--group", col)
+        got = xietong.survey.chi2(frame, col, "pick")
+        assert got == cli_json("chi2", p, "--row", col, "--col", "pick")

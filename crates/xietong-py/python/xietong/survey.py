@@ -3,8 +3,9 @@
 
 Only the columns an analysis names are passed to Rust. Numeric columns read as numbers (a
 t-test's ``value``, a scale's ``items``) go as the bytes of one float64 copy and stay numbers in
-Rust; columns read as categories (``group``, ``row``, ``col``) and non-numeric columns go
-factorized, each distinct value as the text pandas' ``to_csv`` writes for it, so the results are
+Rust; columns read as categories (``group``, ``row``, ``col``) and non-numeric columns go as codes
+into their distinct values (a categorical's codes; Arrow string buffers and object arrays are
+coded by Rust in place), each distinct value as the text pandas' ``to_csv`` writes for it, so the results are
 those of ``xietong survey … --json`` on ``df.to_csv(path, index=False)``. Missing values (NaN,
 None, empty text, ``(跳过)``) are missing, as in a file; ``missing`` adds codes (e.g. ``["99"]``)."""
 
@@ -38,9 +39,55 @@ def _column(s, as_text=False):
     # codes. A categorical has its codes already (unused categories are never counted).
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
-    else:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
+    # Text columns are coded in Rust from their own memory, which is not copied: Arrow string
+    # buffers (pandas' `str` with pyarrow) or the object pointers of an object array (`object`,
+    # or `str` without pyarrow). Anything else is factorized here.
+    arrow = _arrow_chunks(s)
+    if arrow is not None:
+        return ("arrow", arrow)
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        a = s.to_numpy(dtype=object)
+        if a.ndim == 1 and a.flags["C_CONTIGUOUS"]:
+            return ("objects", (a, a.__array_interface__["data"][0], len(a), pd.isna))
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
     return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
+
+
+def _arrow_chunks(s):
+    """The Arrow buffers of a pyarrow-backed string column, one tuple per chunk (see
+    ``arrow_codes`` in py_survey.rs), or None for any other column."""
+    to_arrow = getattr(s.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return None
+    try:
+        data = to_arrow()
+    except Exception:
+        return None
+    chunks = getattr(data, "chunks", [data])
+    out = []
+    for c in chunks:
+        if len(c) == 0:
+            continue
+        kind = str(c.type)
+        if kind not in ("string", "large_string", "utf8", "large_utf8"):
+            return None
+        validity, offsets, values = c.buffers()
+        if offsets is None:
+            return None
+        out.append(
+            (
+                c,
+                0 if validity is None or c.null_count == 0 else validity.address,
+                offsets.address,
+                0 if values is None else values.address,
+                0 if values is None else values.size,
+                c.offset,
+                len(c),
+                kind in ("large_string", "large_utf8"),
+            )
+        )
+    return out
 
 
 def _columns(df, names, categories=()):
