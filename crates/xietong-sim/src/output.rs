@@ -377,21 +377,15 @@ pub fn push_num(buf: &mut Vec<u8>, x: f64) {
         buf.extend_from_slice(if x > 0.0 { b"inf" } else { b"-inf" });
         return;
     }
-    // Fast path for nearly every value: in this magnitude range ryu writes no exponent, and
-    // [`is_tie`] can only hold when `x`'s odd mantissa has a binary exponent in -28..=-1 (checked
-    // on the bits, without reading the digits), so the only change is dropping `.0`. The digits
-    // are written straight into `buf` (copying them from a `ryu::Buffer` measured 2% of the run).
+    // Fast path for nearly every value: in this magnitude range zmij (like ryu) writes no
+    // exponent, and [`is_tie`] can only hold when `x`'s odd mantissa has a binary exponent in
+    // -28..=-1 (checked on the bits, without reading the digits), so the only change is dropping
+    // `.0`. Both give the unique closest shortest digits when there is no tie; zmij's Schubfach
+    // formats a million unit-interval values in about three quarters of ryu's time.
     let a = x.abs();
     if (a == 0.0 || (1e-4..1e15).contains(&a)) && !tie_possible(x) {
-        buf.reserve(24);
-        let len = buf.len();
-        // SAFETY: for a finite value `format64` writes at most 24 bytes (ryu's bound, the size
-        // of `ryu::Buffer`) starting at the pointer, all within the capacity just reserved, and
-        // returns how many it wrote; exactly those bytes are then counted as initialized.
-        unsafe {
-            let n = ryu::raw::format64(x, buf.as_mut_ptr().add(len));
-            buf.set_len(len + n);
-        }
+        let mut z = zmij::Buffer::new();
+        buf.extend_from_slice(z.format_finite(x).as_bytes());
         if buf.ends_with(b".0") {
             buf.truncate(buf.len() - 2);
         }
