@@ -12,7 +12,7 @@ use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
-use xietong_model::{Axis, Scenario, Tier, Timing};
+use xietong_model::{Axis, Quarter, Scenario, Tier, Timing};
 
 /// Jurisdictions per chunk: the unit of random streams and of parallel work within a run.
 pub const CHUNK: usize = 4096;
@@ -104,12 +104,12 @@ impl Acc {
 /// What every jurisdiction sees in one period (read-only during the decision pass).
 struct Context<'a> {
     s: &'a Scenario,
-    terms: Vec<DomainTerms>,
+    terms: &'a [DomainTerms],
     sigma: &'a [f64],
     /// Indices of the domains open to decisions this period, in order.
-    active: Vec<usize>,
+    active: &'a [usize],
     /// `obs[p * K + k]`: cooperation carried out last period by province p in domain k.
-    obs: Vec<f64>,
+    obs: &'a [f64],
     /// Province mean development at the start of the period.
     dev_province: [f64; 2],
     dev_mean: f64,
@@ -151,6 +151,8 @@ struct Scratch {
     probs: Vec<f64>,
     shares: Vec<f64>,
     draws: Vec<f64>,
+    /// Per active domain: the row of `shares` it uses (an earlier domain's with the same σ).
+    share_row: Vec<usize>,
     stride: usize,
     /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
     padded: usize,
@@ -258,7 +260,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let k_n = ctx.terms.len();
     let dy = &s.dynamics;
     let rigid = ctx.rigid;
-    let active = &ctx.active;
+    let active = ctx.active;
     let n_active = active.len();
     let n = chunk.len();
     SCRATCH.with_borrow_mut(|w| {
@@ -277,7 +279,9 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             ln_ratio: &cols.ln_ratio,
             rel_gap: &cols.rel_gap,
         };
-        let mut share_row = vec![0; n_active];
+        let share_row = &mut cols.share_row;
+        share_row.clear();
+        share_row.resize(n_active, 0);
         for (ai, &k) in active.iter().enumerate() {
             // Partners of province 0 are province 1 and vice versa.
             let inputs = DomainInputs {
@@ -429,21 +433,24 @@ struct Region {
 
 /// Central support, penalty and enforcement per domain at period `t`, schedule applied in order.
 pub fn central_at(s: &Scenario, t: usize) -> Vec<(f64, f64, f64)> {
+    let mut out = Vec::new();
+    central_into(s, s.calendar.start.plus(t as i64), &mut out);
+    out
+}
+
+/// [`central_at`] for quarter `now`, written into `out` (reused from period to period).
+fn central_into(s: &Scenario, now: Quarter, out: &mut Vec<(f64, f64, f64)>) {
     let c = &s.central;
-    let now = s.calendar.start.plus(t as i64);
     let mut scale = vec![c.scale; s.domains.len()];
-    let mut out: Vec<(f64, f64, f64)> = s
-        .domains
-        .iter()
-        .map(|d| {
-            let o = c.domains.get(&d.id).cloned().unwrap_or_default();
-            (
-                o.support.unwrap_or(c.support),
-                o.penalty.unwrap_or(c.penalty),
-                o.enforcement.unwrap_or(c.enforcement),
-            )
-        })
-        .collect();
+    out.clear();
+    out.extend(s.domains.iter().map(|d| {
+        let o = c.domains.get(&d.id).cloned().unwrap_or_default();
+        (
+            o.support.unwrap_or(c.support),
+            o.penalty.unwrap_or(c.penalty),
+            o.enforcement.unwrap_or(c.enforcement),
+        )
+    }));
     for ch in c.schedule.iter().filter(|ch| ch.from <= now) {
         for (k, d) in s.domains.iter().enumerate() {
             if ch.domain.as_deref().is_some_and(|id| id != d.id) {
@@ -463,10 +470,35 @@ pub fn central_at(s: &Scenario, t: usize) -> Vec<(f64, f64, f64)> {
             }
         }
     }
-    out.iter()
-        .zip(scale)
-        .map(|(&(sup, pen, q), sc)| (sup * sc, pen * sc, q))
-        .collect()
+    for (o, sc) in out.iter_mut().zip(scale) {
+        *o = (o.0 * sc, o.1 * sc, o.2);
+    }
+}
+
+/// The central policy of the current period, recomputed only when another change of the
+/// schedule comes into force: the changes in force at quarter `now` are those with `from <= now`,
+/// a set that only grows as `now` advances, so its size tells whether it changed.
+struct CentralPolicy {
+    in_force: usize,
+    values: Vec<(f64, f64, f64)>,
+}
+
+impl CentralPolicy {
+    fn new() -> CentralPolicy {
+        CentralPolicy {
+            in_force: usize::MAX,
+            values: Vec::new(),
+        }
+    }
+
+    fn update(&mut self, s: &Scenario, t: usize) {
+        let now = s.calendar.start.plus(t as i64);
+        let in_force = s.central.schedule.iter().filter(|ch| ch.from <= now).count();
+        if in_force != self.in_force {
+            central_into(s, now, &mut self.values);
+            self.in_force = in_force;
+        }
+    }
 }
 
 fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
@@ -476,17 +508,20 @@ fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
 
 /// A domain's terms as jurisdictions see them at alignment `a`: the alignment they can rely on is
 /// the effective one, and each joint body set up by a deepen decision lowers T and h.
+/// `relief[j]` is `(1 − joint_body)^j` for `j` = 0…3 joint bodies (more relieve no further),
+/// taken once per run.
 fn domain_terms(
     s: &Scenario,
     k: usize,
     central: (f64, f64, f64),
     alignment: f64,
     joint_bodies: u32,
+    relief: &[f64; 4],
 ) -> DomainTerms {
     let dy = &s.dynamics;
     let a_eff = m::effective_alignment(alignment, s.levers.flexibility, dy.dilution);
     let mut t = DomainTerms::new(&s.domains[k], central, a_eff, dy.cost_relief);
-    let relief = libm::pow(1.0 - dy.joint_body, joint_bodies.min(3) as f64);
+    let relief = relief[joint_bodies.min(3) as usize];
     t.cost *= relief;
     t.difficulty *= relief;
     t
@@ -552,6 +587,17 @@ struct Run<'a> {
     acc: Acc,
     scratch: Vec<f64>,
     sorter: Sorter,
+    central: CentralPolicy,
+    /// `(1 − joint_body)^j` for j = 0…3 joint bodies.
+    relief: [f64; 4],
+    /// Buffers kept from period to period: the domains' terms, the indices of active domains,
+    /// and per domain whether it is open for standardization, triggered, stalled, ready.
+    terms: Vec<DomainTerms>,
+    active_idx: Vec<usize>,
+    open: Vec<bool>,
+    triggered: Vec<bool>,
+    stalled: Vec<bool>,
+    ready: Vec<bool>,
 }
 
 impl<'a> Run<'a> {
@@ -635,6 +681,14 @@ impl<'a> Run<'a> {
             acc: Acc::new(k_n, z_n),
             scratch: Vec::with_capacity(n),
             sorter: Sorter::default(),
+            central: CentralPolicy::new(),
+            relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
+            terms: Vec::with_capacity(k_n),
+            active_idx: Vec::with_capacity(k_n),
+            open: Vec::with_capacity(k_n),
+            triggered: Vec::with_capacity(k_n),
+            stalled: Vec::with_capacity(k_n),
+            ready: Vec::with_capacity(k_n),
             people,
         }
     }
@@ -670,24 +724,28 @@ impl<'a> Run<'a> {
     }
 
     /// Step 3: every jurisdiction decides in every active domain and updates its own state.
-    fn decide(&mut self, t: usize, central: &[(f64, f64, f64)]) {
+    fn decide(&mut self, t: usize) {
         let s = self.s;
         let (k_n, z_n) = (s.domains.len(), s.zones.len());
         let n = self.people.len();
         let dy = &s.dynamics;
         let lv = &s.levers;
         let region = &self.region;
-        let terms: Vec<DomainTerms> = (0..k_n)
-            .map(|k| {
-                domain_terms(
-                    s,
-                    k,
-                    central[k],
-                    region.alignment[k],
-                    region.joint_bodies[k],
-                )
-            })
-            .collect();
+        let central = &self.central.values;
+        self.terms.clear();
+        self.terms.extend((0..k_n).map(|k| {
+            domain_terms(
+                s,
+                k,
+                central[k],
+                region.alignment[k],
+                region.joint_bodies[k],
+                &self.relief,
+            )
+        }));
+        self.active_idx.clear();
+        self.active_idx
+            .extend((0..k_n).filter(|&k| region.active[k]));
         let mean_alignment = self.mean_effective_alignment();
         let observed_partner = [0, 1].map(|p| {
             let v = mean_of(
@@ -702,10 +760,10 @@ impl<'a> Run<'a> {
             / n as f64;
         let ctx = Context {
             s,
-            terms,
+            terms: &self.terms,
             sigma: &self.sigma,
-            active: (0..k_n).filter(|&k| region.active[k]).collect(),
-            obs: region.obs.clone(),
+            active: &self.active_idx,
+            obs: &region.obs,
             dev_province: self.dev_province,
             dev_mean,
             observed_partner,
@@ -857,16 +915,16 @@ impl<'a> Run<'a> {
 
     /// Domains open for standardization: those of the opened waves, and those opened by deepen
     /// decisions, while active.
-    fn open_domains(&self) -> Vec<bool> {
+    /// Written into `self.open`.
+    fn open_domains(&mut self) {
         let (s, region) = (self.s, &self.region);
         let opened_waves = &self.waves[..=region.wave.min(self.waves.len() - 1)];
-        (0..s.domains.len())
-            .map(|k| {
-                region.active[k]
-                    && (region.opened[k]
-                        || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
-            })
-            .collect()
+        self.open.clear();
+        self.open.extend((0..s.domains.len()).map(|k| {
+            region.active[k]
+                && (region.opened[k]
+                    || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
+        }));
     }
 
     /// Step 5: each bureau decides whether to work on standardization this quarter (a quantal
@@ -885,7 +943,8 @@ impl<'a> Run<'a> {
             }
             return Standardization { effort: [0.0; 2] };
         }
-        let open = self.open_domains();
+        self.open_domains();
+        let open = &self.open;
         let region = &self.region;
         // The relief still to come, as far as it binds: diluted standards relieve less.
         let binding = m::effective_alignment(1.0, lv.flexibility, dy.dilution);
@@ -959,23 +1018,28 @@ impl<'a> Run<'a> {
     /// below its running peak; a sustained selective spell before any standardization (assigned
     /// to the least cooperative domain); the weaker province's share of a domain's joint value
     /// siphoned below its threshold. Only after a warm-up and outside a cooldown.
-    fn dilemma_triggers(&mut self, x: &Indicators) -> Vec<bool> {
+    /// Written into `self.triggered`.
+    fn dilemma_triggers(&mut self, x: &Indicators) {
         let s = self.s;
         let dl = &s.dilemma;
         let k_n = s.domains.len();
-        let open = if self.region.started {
-            self.open_domains()
+        if self.region.started {
+            self.open_domains();
         } else {
-            vec![false; k_n]
-        };
+            self.open.clear();
+            self.open.resize(k_n, false);
+        }
+        let open = &self.open;
         let region = &mut self.region;
         let stronger = usize::from(self.dev_province[1] > self.dev_province[0]);
         let weaker = 1 - stronger;
-        let mut triggered = vec![false; k_n];
-        let mut stalled = vec![false; k_n];
-        let ready: Vec<bool> = (0..k_n)
-            .map(|k| region.active[k] && region.active_for[k] >= dl.warmup)
-            .collect();
+        let (triggered, stalled, ready) = (&mut self.triggered, &mut self.stalled, &mut self.ready);
+        for v in [&mut *triggered, &mut *stalled] {
+            v.clear();
+            v.resize(k_n, false);
+        }
+        ready.clear();
+        ready.extend((0..k_n).map(|k| region.active[k] && region.active_for[k] >= dl.warmup));
         for k in 0..k_n {
             if !ready[k] {
                 continue;
@@ -1033,23 +1097,19 @@ impl<'a> Run<'a> {
         } else {
             region.selective_streak = 0;
         }
-        triggered
     }
 
     /// Step 6: dilemmas, and at each the provinces' quantal choice to continue, deepen or retreat
     /// (ODD 7.13). Deepening is valued as the programme it starts (every active domain at the
     /// long-run alignment with a joint body) where none runs, and as that domain's prospect where
     /// one does; retreating at the central support and penalty it forfeits.
-    fn dilemmas(
-        &mut self,
-        x: &Indicators,
-        central: &[(f64, f64, f64)],
-        rng: &mut rand_pcg::Pcg64Mcg,
-    ) -> Events {
+    fn dilemmas(&mut self, x: &Indicators, rng: &mut rand_pcg::Pcg64Mcg) -> Events {
         let s = self.s;
         let (dy, dl) = (&s.dynamics, &s.dilemma);
         let k_n = s.domains.len();
-        let triggered = self.dilemma_triggers(x);
+        self.dilemma_triggers(x);
+        let triggered = std::mem::take(&mut self.triggered);
+        let central = std::mem::take(&mut self.central.values);
         let rep = Representative {
             lambda: x.local_centric,
             beta: x.barrier,
@@ -1068,17 +1128,19 @@ impl<'a> Run<'a> {
             ev.dilemmas += 1;
             let region = &self.region;
             let pi_of = |k: usize| (region.obs[k] + region.obs[k_n + k]) / 2.0;
+            let relief = &self.relief;
             let now = domain_terms(
                 s,
                 k,
                 central[k],
                 region.alignment[k],
                 region.joint_bodies[k],
+                relief,
             );
             let v_continue = rep.utility(&now, pi_of(k), dy.distrust_floor);
             let prospect = |k: usize| {
                 let a = region.alignment[k].max(dl.deepen_alignment);
-                let t = domain_terms(s, k, central[k], a, region.joint_bodies[k] + 1);
+                let t = domain_terms(s, k, central[k], a, region.joint_bodies[k] + 1, relief);
                 rep.utility(&t, pi_of(k), dy.distrust_floor)
             };
             let v_deepen = deepen_possible.then(|| {
@@ -1141,6 +1203,8 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        self.triggered = triggered;
+        self.central.values = central;
         ev
     }
 
@@ -1188,13 +1252,13 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
     for t in 0..s.calendar.periods as usize {
         // The provinces' own draws (bureau work, dilemma choices) come from a stream of their own.
         let mut province_rng = stream(seed, run, t as u64, u64::MAX);
-        let central = central_at(s, t);
+        r.central.update(s, t);
         let programme_start = r.start_programme(t);
         let active_at_start = r.region.active.clone();
-        r.decide(t, &central);
+        r.decide(t);
         let x = r.indicators();
         let std = r.standardize(&x, &mut province_rng);
-        let ev = r.dilemmas(&x, &central, &mut province_rng);
+        let ev = r.dilemmas(&x, &mut province_rng);
         let stage = r.classify(&x);
         records.push(PeriodRecord {
             stage,
