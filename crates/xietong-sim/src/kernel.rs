@@ -87,16 +87,19 @@ pub(crate) fn widest() -> Width {
 macro_rules! multiversion {
     ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $body:ident) => {
         $(#[$meta])*
+        #[allow(clippy::too_many_arguments)]
         $vis fn $name(width: Width, $($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx512f")]
                 #[inline(never)]
+                #[allow(clippy::too_many_arguments)]
                 fn avx512($($arg: $ty),*) $(-> $ret)? {
                     $body($($arg),*)
                 }
                 #[target_feature(enable = "avx2")]
                 #[inline(never)]
+                #[allow(clippy::too_many_arguments)]
                 fn avx2($($arg: $ty),*) $(-> $ret)? {
                     $body($($arg),*)
                 }
@@ -111,6 +114,7 @@ macro_rules! multiversion {
             #[cfg(not(target_arch = "x86_64"))]
             let _ = width;
             #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
             fn portable($($arg: $ty),*) $(-> $ret)? {
                 $body($($arg),*)
             }
@@ -261,29 +265,83 @@ pub(crate) struct Counts {
     pub executed: [u64; 2],
 }
 
-multiversion! {
-    /// Draws decide and execute (one uniform for both: executed ⊂ decided, P(executed) = p · f),
-    /// and the realized gains are added to each jurisdiction's sums.
-    pub(crate) fn domain_outcomes(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts => outcomes_body
+/// Draws decide and execute (one uniform for both: executed ⊂ decided, P(executed) = p · f),
+/// and the realized gains are added to each jurisdiction's sums.
+pub(crate) fn domain_outcomes(width: Width, o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
+    outcomes_of_slices(
+        width,
+        o.terms,
+        o.obs_seen,
+        o.second,
+        o.prob,
+        o.share,
+        o.draws,
+        o.fidelity,
+        o.omega,
+        o.development,
+        o.dev_pair,
+        &mut *sums.sum_p,
+        &mut *sums.sum_p2,
+        &mut *sums.joint,
+        &mut *sums.pair,
+        &mut *sums.gain,
+    )
 }
 
+multiversion! {
+    /// [`domain_outcomes`] with every column a separate argument: slices behind a struct's fields
+    /// are not known to be disjoint, and the compiler checked their overlap at run time, pair by
+    /// pair, which took longer than the loop itself at a few dozen jurisdictions. Slices passed as
+    /// arguments are known not to overlap (`&mut` is exclusive), so no check is made.
+    fn outcomes_of_slices(
+        t: &DomainTerms,
+        obs_seen: (f64, f64),
+        second: &[bool],
+        prob: &[f64],
+        share: &[f64],
+        draws: &[f64],
+        fidelity: &[f64],
+        omega: &[f64],
+        development: &[f64],
+        dev_pair: &[f64],
+        sum_p: &mut [f64],
+        sum_p2: &mut [f64],
+        joint_sum: &mut [f64],
+        pair_sum: &mut [f64],
+        gain: &mut [f64],
+    ) -> Counts => outcomes_body
+}
+
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn outcomes_body(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
-    let n = o.prob.len();
-    let (second, prob, share, draws) = (&o.second[..n], o.prob, &o.share[..n], &o.draws[..n]);
+fn outcomes_body(
+    t: &DomainTerms,
+    obs_seen: (f64, f64),
+    second: &[bool],
+    prob: &[f64],
+    share: &[f64],
+    draws: &[f64],
+    fidelity: &[f64],
+    omega: &[f64],
+    development: &[f64],
+    dev_pair: &[f64],
+    sum_p: &mut [f64],
+    sum_p2: &mut [f64],
+    joint_sum: &mut [f64],
+    pair_sum: &mut [f64],
+    gain: &mut [f64],
+) -> Counts {
+    let n = prob.len();
+    let (second, share, draws) = (&second[..n], &share[..n], &draws[..n]);
     let (fidelity, omega, development, dev_pair) = (
-        &o.fidelity[..n],
-        &o.omega[..n],
-        &o.development[..n],
-        &o.dev_pair[..n],
+        &fidelity[..n],
+        &omega[..n],
+        &development[..n],
+        &dev_pair[..n],
     );
-    let (sum_p, sum_p2) = (&mut sums.sum_p[..n], &mut sums.sum_p2[..n]);
-    let (joint_sum, pair_sum, gain) = (
-        &mut sums.joint[..n],
-        &mut sums.pair[..n],
-        &mut sums.gain[..n],
-    );
-    let (t, (obs_first, obs_second)) = (o.terms, o.obs_seen);
+    let (sum_p, sum_p2) = (&mut sum_p[..n], &mut sum_p2[..n]);
+    let (joint_sum, pair_sum, gain) = (&mut joint_sum[..n], &mut pair_sum[..n], &mut gain[..n]);
+    let (obs_first, obs_second) = obs_seen;
     let (mut dec_all, mut dec_second, mut exe_all, mut exe_second) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..n {
         let pi_obs = if second[i] { obs_second } else { obs_first };
