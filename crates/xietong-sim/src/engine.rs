@@ -862,10 +862,9 @@ impl<'a> Run<'a> {
         let province_beta = [0, 1].map(|p| acc.barrier[p] / np[p]);
         self.dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
         let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
-        self.scratch.clear();
-        self.scratch
-            .extend(self.people.iter().map(|a| a.development));
-        self.sorter.sort(&mut self.scratch);
+        let people = &self.people;
+        self.sorter
+            .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)
             .map(|z| {
                 let c = self.zone_n[z].max(1) as f64;
