@@ -162,6 +162,9 @@ struct Scratch {
     joint: Vec<f64>,
     pair: Vec<f64>,
     gain: Vec<f64>,
+    /// Per jurisdiction: mean probability over its active domains, and its selectivity.
+    mean_p: Vec<f64>,
+    selectivity: Vec<f64>,
 }
 
 thread_local! {
@@ -336,6 +339,13 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 acc.executed[p * k_n + k] += counts.executed[p] as f64;
             }
         }
+        if n_active > 0 {
+            cols.mean_p.resize(padded, 0.0);
+            cols.selectivity.resize(padded, 0.0);
+            let (sp, sp2) = (&cols.sum_p, &cols.sum_p2);
+            let (mean, sel) = (&mut cols.mean_p, &mut cols.selectivity);
+            kernel::selectivity_column(width, sp, sp2, n_active as f64, mean, sel);
+        }
         finish_chunk(ctx, chunk, active, cols, acc);
     })
 }
@@ -345,19 +355,16 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
-    let (probs, sum_p, sum_p2) = (&w.probs, &w.sum_p, &w.sum_p2);
+    let probs = &w.probs;
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
         let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
         for (ai, &k) in active.iter().enumerate() {
             prov_sum_p[k] += probs[ai * w.stride + i];
         }
-        let (sp, sp2) = (sum_p[i], sum_p2[i]);
         if n_active > 0 {
-            let mean = sp / n_active as f64;
-            let sd = (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
-            acc.selective += m::selectivity(mean, sd);
-            acc.zone_p[a.zone as usize] += mean;
+            acc.selective += w.selectivity[i];
+            acc.zone_p[a.zone as usize] += w.mean_p[i];
         }
         acc.joint_gain[p] += w.joint[i];
         acc.pair_value[p] += w.pair[i];

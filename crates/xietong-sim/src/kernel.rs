@@ -230,6 +230,37 @@ fn ln_body(xs: &[f64], out: &mut [f64]) {
     xietong_model::fastlog::ln_into(xs, out);
 }
 
+multiversion! {
+    /// Per jurisdiction, the mean of its probabilities over its `n_active` domains and their
+    /// selectivity, from the sums of p and p²: the square root and the two divisions in a loop
+    /// that vectorizes, rather than one jurisdiction at a time in the serial pass.
+    pub(crate) fn selectivity_column(
+        sum_p: &[f64],
+        sum_p2: &[f64],
+        n_active: f64,
+        mean: &mut [f64],
+        selectivity: &mut [f64],
+    ) => selectivity_body
+}
+
+#[inline(always)]
+fn selectivity_body(
+    sum_p: &[f64],
+    sum_p2: &[f64],
+    n_active: f64,
+    mean: &mut [f64],
+    selectivity: &mut [f64],
+) {
+    let n = mean.len();
+    let (sum_p, sum_p2, selectivity) = (&sum_p[..n], &sum_p2[..n], &mut selectivity[..n]);
+    for i in 0..n {
+        let mu = sum_p[i] / n_active;
+        let sd = (sum_p2[i] / n_active - mu * mu).max(0.0).sqrt();
+        mean[i] = mu;
+        selectivity[i] = m::selectivity(mu, sd);
+    }
+}
+
 /// One domain's decisions in a chunk, after the probabilities: the random draws and the columns
 /// the gains need (ω and development before this period's updates; development plus the partner
 /// province's mean development).
