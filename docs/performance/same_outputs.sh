@@ -38,6 +38,15 @@ for runs in 2 37 1000; do
     check "r$runs-s$seed-key" --runs "$runs" --seed "$seed" --set levers.sequencing=key_first
   done
 done
+# Other paths of the engine: each standardization timing, another sequencing, cadre levers, and
+# jurisdictions in several parallel chunks.
+check timing-responsive --runs 37 --seed 3 --set levers.standardization.timing=responsive
+check timing-developmental --runs 37 --seed 3 --set levers.standardization.timing=developmental
+check timing-none --runs 37 --seed 3 --set levers.standardization.timing=none
+check all-at-once --runs 37 --seed 4 --set levers.sequencing=all_at_once
+check cadre --runs 37 --seed 4 --set levers.cadre.reward=0.6 --set levers.cadre.punishment=0.4
+check chunks --runs 2 --seed 2 --set zones.A1.jurisdictions=5000 --set zones.B1.jurisdictions=5000 \
+  --set calendar.periods=16
 # One thread against the default (all cores), each binary against the other.
 "$ref" run --runs 37 --seed 5 --threads 1 --out "$work/ref-t1" >/dev/null 2>&1
 "$new" run --runs 37 --seed 5 --out "$work/new-tall" >/dev/null 2>&1
