@@ -537,6 +537,41 @@ mod tests {
         }
     }
 
+    /// The selectivity kernel gives, on every width, the bits of the rule applied one
+    /// jurisdiction at a time, including sums that round to a negative variance (clamped to 0)
+    /// and jurisdictions that cooperate nowhere (mean 0, selectivity 0).
+    #[test]
+    fn selectivity_is_bit_identical_on_every_vector_width() {
+        let mut rng = stream(9, 0, 0, 0);
+        for (n, n_active) in [(1usize, 1.0), (42, 10.0), (48, 7.0), (1003, 3.0)] {
+            let mut sum_p = Vec::new();
+            let mut sum_p2 = Vec::new();
+            for i in 0..n {
+                let p: Vec<f64> = (0..n_active as usize).map(|_| uniform(&mut rng)).collect();
+                let (a, b) = match i % 5 {
+                    0 => (0.0, 0.0),
+                    // Equal probabilities: a variance of zero up to rounding, either sign.
+                    1 => (p[0] * n_active, p[0] * p[0] * n_active),
+                    _ => (p.iter().sum(), p.iter().map(|x| x * x).sum()),
+                };
+                sum_p.push(a);
+                sum_p2.push(b);
+            }
+            let (mut mean0, mut sel0) = (vec![0.0; n], vec![0.0; n]);
+            for i in 0..n {
+                let mean = sum_p[i] / n_active;
+                let sd = (sum_p2[i] / n_active - mean * mean).max(0.0).sqrt();
+                (mean0[i], sel0[i]) = (mean, m::selectivity(mean, sd));
+            }
+            for &w in widths() {
+                let (mut mean1, mut sel1) = (vec![f64::NAN; n], vec![f64::NAN; n]);
+                selectivity_column(w, &sum_p, &sum_p2, n_active, &mut mean1, &mut sel1);
+                assert_eq!(bits(&mean1), bits(&mean0), "{w:?}, n = {n}");
+                assert_eq!(bits(&sel1), bits(&sel0), "{w:?}, n = {n}");
+            }
+        }
+    }
+
     #[test]
     fn the_widest_width_is_one_the_processor_has() {
         assert!(widths().contains(&widest()));
