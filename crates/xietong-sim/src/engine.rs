@@ -165,6 +165,10 @@ struct Scratch {
     /// Per jurisdiction: mean probability over its active domains, and its selectivity.
     mean_p: Vec<f64>,
     selectivity: Vec<f64>,
+    /// Experiential trust (the `trust` column is combined trust).
+    experiential_trust: Vec<f64>,
+    /// State after the period: development, experiential trust, λ, β, ω.
+    next: [Vec<f64>; 5],
 }
 
 thread_local! {
@@ -208,6 +212,7 @@ impl Scratch {
             0.0,
         );
         column(&mut self.lambda, chunk, padded, |a| a.local_centric, 0.0);
+        column(&mut self.experiential_trust, chunk, padded, |a| a.trust, 0.0);
         column(&mut self.omega, chunk, padded, |a| a.orientation, 0.0);
         column(&mut self.inv_mu, chunk, padded, |a| a.inv_temperature, 0.0);
         column(
@@ -346,6 +351,41 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             let (mean, sel) = (&mut cols.mean_p, &mut cols.selectivity);
             kernel::selectivity_column(width, sp, sp2, n_active as f64, mean, sel);
         }
+        if !dy.frozen {
+            let u = kernel::UpdateTerms {
+                growth_rate: dy.growth_rate,
+                trust_target: [0, 1].map(|p| {
+                    m::trust_target(ctx.observed_partner[p], ctx.own_share[p], dy.unfairness)
+                }),
+                trust_shock: ctx.trust_shock,
+                trust_up: dy.trust_up,
+                trust_down: dy.trust_down,
+                mean_alignment: ctx.mean_alignment,
+                formal_alignment: ctx.formal_alignment,
+                wear_local_centric: dy.wear_local_centric,
+                wear_barrier: dy.wear_barrier,
+                orientation_rate: dy.orientation_rate,
+            };
+            cols.next.iter_mut().for_each(|v| v.resize(padded, 0.0));
+            let [dev, trust, lambda, barrier, omega] = &mut cols.next;
+            kernel::agent_updates(
+                width,
+                &u,
+                &cols.second,
+                &cols.experiential_trust,
+                &cols.trust,
+                &cols.lambda,
+                &cols.barrier,
+                &cols.omega,
+                &cols.development,
+                &cols.gain,
+                dev,
+                trust,
+                lambda,
+                barrier,
+                omega,
+            );
+        }
         finish_chunk(ctx, chunk, active, cols, acc);
     })
 }
@@ -355,13 +395,23 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
-    let probs = &w.probs;
+    // Probabilities summed by province, domain by domain: each sum still receives its
+    // jurisdictions in chunk order, but runs in a register rather than through memory.
+    let second = &w.second[..chunk.len()];
+    for (ai, &k) in active.iter().enumerate() {
+        let row = &w.probs[ai * w.stride..ai * w.stride + chunk.len()];
+        let (mut first_sum, mut second_sum) = (acc.sum_p[k], acc.sum_p[k_n + k]);
+        for (&x, &in_second) in row.iter().zip(second) {
+            if in_second {
+                second_sum += x;
+            } else {
+                first_sum += x;
+            }
+        }
+        (acc.sum_p[k], acc.sum_p[k_n + k]) = (first_sum, second_sum);
+    }
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
-        let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
-        for (ai, &k) in active.iter().enumerate() {
-            prov_sum_p[k] += probs[ai * w.stride + i];
-        }
         if n_active > 0 {
             acc.selective += w.selectivity[i];
             acc.zone_p[a.zone as usize] += w.mean_p[i];
@@ -376,30 +426,13 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
         acc.barrier[p] += a.barrier;
         acc.orientation[p] += a.orientation;
         if !dy.frozen {
-            a.development += dy.growth_rate * w.gain[i];
-            let target = m::trust_target(ctx.observed_partner[p], ctx.own_share[p], dy.unfairness);
-            a.trust = m::trust_step(
-                a.trust * ctx.trust_shock,
-                target,
-                dy.trust_up,
-                dy.trust_down,
-            );
-            let (l, b) = m::wear_down(
-                a.local_centric,
-                a.barrier,
-                ctx.mean_alignment,
-                trust,
-                dy.wear_local_centric,
-                dy.wear_barrier,
-            );
-            a.local_centric = l;
-            a.barrier = b;
-            a.orientation = m::orientation_step(
-                a.orientation,
-                ctx.formal_alignment,
-                trust,
-                dy.orientation_rate,
-            );
+            // Computed for the whole chunk by `kernel::agent_updates`.
+            let next = &w.next;
+            a.development = next[0][i];
+            a.trust = next[1][i];
+            a.local_centric = next[2][i];
+            a.barrier = next[3][i];
+            a.orientation = next[4][i];
         }
         acc.development[p] += a.development;
         acc.zone_d[a.zone as usize] += a.development;

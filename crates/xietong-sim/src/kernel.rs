@@ -261,6 +261,97 @@ fn selectivity_body(
     }
 }
 
+/// What every jurisdiction's own state update shares in a period (ODD 7.8-7.11).
+pub(crate) struct UpdateTerms {
+    pub growth_rate: f64,
+    /// Experiential trust moves towards this target, by province (first, second).
+    pub trust_target: [f64; 2],
+    pub trust_shock: f64,
+    pub trust_up: f64,
+    pub trust_down: f64,
+    pub mean_alignment: f64,
+    pub formal_alignment: f64,
+    pub wear_local_centric: f64,
+    pub wear_barrier: f64,
+    pub orientation_rate: f64,
+}
+
+multiversion! {
+    /// Each jurisdiction's state after the period: development grown by its gain, experiential
+    /// trust stepped towards its province's target, protectionism worn down, orientation moved,
+    /// written to `out` = [development, trust, λ, β, ω]. The rules one jurisdiction at a time, in
+    /// a loop that vectorizes; the serial pass only stores them and adds them up.
+    pub(crate) fn agent_updates(
+        u: &UpdateTerms,
+        second: &[bool],
+        experiential_trust: &[f64],
+        trust: &[f64],
+        lambda: &[f64],
+        barrier: &[f64],
+        omega: &[f64],
+        development: &[f64],
+        gain: &[f64],
+        new_development: &mut [f64],
+        new_trust: &mut [f64],
+        new_lambda: &mut [f64],
+        new_barrier: &mut [f64],
+        new_omega: &mut [f64],
+    ) => agent_updates_body
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn agent_updates_body(
+    u: &UpdateTerms,
+    second: &[bool],
+    experiential_trust: &[f64],
+    trust: &[f64],
+    lambda: &[f64],
+    barrier: &[f64],
+    omega: &[f64],
+    development: &[f64],
+    gain: &[f64],
+    new_development: &mut [f64],
+    new_trust: &mut [f64],
+    new_lambda: &mut [f64],
+    new_barrier: &mut [f64],
+    new_omega: &mut [f64],
+) {
+    let n = new_development.len();
+    let (second, experiential_trust, trust) = (&second[..n], &experiential_trust[..n], &trust[..n]);
+    let (lambda, barrier, omega) = (&lambda[..n], &barrier[..n], &omega[..n]);
+    let (development, gain) = (&development[..n], &gain[..n]);
+    let (new_trust, new_lambda) = (&mut new_trust[..n], &mut new_lambda[..n]);
+    let (new_barrier, new_omega) = (&mut new_barrier[..n], &mut new_omega[..n]);
+    let (target_first, target_second) = (u.trust_target[0], u.trust_target[1]);
+    for i in 0..n {
+        new_development[i] = development[i] + u.growth_rate * gain[i];
+        let target = if second[i] {
+            target_second
+        } else {
+            target_first
+        };
+        new_trust[i] = m::trust_step(
+            experiential_trust[i] * u.trust_shock,
+            target,
+            u.trust_up,
+            u.trust_down,
+        );
+        let (l, b) = m::wear_down(
+            lambda[i],
+            barrier[i],
+            u.mean_alignment,
+            trust[i],
+            u.wear_local_centric,
+            u.wear_barrier,
+        );
+        new_lambda[i] = l;
+        new_barrier[i] = b;
+        new_omega[i] =
+            m::orientation_step(omega[i], u.formal_alignment, trust[i], u.orientation_rate);
+    }
+}
+
 /// One domain's decisions in a chunk, after the probabilities: the random draws and the columns
 /// the gains need (ω and development before this period's updates; development plus the partner
 /// province's mean development).
