@@ -185,61 +185,60 @@ impl Scratch {
     fn fill(&mut self, ctx: &Context, chunk: &[Agent], n_active: usize) -> &mut Scratch {
         let n = chunk.len();
         let padded = n.next_multiple_of(kernel::LANES);
-        // Generic rather than a closure over `&dyn Fn`, so that each copy loop is inlined.
-        fn column(
-            v: &mut Vec<f64>,
-            chunk: &[Agent],
-            len: usize,
-            f: impl Fn(&Agent) -> f64,
-            pad: f64,
-        ) {
-            v.clear();
-            v.extend(chunk.iter().map(f));
-            v.resize(len, pad);
-        }
-        fn partner(a: &Agent, c: &Context) -> f64 {
-            c.dev_province[1 - a.province as usize]
-        }
-        self.second.clear();
-        self.second.extend(chunk.iter().map(|a| a.province == 1));
+        // Every column in one pass over the chunk (a loop per column cost more in loop overhead
+        // than in copying); the padding is set apart.
         self.second.resize(padded, false);
-        column(&mut self.barrier, chunk, padded, |a| a.barrier, 0.0);
-        column(
-            &mut self.trust,
-            chunk,
-            padded,
-            |a| m::combined_trust(a.trust, ctx.rule_trust[a.province as usize]),
-            0.0,
-        );
-        column(&mut self.lambda, chunk, padded, |a| a.local_centric, 0.0);
-        column(&mut self.experiential_trust, chunk, padded, |a| a.trust, 0.0);
-        column(&mut self.omega, chunk, padded, |a| a.orientation, 0.0);
-        column(&mut self.inv_mu, chunk, padded, |a| a.inv_temperature, 0.0);
-        column(
-            &mut self.ratio,
-            chunk,
-            padded,
-            |a| partner(a, ctx) / a.development,
-            1.0,
-        );
+        self.second[n..].fill(false);
+        let columns = [
+            (&mut self.barrier, 0.0),
+            (&mut self.trust, 0.0),
+            (&mut self.lambda, 0.0),
+            (&mut self.experiential_trust, 0.0),
+            (&mut self.omega, 0.0),
+            (&mut self.inv_mu, 0.0),
+            (&mut self.ratio, 1.0),
+            (&mut self.rel_gap, 0.0),
+            (&mut self.fidelity, 0.0),
+            (&mut self.development, 1.0),
+            (&mut self.dev_pair, 1.0),
+        ]
+        .map(|(v, pad)| {
+            v.resize(padded, pad);
+            v[n..].fill(pad);
+            &mut v[..n]
+        });
+        let [
+            barrier,
+            trust,
+            lambda,
+            experiential_trust,
+            omega,
+            inv_mu,
+            ratio,
+            rel_gap,
+            fidelity,
+            development,
+            dev_pair,
+        ] = columns;
+        let second = &mut self.second[..n];
+        for (i, a) in chunk.iter().enumerate() {
+            let p = a.province as usize;
+            let partner = ctx.dev_province[1 - p];
+            second[i] = a.province == 1;
+            barrier[i] = a.barrier;
+            trust[i] = m::combined_trust(a.trust, ctx.rule_trust[p]);
+            lambda[i] = a.local_centric;
+            experiential_trust[i] = a.trust;
+            omega[i] = a.orientation;
+            inv_mu[i] = a.inv_temperature;
+            ratio[i] = partner / a.development;
+            rel_gap[i] = (a.development / ctx.dev_mean - 1.0).abs();
+            fidelity[i] = a.fidelity;
+            development[i] = a.development;
+            dev_pair[i] = a.development + partner;
+        }
         self.ln_ratio.resize(padded, 0.0);
         kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
-        column(
-            &mut self.rel_gap,
-            chunk,
-            padded,
-            |a| (a.development / ctx.dev_mean - 1.0).abs(),
-            0.0,
-        );
-        column(&mut self.fidelity, chunk, padded, |a| a.fidelity, 0.0);
-        column(&mut self.development, chunk, padded, |a| a.development, 1.0);
-        column(
-            &mut self.dev_pair,
-            chunk,
-            padded,
-            |a| a.development + partner(a, ctx),
-            1.0,
-        );
         self.padded = padded;
         self.stride = padded + kernel::LANES;
         for v in [&mut self.probs, &mut self.shares, &mut self.draws] {
