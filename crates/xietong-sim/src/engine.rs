@@ -569,7 +569,9 @@ fn domain_terms(
 /// Gini and Theil T of values sorted ascending, with the bits of `m::gini_sorted` and `m::theil`
 /// (the same operations in the same order): both start from the same total, taken once here, and
 /// the logarithms are taken in the vectorized kernel, which gives `ln`'s bits at every width.
-fn inequality(v: &[f64], ratios: &mut Vec<f64>, logs: &mut Vec<f64>) -> (f64, f64) {
+/// Block by block on the stack, as the model's function does, so that memory does not grow with
+/// the number of jurisdictions.
+fn inequality(v: &[f64]) -> (f64, f64) {
     let len = v.len();
     let n = len as f64;
     let total: f64 = v.iter().sum();
@@ -587,14 +589,17 @@ fn inequality(v: &[f64], ratios: &mut Vec<f64>, logs: &mut Vec<f64>) -> (f64, f6
     let theil = if len < 2 || mean <= 0.0 {
         0.0
     } else {
-        ratios.clear();
-        ratios.extend(v.iter().map(|&x| x / mean));
-        logs.resize(len, 0.0);
-        kernel::ln_column(kernel::widest(), ratios, logs);
+        const BLOCK: usize = 256;
+        let (mut ratios, mut logs) = ([0.0; BLOCK], [0.0; BLOCK]);
         let mut sum = -0.0;
-        for ((&x, &r), &l) in v.iter().zip(ratios.iter()).zip(logs.iter()) {
-            if x > 0.0 {
-                sum += r * l;
+        for block in v.chunks(BLOCK) {
+            let (r, l) = (&mut ratios[..block.len()], &mut logs[..block.len()]);
+            r.iter_mut().zip(block).for_each(|(r, &x)| *r = x / mean);
+            kernel::ln_column(kernel::widest(), r, l);
+            for ((&x, &r), &l) in block.iter().zip(r.iter()).zip(l.iter()) {
+                if x > 0.0 {
+                    sum += r * l;
+                }
             }
         }
         sum / n
@@ -662,9 +667,6 @@ struct Run<'a> {
     acc: Acc,
     scratch: Vec<f64>,
     sorter: Sorter,
-    /// Buffers of [`inequality`].
-    ratios: Vec<f64>,
-    logs: Vec<f64>,
     central: CentralPolicy,
     /// `(1 − joint_body)^j` for j = 0…3 joint bodies.
     relief: [f64; 4],
@@ -759,8 +761,6 @@ impl<'a> Run<'a> {
             acc: Acc::new(k_n, z_n),
             scratch: Vec::with_capacity(n),
             sorter: Sorter::default(),
-            ratios: Vec::with_capacity(n),
-            logs: Vec::with_capacity(n),
             central: CentralPolicy::new(),
             relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
             terms: Vec::with_capacity(k_n),
@@ -945,7 +945,7 @@ impl<'a> Run<'a> {
         let people = &self.people;
         self.sorter
             .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
-        let (gini, theil) = inequality(&self.scratch, &mut self.ratios, &mut self.logs);
+        let (gini, theil) = inequality(&self.scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)
             .map(|z| {
                 let c = self.zone_n[z].max(1) as f64;
@@ -1453,7 +1453,6 @@ mod tests {
     #[test]
     fn inequality_has_the_bits_of_the_model_functions() {
         let mut rng = stream(13, 0, 0, 0);
-        let (mut ratios, mut logs) = (Vec::new(), Vec::new());
         let mut cases: Vec<Vec<f64>> = vec![vec![], vec![2.5], vec![0.0; 5], vec![1.0; 42]];
         for n in [2usize, 42, 255, 256, 257, 1000, 5000] {
             let mut v: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * uniform(&mut rng)).collect();
@@ -1462,7 +1461,7 @@ mod tests {
             cases.push(v);
         }
         for v in &cases {
-            let (gini, theil) = inequality(v, &mut ratios, &mut logs);
+            let (gini, theil) = inequality(v);
             let n = v.len();
             assert_eq!(gini.to_bits(), m::gini_sorted(v).to_bits(), "Gini, n = {n}");
             assert_eq!(theil.to_bits(), m::theil(v).to_bits(), "Theil, n = {n}");
