@@ -99,8 +99,11 @@ fn main() {
         ),
         (
             "700-jurisdictions",
-            chengdu_chongqing(&sets(&["zones.A1.jurisdictions=400", "zones.B2.jurisdictions=290"]))
-                .unwrap(),
+            chengdu_chongqing(&sets(&[
+                "zones.A1.jurisdictions=400",
+                "zones.B2.jurisdictions=290",
+            ]))
+            .unwrap(),
             10,
             10,
         ),

@@ -532,7 +532,12 @@ impl CentralPolicy {
 
     fn update(&mut self, s: &Scenario, t: usize) {
         let now = s.calendar.start.plus(t as i64);
-        let in_force = s.central.schedule.iter().filter(|ch| ch.from <= now).count();
+        let in_force = s
+            .central
+            .schedule
+            .iter()
+            .filter(|ch| ch.from <= now)
+            .count();
         if in_force != self.in_force {
             central_into(s, now, &mut self.values);
             self.in_force = in_force;
@@ -1002,8 +1007,7 @@ impl<'a> Run<'a> {
         self.open.clear();
         self.open.extend((0..s.domains.len()).map(|k| {
             region.active[k]
-                && (region.opened[k]
-                    || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
+                && (region.opened[k] || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
         }));
     }
 

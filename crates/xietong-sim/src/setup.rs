@@ -201,7 +201,11 @@ pub fn agents(s: &Scenario, rng: &mut Pcg64Mcg) -> Vec<Agent> {
         .iter()
         .map(|z| s.province_index(&z.province).expect("validated province"))
         .collect();
-    let development: Vec<Positive> = s.zones.iter().map(|z| Positive::new(&z.development)).collect();
+    let development: Vec<Positive> = s
+        .zones
+        .iter()
+        .map(|z| Positive::new(&z.development))
+        .collect();
     let local_centric: Vec<Unit> = s
         .provinces
         .iter()
