@@ -214,6 +214,7 @@ pub fn bureau_utility(b: &BureauTerms) -> f64 {
 
 /// Experiential trust moves towards observed partner cooperation, faster down than up
 /// (negativity bias).
+#[inline]
 pub fn trust_step(trust: f64, observed: f64, up: f64, down: f64) -> f64 {
     let rate = if observed > trust { up } else { down };
     trust + rate * (observed - trust)
@@ -222,11 +223,13 @@ pub fn trust_step(trust: f64, observed: f64, up: f64, down: f64) -> f64 {
 /// What a jurisdiction's experiential trust moves towards: the partner's executed cooperation,
 /// discounted when its own side's share of the joint value is siphoned away (perceived
 /// unfairness: `x (1 − w · max(0, 1 − 2 ŝ))` with ŝ its side's realized share).
+#[inline]
 pub fn trust_target(observed: f64, own_share: f64, unfairness_weight: f64) -> f64 {
     observed * (1.0 - unfairness_weight * (1.0 - 2.0 * own_share).max(0.0)).max(0.0)
 }
 
 /// Local protectionism wears down: `λ (1 − κ_λ ā τ)` and `β (1 − κ_β ā)`.
+#[inline]
 pub fn wear_down(
     lambda: f64,
     beta: f64,
@@ -243,6 +246,7 @@ pub fn wear_down(
 
 /// Purpose shift: `ω` moves towards `√(ā τ)`, the geometric mean of effective alignment and
 /// trust: no regional purpose without either, a middling one when both are middling.
+#[inline]
 pub fn orientation_step(omega: f64, mean_alignment: f64, trust: f64, rate: f64) -> f64 {
     omega + rate * (libm::sqrt(mean_alignment * trust) - omega)
 }

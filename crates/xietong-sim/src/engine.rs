@@ -12,7 +12,7 @@ use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
-use xietong_model::{Axis, Scenario, Tier, Timing};
+use xietong_model::{Axis, Quarter, Scenario, Tier, Timing};
 
 /// Jurisdictions per chunk: the unit of random streams and of parallel work within a run.
 pub const CHUNK: usize = 4096;
@@ -104,12 +104,12 @@ impl Acc {
 /// What every jurisdiction sees in one period (read-only during the decision pass).
 struct Context<'a> {
     s: &'a Scenario,
-    terms: Vec<DomainTerms>,
+    terms: &'a [DomainTerms],
     sigma: &'a [f64],
     /// Indices of the domains open to decisions this period, in order.
-    active: Vec<usize>,
+    active: &'a [usize],
     /// `obs[p * K + k]`: cooperation carried out last period by province p in domain k.
-    obs: Vec<f64>,
+    obs: &'a [f64],
     /// Province mean development at the start of the period.
     dev_province: [f64; 2],
     dev_mean: f64,
@@ -151,6 +151,8 @@ struct Scratch {
     probs: Vec<f64>,
     shares: Vec<f64>,
     draws: Vec<f64>,
+    /// Per active domain: the row of `shares` it uses (an earlier domain's with the same σ).
+    share_row: Vec<usize>,
     stride: usize,
     /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
     padded: usize,
@@ -160,6 +162,13 @@ struct Scratch {
     joint: Vec<f64>,
     pair: Vec<f64>,
     gain: Vec<f64>,
+    /// Per jurisdiction: mean probability over its active domains, and its selectivity.
+    mean_p: Vec<f64>,
+    selectivity: Vec<f64>,
+    /// Experiential trust (the `trust` column is combined trust).
+    experiential_trust: Vec<f64>,
+    /// State after the period: development, experiential trust, λ, β, ω.
+    next: [Vec<f64>; 5],
 }
 
 thread_local! {
@@ -176,60 +185,60 @@ impl Scratch {
     fn fill(&mut self, ctx: &Context, chunk: &[Agent], n_active: usize) -> &mut Scratch {
         let n = chunk.len();
         let padded = n.next_multiple_of(kernel::LANES);
-        // Generic rather than a closure over `&dyn Fn`, so that each copy loop is inlined.
-        fn column(
-            v: &mut Vec<f64>,
-            chunk: &[Agent],
-            len: usize,
-            f: impl Fn(&Agent) -> f64,
-            pad: f64,
-        ) {
-            v.clear();
-            v.extend(chunk.iter().map(f));
-            v.resize(len, pad);
-        }
-        fn partner(a: &Agent, c: &Context) -> f64 {
-            c.dev_province[1 - a.province as usize]
-        }
-        self.second.clear();
-        self.second.extend(chunk.iter().map(|a| a.province == 1));
+        // Every column in one pass over the chunk (a loop per column cost more in loop overhead
+        // than in copying); the padding is set apart.
         self.second.resize(padded, false);
-        column(&mut self.barrier, chunk, padded, |a| a.barrier, 0.0);
-        column(
-            &mut self.trust,
-            chunk,
-            padded,
-            |a| m::combined_trust(a.trust, ctx.rule_trust[a.province as usize]),
-            0.0,
-        );
-        column(&mut self.lambda, chunk, padded, |a| a.local_centric, 0.0);
-        column(&mut self.omega, chunk, padded, |a| a.orientation, 0.0);
-        column(&mut self.inv_mu, chunk, padded, |a| a.inv_temperature, 0.0);
-        column(
-            &mut self.ratio,
-            chunk,
-            padded,
-            |a| partner(a, ctx) / a.development,
-            1.0,
-        );
+        self.second[n..].fill(false);
+        let columns = [
+            (&mut self.barrier, 0.0),
+            (&mut self.trust, 0.0),
+            (&mut self.lambda, 0.0),
+            (&mut self.experiential_trust, 0.0),
+            (&mut self.omega, 0.0),
+            (&mut self.inv_mu, 0.0),
+            (&mut self.ratio, 1.0),
+            (&mut self.rel_gap, 0.0),
+            (&mut self.fidelity, 0.0),
+            (&mut self.development, 1.0),
+            (&mut self.dev_pair, 1.0),
+        ]
+        .map(|(v, pad)| {
+            v.resize(padded, pad);
+            v[n..].fill(pad);
+            &mut v[..n]
+        });
+        let [
+            barrier,
+            trust,
+            lambda,
+            experiential_trust,
+            omega,
+            inv_mu,
+            ratio,
+            rel_gap,
+            fidelity,
+            development,
+            dev_pair,
+        ] = columns;
+        let second = &mut self.second[..n];
+        for (i, a) in chunk.iter().enumerate() {
+            let p = a.province as usize;
+            let partner = ctx.dev_province[1 - p];
+            second[i] = a.province == 1;
+            barrier[i] = a.barrier;
+            trust[i] = m::combined_trust(a.trust, ctx.rule_trust[p]);
+            lambda[i] = a.local_centric;
+            experiential_trust[i] = a.trust;
+            omega[i] = a.orientation;
+            inv_mu[i] = a.inv_temperature;
+            ratio[i] = partner / a.development;
+            rel_gap[i] = (a.development / ctx.dev_mean - 1.0).abs();
+            fidelity[i] = a.fidelity;
+            development[i] = a.development;
+            dev_pair[i] = a.development + partner;
+        }
         self.ln_ratio.resize(padded, 0.0);
         kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
-        column(
-            &mut self.rel_gap,
-            chunk,
-            padded,
-            |a| (a.development / ctx.dev_mean - 1.0).abs(),
-            0.0,
-        );
-        column(&mut self.fidelity, chunk, padded, |a| a.fidelity, 0.0);
-        column(&mut self.development, chunk, padded, |a| a.development, 1.0);
-        column(
-            &mut self.dev_pair,
-            chunk,
-            padded,
-            |a| a.development + partner(a, ctx),
-            1.0,
-        );
         self.padded = padded;
         self.stride = padded + kernel::LANES;
         for v in [&mut self.probs, &mut self.shares, &mut self.draws] {
@@ -258,7 +267,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
     let k_n = ctx.terms.len();
     let dy = &s.dynamics;
     let rigid = ctx.rigid;
-    let active = &ctx.active;
+    let active = ctx.active;
     let n_active = active.len();
     let n = chunk.len();
     SCRATCH.with_borrow_mut(|w| {
@@ -277,7 +286,9 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             ln_ratio: &cols.ln_ratio,
             rel_gap: &cols.rel_gap,
         };
-        let mut share_row = vec![0; n_active];
+        let share_row = &mut cols.share_row;
+        share_row.clear();
+        share_row.resize(n_active, 0);
         for (ai, &k) in active.iter().enumerate() {
             // Partners of province 0 are province 1 and vice versa.
             let inputs = DomainInputs {
@@ -332,6 +343,48 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
                 acc.executed[p * k_n + k] += counts.executed[p] as f64;
             }
         }
+        if n_active > 0 {
+            cols.mean_p.resize(padded, 0.0);
+            cols.selectivity.resize(padded, 0.0);
+            let (sp, sp2) = (&cols.sum_p, &cols.sum_p2);
+            let (mean, sel) = (&mut cols.mean_p, &mut cols.selectivity);
+            kernel::selectivity_column(width, sp, sp2, n_active as f64, mean, sel);
+        }
+        if !dy.frozen {
+            let u = kernel::UpdateTerms {
+                growth_rate: dy.growth_rate,
+                trust_target: [0, 1].map(|p| {
+                    m::trust_target(ctx.observed_partner[p], ctx.own_share[p], dy.unfairness)
+                }),
+                trust_shock: ctx.trust_shock,
+                trust_up: dy.trust_up,
+                trust_down: dy.trust_down,
+                mean_alignment: ctx.mean_alignment,
+                formal_alignment: ctx.formal_alignment,
+                wear_local_centric: dy.wear_local_centric,
+                wear_barrier: dy.wear_barrier,
+                orientation_rate: dy.orientation_rate,
+            };
+            cols.next.iter_mut().for_each(|v| v.resize(padded, 0.0));
+            let [dev, trust, lambda, barrier, omega] = &mut cols.next;
+            kernel::agent_updates(
+                width,
+                &u,
+                &cols.second,
+                &cols.experiential_trust,
+                &cols.trust,
+                &cols.lambda,
+                &cols.barrier,
+                &cols.omega,
+                &cols.development,
+                &cols.gain,
+                dev,
+                trust,
+                lambda,
+                barrier,
+                omega,
+            );
+        }
         finish_chunk(ctx, chunk, active, cols, acc);
     })
 }
@@ -341,19 +394,26 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
-    let (probs, sum_p, sum_p2) = (&w.probs, &w.sum_p, &w.sum_p2);
+    // Probabilities summed by province, domain by domain: each sum still receives its
+    // jurisdictions in chunk order, but runs in a register rather than through memory.
+    let second = &w.second[..chunk.len()];
+    for (ai, &k) in active.iter().enumerate() {
+        let row = &w.probs[ai * w.stride..ai * w.stride + chunk.len()];
+        let (mut first_sum, mut second_sum) = (acc.sum_p[k], acc.sum_p[k_n + k]);
+        for (&x, &in_second) in row.iter().zip(second) {
+            if in_second {
+                second_sum += x;
+            } else {
+                first_sum += x;
+            }
+        }
+        (acc.sum_p[k], acc.sum_p[k_n + k]) = (first_sum, second_sum);
+    }
     for (i, a) in chunk.iter_mut().enumerate() {
         let p = a.province as usize;
-        let prov_sum_p = &mut acc.sum_p[p * k_n..(p + 1) * k_n];
-        for (ai, &k) in active.iter().enumerate() {
-            prov_sum_p[k] += probs[ai * w.stride + i];
-        }
-        let (sp, sp2) = (sum_p[i], sum_p2[i]);
         if n_active > 0 {
-            let mean = sp / n_active as f64;
-            let sd = (sp2 / n_active as f64 - mean * mean).max(0.0).sqrt();
-            acc.selective += m::selectivity(mean, sd);
-            acc.zone_p[a.zone as usize] += mean;
+            acc.selective += w.selectivity[i];
+            acc.zone_p[a.zone as usize] += w.mean_p[i];
         }
         acc.joint_gain[p] += w.joint[i];
         acc.pair_value[p] += w.pair[i];
@@ -365,30 +425,13 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
         acc.barrier[p] += a.barrier;
         acc.orientation[p] += a.orientation;
         if !dy.frozen {
-            a.development += dy.growth_rate * w.gain[i];
-            let target = m::trust_target(ctx.observed_partner[p], ctx.own_share[p], dy.unfairness);
-            a.trust = m::trust_step(
-                a.trust * ctx.trust_shock,
-                target,
-                dy.trust_up,
-                dy.trust_down,
-            );
-            let (l, b) = m::wear_down(
-                a.local_centric,
-                a.barrier,
-                ctx.mean_alignment,
-                trust,
-                dy.wear_local_centric,
-                dy.wear_barrier,
-            );
-            a.local_centric = l;
-            a.barrier = b;
-            a.orientation = m::orientation_step(
-                a.orientation,
-                ctx.formal_alignment,
-                trust,
-                dy.orientation_rate,
-            );
+            // Computed for the whole chunk by `kernel::agent_updates`.
+            let next = &w.next;
+            a.development = next[0][i];
+            a.trust = next[1][i];
+            a.local_centric = next[2][i];
+            a.barrier = next[3][i];
+            a.orientation = next[4][i];
         }
         acc.development[p] += a.development;
         acc.zone_d[a.zone as usize] += a.development;
@@ -429,21 +472,24 @@ struct Region {
 
 /// Central support, penalty and enforcement per domain at period `t`, schedule applied in order.
 pub fn central_at(s: &Scenario, t: usize) -> Vec<(f64, f64, f64)> {
+    let mut out = Vec::new();
+    central_into(s, s.calendar.start.plus(t as i64), &mut out);
+    out
+}
+
+/// [`central_at`] for quarter `now`, written into `out` (reused from period to period).
+fn central_into(s: &Scenario, now: Quarter, out: &mut Vec<(f64, f64, f64)>) {
     let c = &s.central;
-    let now = s.calendar.start.plus(t as i64);
     let mut scale = vec![c.scale; s.domains.len()];
-    let mut out: Vec<(f64, f64, f64)> = s
-        .domains
-        .iter()
-        .map(|d| {
-            let o = c.domains.get(&d.id).cloned().unwrap_or_default();
-            (
-                o.support.unwrap_or(c.support),
-                o.penalty.unwrap_or(c.penalty),
-                o.enforcement.unwrap_or(c.enforcement),
-            )
-        })
-        .collect();
+    out.clear();
+    out.extend(s.domains.iter().map(|d| {
+        let o = c.domains.get(&d.id).cloned().unwrap_or_default();
+        (
+            o.support.unwrap_or(c.support),
+            o.penalty.unwrap_or(c.penalty),
+            o.enforcement.unwrap_or(c.enforcement),
+        )
+    }));
     for ch in c.schedule.iter().filter(|ch| ch.from <= now) {
         for (k, d) in s.domains.iter().enumerate() {
             if ch.domain.as_deref().is_some_and(|id| id != d.id) {
@@ -463,10 +509,40 @@ pub fn central_at(s: &Scenario, t: usize) -> Vec<(f64, f64, f64)> {
             }
         }
     }
-    out.iter()
-        .zip(scale)
-        .map(|(&(sup, pen, q), sc)| (sup * sc, pen * sc, q))
-        .collect()
+    for (o, sc) in out.iter_mut().zip(scale) {
+        *o = (o.0 * sc, o.1 * sc, o.2);
+    }
+}
+
+/// The central policy of the current period, recomputed only when another change of the
+/// schedule comes into force: the changes in force at quarter `now` are those with `from <= now`,
+/// a set that only grows as `now` advances, so its size tells whether it changed.
+struct CentralPolicy {
+    in_force: usize,
+    values: Vec<(f64, f64, f64)>,
+}
+
+impl CentralPolicy {
+    fn new() -> CentralPolicy {
+        CentralPolicy {
+            in_force: usize::MAX,
+            values: Vec::new(),
+        }
+    }
+
+    fn update(&mut self, s: &Scenario, t: usize) {
+        let now = s.calendar.start.plus(t as i64);
+        let in_force = s
+            .central
+            .schedule
+            .iter()
+            .filter(|ch| ch.from <= now)
+            .count();
+        if in_force != self.in_force {
+            central_into(s, now, &mut self.values);
+            self.in_force = in_force;
+        }
+    }
 }
 
 fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
@@ -476,20 +552,64 @@ fn mean_of(values: impl Iterator<Item = f64>) -> f64 {
 
 /// A domain's terms as jurisdictions see them at alignment `a`: the alignment they can rely on is
 /// the effective one, and each joint body set up by a deepen decision lowers T and h.
+/// `relief[j]` is `(1 − joint_body)^j` for `j` = 0…3 joint bodies (more relieve no further),
+/// taken once per run.
 fn domain_terms(
     s: &Scenario,
     k: usize,
     central: (f64, f64, f64),
     alignment: f64,
     joint_bodies: u32,
+    relief: &[f64; 4],
 ) -> DomainTerms {
     let dy = &s.dynamics;
     let a_eff = m::effective_alignment(alignment, s.levers.flexibility, dy.dilution);
     let mut t = DomainTerms::new(&s.domains[k], central, a_eff, dy.cost_relief);
-    let relief = libm::pow(1.0 - dy.joint_body, joint_bodies.min(3) as f64);
+    let relief = relief[joint_bodies.min(3) as usize];
     t.cost *= relief;
     t.difficulty *= relief;
     t
+}
+
+/// Gini and Theil T of values sorted ascending, with the bits of `m::gini_sorted` and `m::theil`
+/// (the same operations in the same order): both start from the same total, taken once here, and
+/// the logarithms are taken in the vectorized kernel, which gives `ln`'s bits at every width.
+/// Block by block on the stack, as the model's function does, so that memory does not grow with
+/// the number of jurisdictions.
+fn inequality(v: &[f64]) -> (f64, f64) {
+    let len = v.len();
+    let n = len as f64;
+    let total: f64 = v.iter().sum();
+    let gini = if len < 2 || total <= 0.0 {
+        0.0
+    } else {
+        let weighted: f64 = v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x)
+            .sum();
+        weighted / (n * total)
+    };
+    let mean = total / n;
+    let theil = if len < 2 || mean <= 0.0 {
+        0.0
+    } else {
+        const BLOCK: usize = 256;
+        let (mut ratios, mut logs) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut sum = -0.0;
+        for block in v.chunks(BLOCK) {
+            let (r, l) = (&mut ratios[..block.len()], &mut logs[..block.len()]);
+            r.iter_mut().zip(block).for_each(|(r, &x)| *r = x / mean);
+            kernel::ln_column(kernel::widest(), r, l);
+            for ((&x, &r), &l) in block.iter().zip(r.iter()).zip(l.iter()) {
+                if x > 0.0 {
+                    sum += r * l;
+                }
+            }
+        }
+        sum / n
+    };
+    (gini, theil)
 }
 
 /// What the pass over jurisdictions yields for the rest of the period (ODD 3, step 4).
@@ -552,6 +672,17 @@ struct Run<'a> {
     acc: Acc,
     scratch: Vec<f64>,
     sorter: Sorter,
+    central: CentralPolicy,
+    /// `(1 − joint_body)^j` for j = 0…3 joint bodies.
+    relief: [f64; 4],
+    /// Buffers kept from period to period: the domains' terms, the indices of active domains,
+    /// and per domain whether it is open for standardization, triggered, stalled, ready.
+    terms: Vec<DomainTerms>,
+    active_idx: Vec<usize>,
+    open: Vec<bool>,
+    triggered: Vec<bool>,
+    stalled: Vec<bool>,
+    ready: Vec<bool>,
 }
 
 impl<'a> Run<'a> {
@@ -635,6 +766,14 @@ impl<'a> Run<'a> {
             acc: Acc::new(k_n, z_n),
             scratch: Vec::with_capacity(n),
             sorter: Sorter::default(),
+            central: CentralPolicy::new(),
+            relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
+            terms: Vec::with_capacity(k_n),
+            active_idx: Vec::with_capacity(k_n),
+            open: Vec::with_capacity(k_n),
+            triggered: Vec::with_capacity(k_n),
+            stalled: Vec::with_capacity(k_n),
+            ready: Vec::with_capacity(k_n),
             people,
         }
     }
@@ -670,24 +809,28 @@ impl<'a> Run<'a> {
     }
 
     /// Step 3: every jurisdiction decides in every active domain and updates its own state.
-    fn decide(&mut self, t: usize, central: &[(f64, f64, f64)]) {
+    fn decide(&mut self, t: usize) {
         let s = self.s;
         let (k_n, z_n) = (s.domains.len(), s.zones.len());
         let n = self.people.len();
         let dy = &s.dynamics;
         let lv = &s.levers;
         let region = &self.region;
-        let terms: Vec<DomainTerms> = (0..k_n)
-            .map(|k| {
-                domain_terms(
-                    s,
-                    k,
-                    central[k],
-                    region.alignment[k],
-                    region.joint_bodies[k],
-                )
-            })
-            .collect();
+        let central = &self.central.values;
+        self.terms.clear();
+        self.terms.extend((0..k_n).map(|k| {
+            domain_terms(
+                s,
+                k,
+                central[k],
+                region.alignment[k],
+                region.joint_bodies[k],
+                &self.relief,
+            )
+        }));
+        self.active_idx.clear();
+        self.active_idx
+            .extend((0..k_n).filter(|&k| region.active[k]));
         let mean_alignment = self.mean_effective_alignment();
         let observed_partner = [0, 1].map(|p| {
             let v = mean_of(
@@ -702,10 +845,10 @@ impl<'a> Run<'a> {
             / n as f64;
         let ctx = Context {
             s,
-            terms,
+            terms: &self.terms,
             sigma: &self.sigma,
-            active: (0..k_n).filter(|&k| region.active[k]).collect(),
-            obs: region.obs.clone(),
+            active: &self.active_idx,
+            obs: &region.obs,
             dev_province: self.dev_province,
             dev_mean,
             observed_partner,
@@ -804,10 +947,10 @@ impl<'a> Run<'a> {
         let province_beta = [0, 1].map(|p| acc.barrier[p] / np[p]);
         self.dev_province = [0, 1].map(|p| acc.development[p] / np[p]);
         let dev_mean_after = (acc.development[0] + acc.development[1]) / n as f64;
-        self.scratch.clear();
-        self.scratch
-            .extend(self.people.iter().map(|a| a.development));
-        self.sorter.sort(&mut self.scratch);
+        let people = &self.people;
+        self.sorter
+            .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
+        let (gini, theil) = inequality(&self.scratch);
         let zones: Vec<ZoneRecord> = (0..z_n)
             .map(|z| {
                 let c = self.zone_n[z].max(1) as f64;
@@ -849,24 +992,23 @@ impl<'a> Run<'a> {
             province_beta,
             siphon_index,
             welfare: acc.total_gain / n as f64,
-            gini: m::gini_sorted(&self.scratch),
-            theil: m::theil(&self.scratch),
+            gini,
+            theil,
             zones,
         }
     }
 
     /// Domains open for standardization: those of the opened waves, and those opened by deepen
     /// decisions, while active.
-    fn open_domains(&self) -> Vec<bool> {
+    /// Written into `self.open`.
+    fn open_domains(&mut self) {
         let (s, region) = (self.s, &self.region);
         let opened_waves = &self.waves[..=region.wave.min(self.waves.len() - 1)];
-        (0..s.domains.len())
-            .map(|k| {
-                region.active[k]
-                    && (region.opened[k]
-                        || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
-            })
-            .collect()
+        self.open.clear();
+        self.open.extend((0..s.domains.len()).map(|k| {
+            region.active[k]
+                && (region.opened[k] || opened_waves.iter().any(|w| w.contains(&s.domains[k].tier)))
+        }));
     }
 
     /// Step 5: each bureau decides whether to work on standardization this quarter (a quantal
@@ -885,7 +1027,8 @@ impl<'a> Run<'a> {
             }
             return Standardization { effort: [0.0; 2] };
         }
-        let open = self.open_domains();
+        self.open_domains();
+        let open = &self.open;
         let region = &self.region;
         // The relief still to come, as far as it binds: diluted standards relieve less.
         let binding = m::effective_alignment(1.0, lv.flexibility, dy.dilution);
@@ -959,23 +1102,28 @@ impl<'a> Run<'a> {
     /// below its running peak; a sustained selective spell before any standardization (assigned
     /// to the least cooperative domain); the weaker province's share of a domain's joint value
     /// siphoned below its threshold. Only after a warm-up and outside a cooldown.
-    fn dilemma_triggers(&mut self, x: &Indicators) -> Vec<bool> {
+    /// Written into `self.triggered`.
+    fn dilemma_triggers(&mut self, x: &Indicators) {
         let s = self.s;
         let dl = &s.dilemma;
         let k_n = s.domains.len();
-        let open = if self.region.started {
-            self.open_domains()
+        if self.region.started {
+            self.open_domains();
         } else {
-            vec![false; k_n]
-        };
+            self.open.clear();
+            self.open.resize(k_n, false);
+        }
+        let open = &self.open;
         let region = &mut self.region;
         let stronger = usize::from(self.dev_province[1] > self.dev_province[0]);
         let weaker = 1 - stronger;
-        let mut triggered = vec![false; k_n];
-        let mut stalled = vec![false; k_n];
-        let ready: Vec<bool> = (0..k_n)
-            .map(|k| region.active[k] && region.active_for[k] >= dl.warmup)
-            .collect();
+        let (triggered, stalled, ready) = (&mut self.triggered, &mut self.stalled, &mut self.ready);
+        for v in [&mut *triggered, &mut *stalled] {
+            v.clear();
+            v.resize(k_n, false);
+        }
+        ready.clear();
+        ready.extend((0..k_n).map(|k| region.active[k] && region.active_for[k] >= dl.warmup));
         for k in 0..k_n {
             if !ready[k] {
                 continue;
@@ -1033,23 +1181,19 @@ impl<'a> Run<'a> {
         } else {
             region.selective_streak = 0;
         }
-        triggered
     }
 
     /// Step 6: dilemmas, and at each the provinces' quantal choice to continue, deepen or retreat
     /// (ODD 7.13). Deepening is valued as the programme it starts (every active domain at the
     /// long-run alignment with a joint body) where none runs, and as that domain's prospect where
     /// one does; retreating at the central support and penalty it forfeits.
-    fn dilemmas(
-        &mut self,
-        x: &Indicators,
-        central: &[(f64, f64, f64)],
-        rng: &mut rand_pcg::Pcg64Mcg,
-    ) -> Events {
+    fn dilemmas(&mut self, x: &Indicators, rng: &mut rand_pcg::Pcg64Mcg) -> Events {
         let s = self.s;
         let (dy, dl) = (&s.dynamics, &s.dilemma);
         let k_n = s.domains.len();
-        let triggered = self.dilemma_triggers(x);
+        self.dilemma_triggers(x);
+        let triggered = std::mem::take(&mut self.triggered);
+        let central = std::mem::take(&mut self.central.values);
         let rep = Representative {
             lambda: x.local_centric,
             beta: x.barrier,
@@ -1068,17 +1212,19 @@ impl<'a> Run<'a> {
             ev.dilemmas += 1;
             let region = &self.region;
             let pi_of = |k: usize| (region.obs[k] + region.obs[k_n + k]) / 2.0;
+            let relief = &self.relief;
             let now = domain_terms(
                 s,
                 k,
                 central[k],
                 region.alignment[k],
                 region.joint_bodies[k],
+                relief,
             );
             let v_continue = rep.utility(&now, pi_of(k), dy.distrust_floor);
             let prospect = |k: usize| {
                 let a = region.alignment[k].max(dl.deepen_alignment);
-                let t = domain_terms(s, k, central[k], a, region.joint_bodies[k] + 1);
+                let t = domain_terms(s, k, central[k], a, region.joint_bodies[k] + 1, relief);
                 rep.utility(&t, pi_of(k), dy.distrust_floor)
             };
             let v_deepen = deepen_possible.then(|| {
@@ -1141,6 +1287,8 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        self.triggered = triggered;
+        self.central.values = central;
         ev
     }
 
@@ -1188,13 +1336,13 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
     for t in 0..s.calendar.periods as usize {
         // The provinces' own draws (bureau work, dilemma choices) come from a stream of their own.
         let mut province_rng = stream(seed, run, t as u64, u64::MAX);
-        let central = central_at(s, t);
+        r.central.update(s, t);
         let programme_start = r.start_programme(t);
         let active_at_start = r.region.active.clone();
-        r.decide(t, &central);
+        r.decide(t);
         let x = r.indicators();
         let std = r.standardize(&x, &mut province_rng);
-        let ev = r.dilemmas(&x, &central, &mut province_rng);
+        let ev = r.dilemmas(&x, &mut province_rng);
         let stage = r.classify(&x);
         records.push(PeriodRecord {
             stage,
@@ -1297,5 +1445,30 @@ fn summarize(
             .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
             .collect(),
         survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine's Gini and Theil give the model's functions' bits: sorted values of several
+    /// sizes, with zeros, equal values, a single value, none, and a zero total.
+    #[test]
+    fn inequality_has_the_bits_of_the_model_functions() {
+        let mut rng = stream(13, 0, 0, 0);
+        let mut cases: Vec<Vec<f64>> = vec![vec![], vec![2.5], vec![0.0; 5], vec![1.0; 42]];
+        for n in [2usize, 42, 255, 256, 257, 1000, 5000] {
+            let mut v: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * uniform(&mut rng)).collect();
+            v[0] = 0.0;
+            v.sort_by(f64::total_cmp);
+            cases.push(v);
+        }
+        for v in &cases {
+            let (gini, theil) = inequality(v);
+            let n = v.len();
+            assert_eq!(gini.to_bits(), m::gini_sorted(v).to_bits(), "Gini, n = {n}");
+            assert_eq!(theil.to_bits(), m::theil(v).to_bits(), "Theil, n = {n}");
+        }
     }
 }

@@ -87,16 +87,19 @@ pub(crate) fn widest() -> Width {
 macro_rules! multiversion {
     ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $body:ident) => {
         $(#[$meta])*
+        #[allow(clippy::too_many_arguments)]
         $vis fn $name(width: Width, $($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx512f")]
                 #[inline(never)]
+                #[allow(clippy::too_many_arguments)]
                 fn avx512($($arg: $ty),*) $(-> $ret)? {
                     $body($($arg),*)
                 }
                 #[target_feature(enable = "avx2")]
                 #[inline(never)]
+                #[allow(clippy::too_many_arguments)]
                 fn avx2($($arg: $ty),*) $(-> $ret)? {
                     $body($($arg),*)
                 }
@@ -111,6 +114,7 @@ macro_rules! multiversion {
             #[cfg(not(target_arch = "x86_64"))]
             let _ = width;
             #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
             fn portable($($arg: $ty),*) $(-> $ret)? {
                 $body($($arg),*)
             }
@@ -226,6 +230,128 @@ fn ln_body(xs: &[f64], out: &mut [f64]) {
     xietong_model::fastlog::ln_into(xs, out);
 }
 
+multiversion! {
+    /// Per jurisdiction, the mean of its probabilities over its `n_active` domains and their
+    /// selectivity, from the sums of p and p²: the square root and the two divisions in a loop
+    /// that vectorizes, rather than one jurisdiction at a time in the serial pass.
+    pub(crate) fn selectivity_column(
+        sum_p: &[f64],
+        sum_p2: &[f64],
+        n_active: f64,
+        mean: &mut [f64],
+        selectivity: &mut [f64],
+    ) => selectivity_body
+}
+
+#[inline(always)]
+fn selectivity_body(
+    sum_p: &[f64],
+    sum_p2: &[f64],
+    n_active: f64,
+    mean: &mut [f64],
+    selectivity: &mut [f64],
+) {
+    let n = mean.len();
+    let (sum_p, sum_p2, selectivity) = (&sum_p[..n], &sum_p2[..n], &mut selectivity[..n]);
+    for i in 0..n {
+        let mu = sum_p[i] / n_active;
+        let sd = (sum_p2[i] / n_active - mu * mu).max(0.0).sqrt();
+        mean[i] = mu;
+        selectivity[i] = m::selectivity(mu, sd);
+    }
+}
+
+/// What every jurisdiction's own state update shares in a period (ODD 7.8-7.11).
+pub(crate) struct UpdateTerms {
+    pub growth_rate: f64,
+    /// Experiential trust moves towards this target, by province (first, second).
+    pub trust_target: [f64; 2],
+    pub trust_shock: f64,
+    pub trust_up: f64,
+    pub trust_down: f64,
+    pub mean_alignment: f64,
+    pub formal_alignment: f64,
+    pub wear_local_centric: f64,
+    pub wear_barrier: f64,
+    pub orientation_rate: f64,
+}
+
+multiversion! {
+    /// Each jurisdiction's state after the period: development grown by its gain, experiential
+    /// trust stepped towards its province's target, protectionism worn down, orientation moved,
+    /// written to `out` = [development, trust, λ, β, ω]. The rules one jurisdiction at a time, in
+    /// a loop that vectorizes; the serial pass only stores them and adds them up.
+    pub(crate) fn agent_updates(
+        u: &UpdateTerms,
+        second: &[bool],
+        experiential_trust: &[f64],
+        trust: &[f64],
+        lambda: &[f64],
+        barrier: &[f64],
+        omega: &[f64],
+        development: &[f64],
+        gain: &[f64],
+        new_development: &mut [f64],
+        new_trust: &mut [f64],
+        new_lambda: &mut [f64],
+        new_barrier: &mut [f64],
+        new_omega: &mut [f64],
+    ) => agent_updates_body
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn agent_updates_body(
+    u: &UpdateTerms,
+    second: &[bool],
+    experiential_trust: &[f64],
+    trust: &[f64],
+    lambda: &[f64],
+    barrier: &[f64],
+    omega: &[f64],
+    development: &[f64],
+    gain: &[f64],
+    new_development: &mut [f64],
+    new_trust: &mut [f64],
+    new_lambda: &mut [f64],
+    new_barrier: &mut [f64],
+    new_omega: &mut [f64],
+) {
+    let n = new_development.len();
+    let (second, experiential_trust, trust) = (&second[..n], &experiential_trust[..n], &trust[..n]);
+    let (lambda, barrier, omega) = (&lambda[..n], &barrier[..n], &omega[..n]);
+    let (development, gain) = (&development[..n], &gain[..n]);
+    let (new_trust, new_lambda) = (&mut new_trust[..n], &mut new_lambda[..n]);
+    let (new_barrier, new_omega) = (&mut new_barrier[..n], &mut new_omega[..n]);
+    let (target_first, target_second) = (u.trust_target[0], u.trust_target[1]);
+    for i in 0..n {
+        new_development[i] = development[i] + u.growth_rate * gain[i];
+        let target = if second[i] {
+            target_second
+        } else {
+            target_first
+        };
+        new_trust[i] = m::trust_step(
+            experiential_trust[i] * u.trust_shock,
+            target,
+            u.trust_up,
+            u.trust_down,
+        );
+        let (l, b) = m::wear_down(
+            lambda[i],
+            barrier[i],
+            u.mean_alignment,
+            trust[i],
+            u.wear_local_centric,
+            u.wear_barrier,
+        );
+        new_lambda[i] = l;
+        new_barrier[i] = b;
+        new_omega[i] =
+            m::orientation_step(omega[i], u.formal_alignment, trust[i], u.orientation_rate);
+    }
+}
+
 /// One domain's decisions in a chunk, after the probabilities: the random draws and the columns
 /// the gains need (ω and development before this period's updates; development plus the partner
 /// province's mean development).
@@ -261,29 +387,83 @@ pub(crate) struct Counts {
     pub executed: [u64; 2],
 }
 
-multiversion! {
-    /// Draws decide and execute (one uniform for both: executed ⊂ decided, P(executed) = p · f),
-    /// and the realized gains are added to each jurisdiction's sums.
-    pub(crate) fn domain_outcomes(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts => outcomes_body
+/// Draws decide and execute (one uniform for both: executed ⊂ decided, P(executed) = p · f),
+/// and the realized gains are added to each jurisdiction's sums.
+pub(crate) fn domain_outcomes(width: Width, o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
+    outcomes_of_slices(
+        width,
+        o.terms,
+        o.obs_seen,
+        o.second,
+        o.prob,
+        o.share,
+        o.draws,
+        o.fidelity,
+        o.omega,
+        o.development,
+        o.dev_pair,
+        &mut *sums.sum_p,
+        &mut *sums.sum_p2,
+        &mut *sums.joint,
+        &mut *sums.pair,
+        &mut *sums.gain,
+    )
 }
 
+multiversion! {
+    /// [`domain_outcomes`] with every column a separate argument: slices behind a struct's fields
+    /// are not known to be disjoint, and the compiler checked their overlap at run time, pair by
+    /// pair, which took longer than the loop itself at a few dozen jurisdictions. Slices passed as
+    /// arguments are known not to overlap (`&mut` is exclusive), so no check is made.
+    fn outcomes_of_slices(
+        t: &DomainTerms,
+        obs_seen: (f64, f64),
+        second: &[bool],
+        prob: &[f64],
+        share: &[f64],
+        draws: &[f64],
+        fidelity: &[f64],
+        omega: &[f64],
+        development: &[f64],
+        dev_pair: &[f64],
+        sum_p: &mut [f64],
+        sum_p2: &mut [f64],
+        joint_sum: &mut [f64],
+        pair_sum: &mut [f64],
+        gain: &mut [f64],
+    ) -> Counts => outcomes_body
+}
+
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn outcomes_body(o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
-    let n = o.prob.len();
-    let (second, prob, share, draws) = (&o.second[..n], o.prob, &o.share[..n], &o.draws[..n]);
+fn outcomes_body(
+    t: &DomainTerms,
+    obs_seen: (f64, f64),
+    second: &[bool],
+    prob: &[f64],
+    share: &[f64],
+    draws: &[f64],
+    fidelity: &[f64],
+    omega: &[f64],
+    development: &[f64],
+    dev_pair: &[f64],
+    sum_p: &mut [f64],
+    sum_p2: &mut [f64],
+    joint_sum: &mut [f64],
+    pair_sum: &mut [f64],
+    gain: &mut [f64],
+) -> Counts {
+    let n = prob.len();
+    let (second, share, draws) = (&second[..n], &share[..n], &draws[..n]);
     let (fidelity, omega, development, dev_pair) = (
-        &o.fidelity[..n],
-        &o.omega[..n],
-        &o.development[..n],
-        &o.dev_pair[..n],
+        &fidelity[..n],
+        &omega[..n],
+        &development[..n],
+        &dev_pair[..n],
     );
-    let (sum_p, sum_p2) = (&mut sums.sum_p[..n], &mut sums.sum_p2[..n]);
-    let (joint_sum, pair_sum, gain) = (
-        &mut sums.joint[..n],
-        &mut sums.pair[..n],
-        &mut sums.gain[..n],
-    );
-    let (t, (obs_first, obs_second)) = (o.terms, o.obs_seen);
+    let (sum_p, sum_p2) = (&mut sum_p[..n], &mut sum_p2[..n]);
+    let (joint_sum, pair_sum, gain) = (&mut joint_sum[..n], &mut pair_sum[..n], &mut gain[..n]);
+    let (obs_first, obs_second) = obs_seen;
     let (mut dec_all, mut dec_second, mut exe_all, mut exe_second) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..n {
         let pi_obs = if second[i] { obs_second } else { obs_first };
@@ -444,6 +624,41 @@ mod tests {
                 );
                 assert!(got == want, "{w:?}, n = {n}, σ = {sigma}");
                 assert_eq!(counts, counts0, "{w:?}, n = {n}");
+            }
+        }
+    }
+
+    /// The selectivity kernel gives, on every width, the bits of the rule applied one
+    /// jurisdiction at a time, including sums that round to a negative variance (clamped to 0)
+    /// and jurisdictions that cooperate nowhere (mean 0, selectivity 0).
+    #[test]
+    fn selectivity_is_bit_identical_on_every_vector_width() {
+        let mut rng = stream(9, 0, 0, 0);
+        for (n, n_active) in [(1usize, 1.0), (42, 10.0), (48, 7.0), (1003, 3.0)] {
+            let mut sum_p = Vec::new();
+            let mut sum_p2 = Vec::new();
+            for i in 0..n {
+                let p: Vec<f64> = (0..n_active as usize).map(|_| uniform(&mut rng)).collect();
+                let (a, b) = match i % 5 {
+                    0 => (0.0, 0.0),
+                    // Equal probabilities: a variance of zero up to rounding, either sign.
+                    1 => (p[0] * n_active, p[0] * p[0] * n_active),
+                    _ => (p.iter().sum(), p.iter().map(|x| x * x).sum()),
+                };
+                sum_p.push(a);
+                sum_p2.push(b);
+            }
+            let (mut mean0, mut sel0) = (vec![0.0; n], vec![0.0; n]);
+            for i in 0..n {
+                let mean = sum_p[i] / n_active;
+                let sd = (sum_p2[i] / n_active - mean * mean).max(0.0).sqrt();
+                (mean0[i], sel0[i]) = (mean, m::selectivity(mean, sd));
+            }
+            for &w in widths() {
+                let (mut mean1, mut sel1) = (vec![f64::NAN; n], vec![f64::NAN; n]);
+                selectivity_column(w, &sum_p, &sum_p2, n_active, &mut mean1, &mut sel1);
+                assert_eq!(bits(&mean1), bits(&mean0), "{w:?}, n = {n}");
+                assert_eq!(bits(&sel1), bits(&sel0), "{w:?}, n = {n}");
             }
         }
     }
