@@ -50,7 +50,10 @@ impl Stat {
                 never_share: None,
             };
         }
-        v.sort_by(f64::total_cmp);
+        // The same ascending sequence as `sort_by(f64::total_cmp)` (so the mean, summed in this
+        // order, keeps its bits), sorted as integer keys: a report's hundreds of columns are each
+        // sorted once, which measured 3% of `xietong run --runs 1000` with the comparison sort.
+        crate::sort::Sorter::default().sort(&mut v);
         Stat {
             mean: Some(v.iter().sum::<f64>() / v.len() as f64),
             p05: Some(quantile_sorted(&v, 0.05)),
