@@ -1,9 +1,10 @@
 //! Survey analyses on pandas columns: the columns an analysis names become the survey crate's
 //! [`Table`] and the same `quick::*_report` functions as `xietong survey
-//! ttest|anova|chi2|alpha|multi --json` run on it. Numeric columns arrive as the raw bytes of a
-//! float64 array (NaN = missing) with a flag saying whether pandas would write them as integers
-//! or floats, and stay numbers ([`ColumnData::Numbers`]): copied once, never written as text or
-//! parsed, and read by the statistics exactly as the column read from `df.to_csv(…)`. Other
+//! ttest|anova|chi2|alpha|multi --json` run on it. Numeric columns are read in place from their
+//! numpy array (NaN = missing), with a flag saying whether pandas would write them as integers or
+//! floats, and stay numbers ([`ColumnData::Numbers`], see [`numbers`]): copied once, never
+//! written as text or parsed, and read by the statistics exactly as the column read from
+//! `df.to_csv(…)`. Other
 //! columns become codes into their distinct values ([`ColumnData::Coded`]), so the statistics
 //! count and group by code, not by a string per answer: a categorical's own codes, codes made
 //! here from an Arrow string column's buffers ([`arrow_codes`]) or an object array's pointers
@@ -11,7 +12,6 @@
 
 use crate::input_err;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use rustc_hash::FxHashMap;
 use xietong_survey::data::{CodedColumn, ColumnData, Flavor, NumberColumn, NumberForm, Table};
 use xietong_survey::quick;
@@ -28,59 +28,18 @@ fn table(
     Table::from_rows(source, header.clone(), Vec::new(), "dataframe").map_err(input_err)?;
     let mut cols = Vec::with_capacity(columns.len());
     for (name, c) in columns {
-        let data = if let Ok((b, float)) = c.extract::<(Bound<'_, PyBytes>, bool)>() {
-            let raw = b.as_bytes();
-            if raw.len() % 8 != 0 {
-                return Err(input_err(format!(
-                    "column {name}: {} bytes is not a whole number of float64 values",
-                    raw.len()
-                )));
-            }
-            let values = py.detach(|| {
-                raw.chunks_exact(8)
-                    .map(|w| f64::from_ne_bytes(w.try_into().expect("8 bytes")))
-                    .collect()
-            });
-            let form = if float {
-                NumberForm::Float
-            } else {
-                NumberForm::Shortest
-            };
-            ColumnData::Numbers(NumberColumn { values, form })
-        } else if let Ok((codes, labels)) = c.extract::<(Bound<'_, PyBytes>, Vec<String>)>() {
-            // A factorized or categorical column: int64 codes (negative = missing) into its
-            // distinct values, kept as codes (the table checks each code has a label).
-            let raw = codes.as_bytes();
-            if raw.len() % 8 != 0 {
-                return Err(input_err(format!(
-                    "column {name}: codes are not whole int64 values"
-                )));
-            }
-            let codes: Result<Vec<i32>, i64> = py.detach(|| {
-                raw.chunks_exact(8)
-                    .map(|w| {
-                        let k = i64::from_ne_bytes(w.try_into().expect("8 bytes"));
-                        i32::try_from(k.max(-1)).map_err(|_| k)
-                    })
-                    .collect()
-            });
-            let codes = codes.map_err(|k| {
-                input_err(format!(
-                    "column {name}: category code {k} is beyond the supported {} labels",
-                    i32::MAX
-                ))
-            })?;
-            ColumnData::Coded(CodedColumn { codes, labels })
-        } else if let Ok((kind, payload)) = c.extract::<(String, Bound<'_, PyAny>)>() {
-            ColumnData::Coded(match kind.as_str() {
-                "objects" => object_codes(py, &name, &payload)?,
-                "arrow" => arrow_codes(py, &name, &payload)?,
+        let data = if let Ok((kind, payload)) = c.extract::<(String, Bound<'_, PyAny>)>() {
+            match kind.as_str() {
+                "numbers" => ColumnData::Numbers(numbers(&name, &payload)?),
+                "codes" => ColumnData::Coded(codes(&name, &payload)?),
+                "objects" => ColumnData::Coded(object_codes(py, &name, &payload)?),
+                "arrow" => ColumnData::Coded(arrow_codes(py, &name, &payload)?),
                 _ => {
                     return Err(input_err(format!(
                         "column {name}: unknown transport {kind:?}"
                     )));
                 }
-            })
+            }
         } else {
             let v: Vec<Option<String>> = c.extract()?;
             ColumnData::Text(v.into_iter().map(Option::unwrap_or_default).collect())
@@ -90,6 +49,128 @@ fn table(
     let mut t = Table::from_columns(source, cols, "dataframe").map_err(input_err)?;
     t.flavor = Flavor::detect(&header);
     Ok(t)
+}
+
+/// A numeric column read in place from its numpy array and copied once into the table.
+/// `payload` is `(array, address, length, float)`: a C-contiguous 1-D float64, int64 or int32
+/// array (NaN = missing), its data address from `__array_interface__`, its length, and whether
+/// pandas writes it as floats ("3.0") or integers ("3").
+fn numbers(name: &str, payload: &Bound<'_, PyAny>) -> PyResult<NumberColumn> {
+    let (array, address, len, float): (Bound<'_, PyAny>, usize, usize, bool) = payload.extract()?;
+    let a = InPlace::new(name, &array, address, len)?;
+    let values: Vec<f64> = match a.typestr.as_str() {
+        "<f8" => a.view::<f64>()?.to_vec(),
+        // As numpy's int-to-float cast: the nearest double.
+        "<i8" => a.view::<i64>()?.iter().map(|&v| v as f64).collect(),
+        "<i4" => a.view::<i32>()?.iter().map(|&v| f64::from(v)).collect(),
+        other => {
+            return Err(input_err(format!(
+                "column {name}: numbers of type {other} (expected float64, int64 or int32)"
+            )));
+        }
+    };
+    let form = if float {
+        NumberForm::Float
+    } else {
+        NumberForm::Shortest
+    };
+    Ok(NumberColumn { values, form })
+}
+
+/// A categorical's codes (negative = missing) into its categories, or `pd.factorize`'s, read in
+/// place from their numpy array (int8 to int64, as pandas sizes them) and copied once into the
+/// table, which checks that every code has a label. `payload` is `(array, address, length,
+/// labels)`.
+fn codes(name: &str, payload: &Bound<'_, PyAny>) -> PyResult<CodedColumn> {
+    let (array, address, len, labels): (Bound<'_, PyAny>, usize, usize, Vec<String>) =
+        payload.extract()?;
+    let a = InPlace::new(name, &array, address, len)?;
+    let too_many = |k: i64| {
+        input_err(format!(
+            "column {name}: category code {k} is beyond the supported {} labels",
+            i32::MAX
+        ))
+    };
+    let codes: Vec<i32> = match a.typestr.as_str() {
+        "|i1" => a
+            .view::<i8>()?
+            .iter()
+            .map(|&k| i32::from(k.max(-1)))
+            .collect(),
+        "<i2" => a
+            .view::<i16>()?
+            .iter()
+            .map(|&k| i32::from(k.max(-1)))
+            .collect(),
+        "<i4" => a.view::<i32>()?.iter().map(|&k| k.max(-1)).collect(),
+        "<i8" => a
+            .view::<i64>()?
+            .iter()
+            .map(|&k| i32::try_from(k.max(-1)).map_err(|_| too_many(k)))
+            .collect::<PyResult<_>>()?,
+        other => {
+            return Err(input_err(format!(
+                "column {name}: codes of type {other} (expected int8 to int64)"
+            )));
+        }
+    };
+    Ok(CodedColumn { codes, labels })
+}
+
+/// A 1-D numpy array whose memory is read in place: checked against its
+/// `__array_interface__` (the address the caller took from it, the length, contiguity).
+struct InPlace<'a, 'py> {
+    name: &'a str,
+    /// Keeps the array alive while its memory is read.
+    _array: &'a Bound<'py, PyAny>,
+    address: usize,
+    len: usize,
+    typestr: String,
+}
+
+impl<'a, 'py> InPlace<'a, 'py> {
+    fn new(
+        name: &'a str,
+        array: &'a Bound<'py, PyAny>,
+        address: usize,
+        len: usize,
+    ) -> PyResult<Self> {
+        let interface = array.getattr("__array_interface__")?;
+        let (data, _readonly): (usize, bool) = interface.get_item("data")?.extract()?;
+        let shape: Vec<usize> = interface.get_item("shape")?.extract()?;
+        let typestr: String = interface.get_item("typestr")?.extract()?;
+        let contiguous = interface.get_item("strides")?.is_none();
+        if data != address || shape != [len] || !contiguous {
+            return Err(input_err(format!(
+                "column {name}: expected a contiguous 1-D array of {len} values"
+            )));
+        }
+        Ok(InPlace {
+            name,
+            _array: array,
+            address,
+            len,
+            typestr,
+        })
+    }
+
+    /// The array's values; the caller has matched `T` to `typestr`.
+    fn view<T>(&self) -> PyResult<&[T]> {
+        if self.len == 0 {
+            // An empty array may have a dangling address, which is never read.
+            return Ok(&[]);
+        }
+        if self.address % std::mem::align_of::<T>() != 0 {
+            return Err(input_err(format!(
+                "column {}: the array's memory is not aligned",
+                self.name
+            )));
+        }
+        // SAFETY: the array is alive for `self`'s lifetime and unchanged while the GIL is held
+        // (no Python code runs while the slice is read); its interface says `len` contiguous
+        // values of `typestr` (= `T`, matched by the caller) start at `address`, aligned above.
+        Ok(unsafe { std::slice::from_raw_parts(self.address as *const T, self.len) })
+    }
 }
 
 /// Distinct texts seen so far and the code of each, in first-appearance order.

@@ -2,11 +2,11 @@
 ``xietong survey ttest|anova|chi2|alpha|multi --json`` on a file with these columns.
 
 Only the columns an analysis names are passed to Rust. Numeric columns read as numbers (a
-t-test's ``value``, a scale's ``items``) go as the bytes of one float64 copy and stay numbers in
-Rust; columns read as categories (``group``, ``row``, ``col``) and non-numeric columns go as codes
-into their distinct values (a categorical's codes; Arrow string buffers and object arrays are
-coded by Rust in place), each distinct value as the text pandas' ``to_csv`` writes for it, so the results are
-those of ``xietong survey … --json`` on ``df.to_csv(path, index=False)``. Missing values (NaN,
+t-test's ``value``, a scale's ``items``) are read by Rust from the column's own array and stay
+numbers; columns read as categories (``group``, ``row``, ``col``) and non-numeric columns go as
+codes into their distinct values (a categorical's codes; Arrow string buffers and object arrays
+are coded by Rust in place), each distinct value as the text pandas' ``to_csv`` writes for it,
+so the results are those of ``xietong survey … --json`` on ``df.to_csv(path, index=False)``. Missing values (NaN,
 None, empty text, ``(跳过)``) are missing, as in a file; ``missing`` adds codes (e.g. ``["99"]``)."""
 
 import json
@@ -18,8 +18,8 @@ from . import _xietong
 
 
 def _column(s, as_text=False):
-    """One column for Rust: float64 bytes for numbers, (int64 codes, distinct values as text)
-    for other columns and for any column read as categories (``as_text``)."""
+    """One column for Rust: a numeric array read in place for numbers, codes into the distinct
+    values (as text) for other columns and for any column read as categories (``as_text``)."""
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("object")
     if pd.api.types.is_numeric_dtype(s.dtype) and not as_text:
@@ -31,15 +31,19 @@ def _column(s, as_text=False):
             # as a different float64 than the widened value: go through that text, as a file does.
             narrow = np.float32 if s.dtype.itemsize == 4 else np.float16
             a = s.to_numpy(dtype=narrow, na_value=np.nan).astype(str).astype(np.float64)
+        elif isinstance(s.dtype, np.dtype) and s.dtype in (np.float64, np.int64, np.int32):
+            # The column's own memory (NaN is already missing here); Rust reads it in place and
+            # makes the table's one copy.
+            a = s.to_numpy()
         else:
             a = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        return (np.ascontiguousarray(a).tobytes(), floats)
+        a = np.ascontiguousarray(a)
+        return ("numbers", (a, a.__array_interface__["data"][0], len(a), floats))
     # Codes (-1 missing) and the distinct values as text, so a million answers with a few
     # distinct values cost one array of codes, not a million Python strings; Rust keeps them as
     # codes. A categorical has its codes already (unused categories are never counted).
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
-        return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
+        return _codes(s.cat.codes.to_numpy(), s.cat.categories)
     # Text columns are coded in Rust from their own memory, which is not copied: Arrow string
     # buffers (pandas' `str` with pyarrow) or the object pointers of an object array (`object`,
     # or `str` without pyarrow). Anything else is factorized here.
@@ -50,8 +54,13 @@ def _column(s, as_text=False):
         a = s.to_numpy(dtype=object)
         if a.ndim == 1 and a.flags["C_CONTIGUOUS"]:
             return ("objects", (a, a.__array_interface__["data"][0], len(a), pd.isna))
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    return (np.ascontiguousarray(codes, dtype=np.int64).tobytes(), [str(u) for u in uniques])
+    return _codes(*pd.factorize(s, use_na_sentinel=True))
+
+
+def _codes(codes, uniques):
+    """Codes (-1 missing) into ``uniques``, read in place by Rust; the labels as text."""
+    a = np.ascontiguousarray(codes)
+    return ("codes", (a, a.__array_interface__["data"][0], len(a), [str(u) for u in uniques]))
 
 
 def _arrow_chunks(s):
