@@ -52,13 +52,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn examples() -> Response {
-    Json(json!(
-        EXAMPLES
-            .iter()
-            .map(|(n, t)| json!({"name": n, "text": t}))
-            .collect::<Vec<_>>()
-    ))
-    .into_response()
+    crate::examples_json(&EXAMPLES)
 }
 
 /// Folder name from the experiment's name: letters, digits, `-` and `_` only.

@@ -51,13 +51,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn examples() -> Response {
-    Json(json!(
-        EXAMPLES
-            .iter()
-            .map(|(n, t)| json!({"name": n, "text": t}))
-            .collect::<Vec<_>>()
-    ))
-    .into_response()
+    crate::examples_json(&EXAMPLES)
 }
 
 #[derive(Deserialize)]

@@ -297,6 +297,18 @@ pub fn bad_request(
         .into_response()
 }
 
+/// A page's built-in examples, `(name, file text)`, as the JSON list its example menu reads.
+pub fn examples_json(examples: &[(&str, &str)]) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::Json(serde_json::json!(
+        examples
+            .iter()
+            .map(|(n, t)| serde_json::json!({"name": n, "text": t}))
+            .collect::<Vec<_>>()
+    ))
+    .into_response()
+}
+
 /// Run a quick computation off the async threads.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f)

@@ -19,11 +19,7 @@ fn simulator_change_a_lever_see_errors_run_and_switch_language() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(mut b) = browser() else { return };
     let (s, _ws) = studio("e2e-sim");
-    b.goto(&format!("{}#sim", s.url));
-    b.js(
-        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
-        json!([]),
-    );
+    b.open_in(&format!("{}#sim", s.url), "en");
     b.wait(
         "the scenario form",
         "document.querySelector('#sim-status.ok')",
@@ -203,11 +199,7 @@ fn game_slider_updates_the_table_click_starts_a_trajectory_errors_marked_in_plac
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(mut b) = browser() else { return };
     let (s, _ws) = studio("e2e-game");
-    b.goto(&format!("{}#game", s.url));
-    b.js(
-        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
-        json!([]),
-    );
+    b.open_in(&format!("{}#game", s.url), "en");
     b.wait(
         "the analysis",
         "document.querySelector('#game-msg.ok') && document.querySelector('#game-rest table')",
@@ -325,11 +317,7 @@ fn survey_upload_the_example_export_and_get_a_t_test() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(mut b) = browser() else { return };
     let (s, ws) = studio("e2e-survey");
-    b.goto(&format!("{}#survey", s.url));
-    b.js(
-        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
-        json!([]),
-    );
+    b.open_in(&format!("{}#survey", s.url), "en");
     b.wait("the page", "document.querySelector('#survey-file')", T);
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/survey/wjx_sample.csv");
@@ -420,11 +408,7 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
         ..Default::default()
     };
     let s = xietong_studio::start(config()).unwrap();
-    b.goto(&format!("{}#experiment", s.url));
-    b.js(
-        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
-        json!([]),
-    );
+    b.open_in(&format!("{}#experiment", s.url), "en");
     b.wait(
         "the example",
         "document.querySelector('#page-experiment textarea').value.includes('morris')",
@@ -535,11 +519,7 @@ fn experiment_on_an_uploaded_base_scenario() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(mut b) = browser() else { return };
     let (s, ws) = studio("e2e-exp-base");
-    b.goto(&format!("{}#experiment", s.url));
-    b.js(
-        "localStorage.setItem('xietong-lang', 'en'); location.reload();",
-        json!([]),
-    );
+    b.open_in(&format!("{}#experiment", s.url), "en");
     b.wait(
         "the example",
         "document.querySelector('#page-experiment textarea').value.includes('morris')",

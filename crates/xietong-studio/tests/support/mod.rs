@@ -329,6 +329,16 @@ impl Browser {
         self.call("POST", &p, Some(json!({"url": url})));
     }
 
+    /// Open `url` with the studio's language set to `lang` (stored by the page, then reloaded),
+    /// so a test starts from known texts whatever an earlier test left in the browser.
+    pub fn open_in(&mut self, url: &str, lang: &str) {
+        self.goto(url);
+        self.js(
+            "localStorage.setItem('xietong-lang', arguments[0]); location.reload();",
+            json!([lang]),
+        );
+    }
+
     /// Run a script in the page (`return …` to get a value); `args` become `arguments`.
     pub fn js(&mut self, script: &str, args: Value) -> Value {
         let p = self.s("/execute/sync");
