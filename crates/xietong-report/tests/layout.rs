@@ -478,6 +478,19 @@ fn x_band_is_shaded_under_the_lines_and_labelled_above_the_plot() {
     assert!(e.contains("x_bands[0]"), "{e}");
 }
 
+/// The x positions of the category labels rotated by 35°, in drawing order.
+fn rotated_label_xs(svg: &str) -> Vec<f64> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.attribute("transform")
+                    .is_some_and(|t| t.starts_with("rotate(-35"))
+        })
+        .map(|n| n.attribute("x").unwrap().parse::<f64>().unwrap())
+        .collect()
+}
+
 fn many_bars(n: usize, width: u32) -> BarChart {
     BarChart {
         title: "各组均值".into(),
@@ -532,16 +545,7 @@ fn vertical_bar_chart_widens_with_categories_and_labels_never_collide() {
     assert!(widths.iter().all(|&b| b >= 6.0), "{widths:?}");
     // rotated category labels: consecutive ones are at least a text line apart
     // (perpendicular to the text, i.e. spacing x sin 35°)
-    let doc = roxmltree::Document::parse(&svg).unwrap();
-    let rot: Vec<f64> = doc
-        .descendants()
-        .filter(|n| {
-            n.has_tag_name("text")
-                && n.attribute("transform")
-                    .is_some_and(|t| t.starts_with("rotate(-35"))
-        })
-        .map(|n| n.attribute("x").unwrap().parse::<f64>().unwrap())
-        .collect();
+    let rot = rotated_label_xs(&svg);
     assert_eq!(rot.len(), 40, "every category is labelled");
     for p in rot.windows(2) {
         assert!((p[1] - p[0]) * 0.574 >= 12.0 * 1.1, "{p:?}");
@@ -551,16 +555,7 @@ fn vertical_bar_chart_widens_with_categories_and_labels_never_collide() {
     let fixed = many_bars(40, 500).to_svg().unwrap();
     let (fw, _, _) = boxes(&fixed);
     assert_eq!(fw, 500.0);
-    let fdoc = roxmltree::Document::parse(&fixed).unwrap();
-    let frot: Vec<f64> = fdoc
-        .descendants()
-        .filter(|n| {
-            n.has_tag_name("text")
-                && n.attribute("transform")
-                    .is_some_and(|t| t.starts_with("rotate(-35"))
-        })
-        .map(|n| n.attribute("x").unwrap().parse::<f64>().unwrap())
-        .collect();
+    let frot = rotated_label_xs(&fixed);
     assert!(frot.len() < 40 && frot.len() >= 10, "{}", frot.len());
     for p in frot.windows(2) {
         assert!((p[1] - p[0]) * 0.574 >= 12.0 * 1.1, "{p:?}");
