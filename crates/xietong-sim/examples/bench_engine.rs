@@ -89,7 +89,12 @@ fn main() {
         let runs = (400_000 / n)
             .clamp(1, 4000)
             .max(if n >= 1_000_000 { 1 } else { 2 });
-        for threads in [1, cores] {
+        // BENCH_THREADS=k measures k threads only (for profiling one configuration).
+        let thread_counts: Vec<usize> = match std::env::var("BENCH_THREADS") {
+            Ok(k) => vec![k.parse().expect("BENCH_THREADS: a whole number")],
+            Err(_) => vec![1, cores],
+        };
+        for threads in thread_counts {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
