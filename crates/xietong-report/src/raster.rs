@@ -314,9 +314,13 @@ fn draw_text(
                 if x < 0 || y < 0 || x >= bw as i32 || y >= bh as i32 {
                     return;
                 }
+                let a = (cov.clamp(0.0, 1.0) * 255.0).round() as u16;
+                if a == 0 {
+                    // Writing would store the pixel as it is (most of a glyph's box is empty).
+                    return;
+                }
                 let i = y as usize * stride + x as usize;
                 let old = pixels[i];
-                let a = (cov.clamp(0.0, 1.0) * 255.0).round() as u16;
                 let na = a.max(old.alpha() as u16) as u8;
                 let pre = |ch: u8| ((ch as u16 * na as u16 + 127) / 255) as u8;
                 if let Some(px) =
