@@ -4,11 +4,17 @@
 S.pages.experiment = (function () {
   let root, editor, baseEditor, running = null, shown = null;
 
+  // An experiment's status in the page's language (the word itself if it has no translation).
+  function statusWord(status) {
+    const key = "exp.st." + status, word = S.t(key);
+    return word === key ? status : word;
+  }
+
   async function refresh() {
     const r = await S.api("GET", "/api/experiment/list");
     const tb = root.querySelector("#exp-list");
     tb.replaceChildren(S.el("tr", {}, [S.el("th", { text: S.t("exp.name") }), S.el("th", { text: S.t("exp.status") }), S.el("th")]),
-      ...r.data.map(e => S.el("tr", { "data-id": e.id }, [S.el("td", { text: e.id }), S.el("td", { class: "exp-status", text: e.status }), S.el("td", {}, [
+      ...r.data.map(e => S.el("tr", { "data-id": e.id }, [S.el("td", { text: e.id }), S.el("td", { class: "exp-status", "data-status": e.status, text: statusWord(e.status) }), S.el("td", {}, [
         e.status === "partial" ? S.el("button", { type: "button", class: "exp-resume", text: S.t("exp.resume"), onclick: () => go("/api/experiment/resume", { id: e.id }) }) : null,
         e.status === "complete" ? S.el("button", { type: "button", class: "exp-analyze", text: S.t("exp.analyze"), onclick: () => analyze(e.id) }) : null])])));
   }

@@ -510,6 +510,12 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
         "document.querySelector('#exp-ptext').textContent.includes('完成')",
         T,
     );
+    // The experiments list is written again in Chinese too.
+    b.wait(
+        "the status word in Chinese",
+        "document.querySelector('#exp-list tr[data-id=e2e-morris] .exp-status')?.textContent === '已完成'",
+        T,
+    );
     b.screenshot(&shot("experiment-zh.png"));
     assert_eq!(b.console_errors(), Vec::<String>::new());
 }
