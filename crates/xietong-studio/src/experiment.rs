@@ -248,10 +248,15 @@ async fn analyze(State(st): State<Shared>, Json(input): Json<IdIn>) -> Response 
             files.push(file("analysis.json", o.json));
             files.push(file("sensitivity.csv", o.csv));
             files.push(file("sensitivity-report.html", o.html.clone()));
+            // The journal files (tables.xlsx, tables.tex, report.docx), as the CLI writes them.
+            files.extend(o.export.into_iter().map(|f| file(&f.name, f.bytes)));
             (o.html, o.markdown)
         } else {
-            let html = an::sweep_report(&plan, &means, lang)?;
+            let figures = xietong_present::figures::FigureOptions::default();
+            let (html, export) =
+                xietong_present::experiment::sweep_outputs(&plan, &means, lang, &figures)?;
             files.push(file("sweep-report.html", html.clone()));
+            files.extend(export.into_iter().map(|f| file(&f.name, f.bytes)));
             (html, String::new())
         };
         job.tick();

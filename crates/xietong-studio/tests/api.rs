@@ -389,4 +389,32 @@ seed = 1
         "the base scenario's copy is kept in {}",
         dir.display()
     );
+    // Its analysis (a sweep: no indices) gives the CLI's files, the journal files included.
+    let r = post_json(
+        s.addr,
+        "/api/experiment/analyze",
+        &json!({"id": r["id"], "lang": "zh"}),
+    )
+    .json();
+    let v = wait_job(
+        s.addr,
+        r["job"].as_u64().unwrap(),
+        std::time::Duration::from_secs(120),
+    );
+    assert_eq!(v["status"], "done", "{v}");
+    let listed: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for name in [
+        "points.csv",
+        "sweep-report.html",
+        "report.docx",
+        "tables.xlsx",
+        "tables.tex",
+    ] {
+        assert!(listed.contains(&name), "{name}: {listed:?}");
+    }
 }

@@ -479,10 +479,15 @@ fn experiment_start_cancel_close_the_studio_resume_and_see_the_morris_report() {
         "return [...document.querySelectorAll('#exp-files a')].map(a => a.textContent).join(' ');",
         json!([]),
     );
-    assert!(
-        files.as_str().unwrap().contains("sensitivity.csv"),
-        "{files}"
-    );
+    // The journal files come with the analysis, as from `xietong experiment analyze`.
+    for name in [
+        "sensitivity.csv",
+        "report.docx",
+        "tables.xlsx",
+        "tables.tex",
+    ] {
+        assert!(files.as_str().unwrap().contains(name), "{name}: {files}");
+    }
     b.screenshot(&shot("experiment-en.png"));
     let old_src = b.js(
         "return document.querySelector('#exp-report').src;",
