@@ -9,3 +9,8 @@ fn main() -> ExitCode {
     let code = xietong::main_with(std::env::args_os());
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
+
+/// mimalloc instead of the system allocator: fewer CPU-seconds for `xietong run`, whose worker
+/// threads free what others allocated (measured in docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
