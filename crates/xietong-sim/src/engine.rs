@@ -12,6 +12,7 @@ use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
+use xietong_model::scenario::Domain;
 use xietong_model::{Axis, Quarter, Scenario, Tier, Timing};
 
 /// Jurisdictions per chunk: the unit of random streams and of parallel work within a run.
@@ -665,7 +666,16 @@ struct Run<'a> {
     gap: [f64; 2],
     waves: Vec<Vec<Tier>>,
     start_period: Option<usize>,
-    high_b: Vec<bool>,
+    /// Domains grouped once per run, each group in domain order (so that means over a group add
+    /// in the order a filter over all domains would): by axis in `Axis::ALL` order, by tier in
+    /// `Tier::ALL` order, with above-median local benefit and the rest, of the basic tier, of the
+    /// political axis.
+    by_axis: [Vec<usize>; 5],
+    by_tier: [Vec<usize>; 3],
+    high_b: Vec<usize>,
+    low_b: Vec<usize>,
+    basic: Vec<usize>,
+    political: Vec<usize>,
     sigma: Vec<f64>,
     region: Region,
     dev_province: [f64; 2],
@@ -726,6 +736,9 @@ impl<'a> Run<'a> {
             (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
         };
         let dy = &s.dynamics;
+        let domains_where = |want: &dyn Fn(&Domain) -> bool| -> Vec<usize> {
+            (0..k_n).filter(|&k| want(&s.domains[k])).collect()
+        };
         Run {
             s,
             seed,
@@ -736,11 +749,12 @@ impl<'a> Run<'a> {
             gap: per(gap),
             waves: lv.sequencing.order(),
             start_period,
-            high_b: s
-                .domains
-                .iter()
-                .map(|d| d.local_benefit > median_b)
-                .collect(),
+            by_axis: Axis::ALL.map(|ax| domains_where(&|d| d.axis == ax)),
+            by_tier: Tier::ALL.map(|ti| domains_where(&|d| d.tier == ti)),
+            high_b: domains_where(&|d| d.local_benefit > median_b),
+            low_b: domains_where(&|d| !(d.local_benefit > median_b)),
+            basic: domains_where(&|d| d.tier == Tier::Basic),
+            political: domains_where(&|d| d.axis == Axis::Political),
             sigma: s.domains.iter().map(|d| d.siphon).collect(),
             region: Region {
                 alignment: vec![0.0; k_n],
@@ -906,24 +920,11 @@ impl<'a> Run<'a> {
         let decided: f64 = acc.decided.iter().sum::<f64>() / (n * k_n) as f64;
         let executed: f64 = acc.executed.iter().sum::<f64>() / (n * k_n) as f64;
         let cooperation = mean_of(coop_domain.iter().copied());
-        let coop_axis = Axis::ALL.map(|ax| {
-            mean_of(
-                (0..k_n)
-                    .filter(|&k| s.domains[k].axis == ax)
-                    .map(|k| coop_domain[k]),
-            )
-        });
-        let coop_tier = Tier::ALL.map(|ti| {
-            mean_of(
-                (0..k_n)
-                    .filter(|&k| s.domains[k].tier == ti)
-                    .map(|k| coop_domain[k]),
-            )
-        });
+        let mean_over = |group: &[usize]| mean_of(group.iter().map(|&k| coop_domain[k]));
+        let coop_axis = [0, 1, 2, 3, 4].map(|a| mean_over(&self.by_axis[a]));
+        let coop_tier = [0, 1, 2].map(|t| mean_over(&self.by_tier[t]));
         let coop_province = [0, 1].map(|p| mean_of(coop_province_domain[p].iter().copied()));
-        let high_b = &self.high_b;
-        let benefit_gap = mean_of((0..k_n).filter(|&k| high_b[k]).map(|k| coop_domain[k]))
-            - mean_of((0..k_n).filter(|&k| !high_b[k]).map(|k| coop_domain[k]));
+        let benefit_gap = mean_over(&self.high_b) - mean_over(&self.low_b);
         // The siphon index: of the joint value realized in collaborations, the share that goes to
         // the more developed province's side (its own captured part plus what its partners' lose).
         let stronger = if self.dev_province[0] >= self.dev_province[1] {
@@ -1067,11 +1068,7 @@ impl<'a> Run<'a> {
             .filter(|&k| open[k] && region.alignment[k] < s.dilemma.deepen_alignment)
             .count() as f64;
         let pace = dy.alignment_rate * fbar * (dy.capacity / n_open.max(dy.capacity));
-        let basic = mean_of(
-            (0..k_n)
-                .filter(|&k| s.domains[k].tier == Tier::Basic)
-                .map(|k| region.alignment[k]),
-        );
+        let basic = mean_of(self.basic.iter().map(|&k| region.alignment[k]));
         let basic = if basic.is_nan() { 1.0 } else { basic };
         let both = f64::from(u8::from(worked[0] && worked[1]));
         let region = &mut self.region;
@@ -1304,11 +1301,7 @@ impl<'a> Run<'a> {
         };
         let axis = |ax: Axis| Axis::ALL.iter().position(|&a| a == ax).expect("an axis");
         let cooperating = |ax: Axis| x.coop_axis[axis(ax)] >= st.advanced_cooperation;
-        let political = mean_of(
-            (0..s.domains.len())
-                .filter(|&k| s.domains[k].axis == Axis::Political)
-                .map(|k| self.effective_alignment(k)),
-        );
+        let political = mean_of(self.political.iter().map(|&k| self.effective_alignment(k)));
         let other_axes = [Axis::Cultural, Axis::Social, Axis::Ecological]
             .into_iter()
             .filter(|&ax| cooperating(ax))
