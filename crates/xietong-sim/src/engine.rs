@@ -392,6 +392,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
 
 /// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, then each
 /// jurisdiction's own state updates from what it observed (ODD 7.8-7.11).
+#[allow(clippy::needless_range_loop)] // four chains of additions side by side, indexed alike
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
@@ -636,6 +637,7 @@ fn inequality(v: &[f64]) -> (f64, f64) {
 }
 
 /// What the pass over jurisdictions yields for the rest of the period (ODD 3, step 4).
+#[derive(Default)]
 struct Indicators {
     coop_domain: Vec<f64>,
     coop_province_domain: [Vec<f64>; 2],
@@ -711,6 +713,8 @@ struct Run<'a> {
     /// and per domain whether it is open for standardization, triggered, stalled, ready.
     terms: Vec<DomainTerms>,
     active_idx: Vec<usize>,
+    /// Which domains were active at the start of the period (recorded).
+    active_at_start: Vec<bool>,
     open: Vec<bool>,
     triggered: Vec<bool>,
     stalled: Vec<bool>,
@@ -758,6 +762,7 @@ impl<'a> Run<'a> {
             (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
         };
         let dy = &s.dynamics;
+        let high_b = |d: &Domain| d.local_benefit > median_b;
         let domains_where = |want: &dyn Fn(&Domain) -> bool| -> Vec<usize> {
             (0..k_n).filter(|&k| want(&s.domains[k])).collect()
         };
@@ -773,8 +778,8 @@ impl<'a> Run<'a> {
             start_period,
             by_axis: Axis::ALL.map(|ax| domains_where(&|d| d.axis == ax)),
             by_tier: Tier::ALL.map(|ti| domains_where(&|d| d.tier == ti)),
-            high_b: domains_where(&|d| d.local_benefit > median_b),
-            low_b: domains_where(&|d| !(d.local_benefit > median_b)),
+            high_b: domains_where(&high_b),
+            low_b: domains_where(&|d| !high_b(d)),
             basic: domains_where(&|d| d.tier == Tier::Basic),
             political: domains_where(&|d| d.axis == Axis::Political),
             sigma: s.domains.iter().map(|d| d.siphon).collect(),
@@ -806,6 +811,7 @@ impl<'a> Run<'a> {
             relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
             terms: Vec::with_capacity(k_n),
             active_idx: Vec::with_capacity(k_n),
+            active_at_start: Vec::with_capacity(k_n),
             open: Vec::with_capacity(k_n),
             triggered: Vec::with_capacity(k_n),
             stalled: Vec::with_capacity(k_n),
@@ -925,20 +931,25 @@ impl<'a> Run<'a> {
     }
 
     /// Step 4: indicators from the pass; partners' observations for the next period.
-    fn indicators(&mut self) -> Indicators {
+    /// The vectors of `spare` (a previous period's indicators) are reused.
+    fn indicators(&mut self, spare: Indicators) -> Indicators {
         let s = self.s;
         let (k_n, z_n) = (s.domains.len(), s.zones.len());
         let n = self.people.len();
         let acc = &self.acc;
         let np = [self.n_prov[0] as f64, self.n_prov[1] as f64];
-        let coop_province_domain = [0, 1].map(|p| {
-            (0..k_n)
-                .map(|k| acc.sum_p[p * k_n + k] / np[p])
-                .collect::<Vec<f64>>()
-        });
-        let coop_domain: Vec<f64> = (0..k_n)
-            .map(|k| (acc.sum_p[k] + acc.sum_p[k_n + k]) / n as f64)
-            .collect();
+        let Indicators {
+            mut coop_domain,
+            mut coop_province_domain,
+            mut zones,
+            ..
+        } = spare;
+        for (p, v) in coop_province_domain.iter_mut().enumerate() {
+            v.clear();
+            v.extend((0..k_n).map(|k| acc.sum_p[p * k_n + k] / np[p]));
+        }
+        coop_domain.clear();
+        coop_domain.extend((0..k_n).map(|k| (acc.sum_p[k] + acc.sum_p[k_n + k]) / n as f64));
         let decided: f64 = acc.decided.iter().sum::<f64>() / (n * k_n) as f64;
         let executed: f64 = acc.executed.iter().sum::<f64>() / (n * k_n) as f64;
         let cooperation = mean_of(coop_domain.iter().copied());
@@ -974,22 +985,21 @@ impl<'a> Run<'a> {
         self.sorter
             .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
         let (gini, theil) = inequality(&self.scratch);
-        let zones: Vec<ZoneRecord> = (0..z_n)
-            .map(|z| {
-                let c = self.zone_n[z].max(1) as f64;
-                let development = acc.zone_d[z] / c;
-                ZoneRecord {
-                    cooperation: acc.zone_p[z] / c,
-                    development,
-                    demand: m::standards_demand(
-                        development / dev_mean_after,
-                        s.demand.scale,
-                        s.demand.peak,
-                        s.demand.shape,
-                    ),
-                }
-            })
-            .collect();
+        zones.clear();
+        zones.extend((0..z_n).map(|z| {
+            let c = self.zone_n[z].max(1) as f64;
+            let development = acc.zone_d[z] / c;
+            ZoneRecord {
+                cooperation: acc.zone_p[z] / c,
+                development,
+                demand: m::standards_demand(
+                    development / dev_mean_after,
+                    s.demand.scale,
+                    s.demand.peak,
+                    s.demand.shape,
+                ),
+            }
+        }));
         // Observed cooperation for next period.
         for p in 0..2 {
             for k in 0..k_n {
@@ -1346,55 +1356,109 @@ impl<'a> Run<'a> {
 
 /// Simulate one run of the scenario. `run` selects the random streams.
 pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
+    let mut out = RunResult {
+        periods: Vec::with_capacity(s.calendar.periods as usize),
+        summary: RunSummary::default(),
+    };
+    simulate_into(s, seed, run, &mut out);
+    out
+}
+
+/// [`simulate`] written into `out`, whose previous contents (a spent result of any scenario) are
+/// overwritten: afterwards `*out == simulate(s, seed, run)`. Its vectors and strings are reused,
+/// so a caller that simulates many runs one after another and keeps a spent result to pass in
+/// allocates almost nothing per period (a fresh result allocates seven vectors per period).
+pub fn simulate_into(s: &Scenario, seed: u64, run: u64, out: &mut RunResult) {
     let mut r = Run::new(s, seed, run);
-    let mut records = Vec::with_capacity(s.calendar.periods as usize);
-    for t in 0..s.calendar.periods as usize {
+    let periods = s.calendar.periods as usize;
+    let records = &mut out.periods;
+    records.truncate(periods);
+    let mut spare = Indicators::default();
+    for t in 0..periods {
         // The provinces' own draws (bureau work, dilemma choices) come from a stream of their own.
         let mut province_rng = stream(seed, run, t as u64, u64::MAX);
         r.central.update(s, t);
         let programme_start = r.start_programme(t);
-        let active_at_start = r.region.active.clone();
+        r.active_at_start.clone_from(&r.region.active);
         r.decide(t);
-        let x = r.indicators();
+        let x = r.indicators(std::mem::take(&mut spare));
         let std = r.standardize(&x, &mut province_rng);
         let ev = r.dilemmas(&x, &mut province_rng);
         let stage = r.classify(&x);
-        records.push(PeriodRecord {
-            stage,
-            alignment_domain: r.region.alignment.clone(),
-            active_domain: active_at_start,
-            coop_axis: x.coop_axis,
-            coop_tier: x.coop_tier,
-            coop_province: x.coop_province,
-            cooperation: x.cooperation,
-            executed: x.executed,
-            execution_gap: x.decided - x.executed,
-            selective_index: x.selective_index,
-            benefit_gap: x.benefit_gap,
-            trust: x.trust,
-            alignment: mean_of(r.region.alignment.iter().copied()),
-            local_centric: x.local_centric,
-            barrier: x.barrier,
-            orientation: x.orientation,
-            gini: x.gini,
-            theil: x.theil,
-            siphon_index: x.siphon_index,
-            welfare: x.welfare,
-            effort: std.effort,
-            dilemmas: ev.dilemmas,
-            deepens: ev.deepens + programme_start,
-            retreats: ev.retreats,
-            zones: x.zones,
-            coop_domain: x.coop_domain,
-            coop_province_domain: x.coop_province_domain,
-        });
+        if records.len() == t {
+            records.push(PeriodRecord {
+                stage,
+                alignment_domain: Vec::with_capacity(r.region.alignment.len()),
+                active_domain: Vec::with_capacity(r.active_at_start.len()),
+                coop_axis: x.coop_axis,
+                coop_tier: x.coop_tier,
+                coop_province: x.coop_province,
+                cooperation: 0.0,
+                executed: 0.0,
+                execution_gap: 0.0,
+                selective_index: 0.0,
+                benefit_gap: 0.0,
+                trust: 0.0,
+                alignment: 0.0,
+                local_centric: 0.0,
+                barrier: 0.0,
+                orientation: 0.0,
+                gini: 0.0,
+                theil: 0.0,
+                siphon_index: 0.0,
+                welfare: 0.0,
+                effort: std.effort,
+                dilemmas: 0,
+                deepens: 0,
+                retreats: 0,
+                zones: Vec::with_capacity(x.zones.len()),
+                coop_domain: Vec::with_capacity(x.coop_domain.len()),
+                coop_province_domain: x
+                    .coop_province_domain
+                    .each_ref()
+                    .map(|v| Vec::with_capacity(v.len())),
+            });
+        }
+        let rec = &mut records[t];
+        rec.stage = stage;
+        copy_into(&mut rec.alignment_domain, &r.region.alignment);
+        copy_into(&mut rec.active_domain, &r.active_at_start);
+        rec.coop_axis = x.coop_axis;
+        rec.coop_tier = x.coop_tier;
+        rec.coop_province = x.coop_province;
+        rec.cooperation = x.cooperation;
+        rec.executed = x.executed;
+        rec.execution_gap = x.decided - x.executed;
+        rec.selective_index = x.selective_index;
+        rec.benefit_gap = x.benefit_gap;
+        rec.trust = x.trust;
+        rec.alignment = mean_of(r.region.alignment.iter().copied());
+        rec.local_centric = x.local_centric;
+        rec.barrier = x.barrier;
+        rec.orientation = x.orientation;
+        rec.gini = x.gini;
+        rec.theil = x.theil;
+        rec.siphon_index = x.siphon_index;
+        rec.welfare = x.welfare;
+        rec.effort = std.effort;
+        rec.dilemmas = ev.dilemmas;
+        rec.deepens = ev.deepens + programme_start;
+        rec.retreats = ev.retreats;
+        copy_into(&mut rec.zones, &x.zones);
+        copy_into(&mut rec.coop_domain, &x.coop_domain);
+        for p in 0..2 {
+            copy_into(&mut rec.coop_province_domain[p], &x.coop_province_domain[p]);
+        }
+        spare = x;
     }
     let (survey_a, survey_b) = s.survey_periods();
-    let summary = summarize(s, run, &records, survey_a, survey_b);
-    RunResult {
-        periods: records,
-        summary,
-    }
+    summarize_into(s, run, records, survey_a, survey_b, &mut out.summary);
+}
+
+/// `to = from`, in `to`'s allocation when it is large enough.
+fn copy_into<T: Clone>(to: &mut Vec<T>, from: &[T]) {
+    to.clear();
+    to.extend_from_slice(from);
 }
 
 fn province_means(people: &[Agent], n_prov: [usize; 2]) -> [f64; 2] {
@@ -1425,13 +1489,15 @@ impl Representative {
     }
 }
 
-fn summarize(
+/// The run's summary, written into `out` (its vectors and strings reused).
+fn summarize_into(
     s: &Scenario,
     run: u64,
     records: &[PeriodRecord],
     survey_a: usize,
     survey_b: usize,
-) -> RunSummary {
+    out: &mut RunSummary,
+) {
     let first = |want: &[Stage]| {
         records
             .iter()
@@ -1441,25 +1507,36 @@ fn summarize(
     let last = records.last().expect("at least one period");
     let window = &records[survey_a..=survey_b];
     let w = window.len() as f64;
-    RunSummary {
-        run,
-        first_transition_period: first(&[Stage::Transition, Stage::Advanced]),
-        first_advanced_period: first(&[Stage::Advanced]),
-        dilemmas: records.iter().map(|r| r.dilemmas).sum(),
-        deepens: records.iter().map(|r| r.deepens).sum(),
-        retreats: records.iter().map(|r| r.retreats).sum(),
-        cumulative_cooperation: records.iter().map(|r| r.cooperation).sum(),
-        final_stage: last.stage.id().to_string(),
-        final_gini: last.gini,
-        final_alignment: last.alignment,
-        final_trust: last.trust,
-        survey_cooperation: (0..s.domains.len())
-            .map(|k| window.iter().map(|r| r.coop_domain[k]).sum::<f64>() / w)
-            .collect(),
-        survey_zone_demand: (0..s.zones.len())
-            .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
-            .collect(),
-        survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
+    out.run = run;
+    out.first_transition_period = first(&[Stage::Transition, Stage::Advanced]);
+    out.first_advanced_period = first(&[Stage::Advanced]);
+    out.dilemmas = records.iter().map(|r| r.dilemmas).sum();
+    out.deepens = records.iter().map(|r| r.deepens).sum();
+    out.retreats = records.iter().map(|r| r.retreats).sum();
+    out.cumulative_cooperation = records.iter().map(|r| r.cooperation).sum();
+    out.final_stage.clear();
+    out.final_stage.push_str(last.stage.id());
+    out.final_gini = last.gini;
+    out.final_alignment = last.alignment;
+    out.final_trust = last.trust;
+    out.survey_cooperation.clear();
+    out.survey_cooperation.extend(
+        (0..s.domains.len()).map(|k| window.iter().map(|r| r.coop_domain[k]).sum::<f64>() / w),
+    );
+    out.survey_zone_demand.clear();
+    out.survey_zone_demand.extend(
+        (0..s.zones.len()).map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w),
+    );
+    let stages = &mut out.survey_stages;
+    stages.truncate(window.len());
+    for (i, r) in window.iter().enumerate() {
+        match stages.get_mut(i) {
+            Some(id) => {
+                id.clear();
+                id.push_str(r.stage.id());
+            }
+            None => stages.push(r.stage.id().to_string()),
+        }
     }
 }
 
