@@ -598,9 +598,10 @@ fn domain_terms(
 /// Gini and Theil T of values sorted ascending, with the bits of `m::gini_sorted` and `m::theil`
 /// (the same operations in the same order): both start from the same total, taken once here, and
 /// the logarithms are taken in the vectorized kernel, which gives `ln`'s bits at every width.
-/// Block by block on the stack, as the model's function does, so that memory does not grow with
-/// the number of jurisdictions.
-fn inequality(v: &[f64]) -> (f64, f64) {
+/// Block by block, as the model's function does, so that memory does not grow with the number of
+/// jurisdictions; the block's ratios and logarithms are kept in `buf` between calls (zeroing two
+/// blocks on the stack every period cost about as much as the logarithms of 42 values).
+fn inequality(v: &[f64], buf: &mut Vec<f64>) -> (f64, f64) {
     let len = v.len();
     let n = len as f64;
     let total: f64 = v.iter().sum();
@@ -619,7 +620,9 @@ fn inequality(v: &[f64]) -> (f64, f64) {
         0.0
     } else {
         const BLOCK: usize = 256;
-        let (mut ratios, mut logs) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let block_len = len.min(BLOCK);
+        buf.resize(2 * block_len, 0.0);
+        let (ratios, logs) = buf.split_at_mut(block_len);
         let mut sum = -0.0;
         for block in v.chunks(BLOCK) {
             let (r, l) = (&mut ratios[..block.len()], &mut logs[..block.len()]);
@@ -705,6 +708,7 @@ struct Run<'a> {
     dev_province: [f64; 2],
     acc: Acc,
     scratch: Vec<f64>,
+    inequality_buf: Vec<f64>,
     sorter: Sorter,
     central: CentralPolicy,
     /// `(1 − joint_body)^j` for j = 0…3 joint bodies.
@@ -713,6 +717,8 @@ struct Run<'a> {
     /// and per domain whether it is open for standardization, triggered, stalled, ready.
     terms: Vec<DomainTerms>,
     active_idx: Vec<usize>,
+    /// `(σ bits, share)` of the weaker province's siphon shares taken this period.
+    shares_by_sigma: Vec<(u64, f64)>,
     /// Which domains were active at the start of the period (recorded).
     active_at_start: Vec<bool>,
     open: Vec<bool>,
@@ -806,11 +812,13 @@ impl<'a> Run<'a> {
             dev_province,
             acc: Acc::new(k_n, z_n),
             scratch: Vec::with_capacity(n),
+            inequality_buf: Vec::new(),
             sorter: Sorter::default(),
             central: CentralPolicy::new(),
             relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
             terms: Vec::with_capacity(k_n),
             active_idx: Vec::with_capacity(k_n),
+            shares_by_sigma: Vec::with_capacity(k_n),
             active_at_start: Vec::with_capacity(k_n),
             open: Vec::with_capacity(k_n),
             triggered: Vec::with_capacity(k_n),
@@ -984,7 +992,7 @@ impl<'a> Run<'a> {
         let people = &self.people;
         self.sorter
             .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
-        let (gini, theil) = inequality(&self.scratch);
+        let (gini, theil) = inequality(&self.scratch, &mut self.inequality_buf);
         zones.clear();
         zones.extend((0..z_n).map(|z| {
             let c = self.zone_n[z].max(1) as f64;
@@ -1153,6 +1161,9 @@ impl<'a> Run<'a> {
         }
         ready.clear();
         ready.extend((0..k_n).map(|k| region.active[k] && region.active_for[k] >= dl.warmup));
+        // Shares depend on the domain only through σ: each σ's `pow` is taken once a period.
+        let shares = &mut self.shares_by_sigma;
+        shares.clear();
         for k in 0..k_n {
             if !ready[k] {
                 continue;
@@ -1165,11 +1176,17 @@ impl<'a> Run<'a> {
             let fell = region.peak[k] >= dl.min_peak
                 && x.coop_domain[k] < (1.0 - dl.drop) * region.peak[k];
             // The weaker side's share of the joint value in this domain, as it sees it.
-            let share = m::siphon_share(
-                self.dev_province[weaker],
-                self.dev_province[stronger],
-                self.sigma[k],
-            );
+            let sigma = self.sigma[k];
+            let share = match shares.iter().find(|(b, _)| *b == sigma.to_bits()) {
+                Some(&(_, share)) => share,
+                None => {
+                    let (d_weak, d_strong) =
+                        (self.dev_province[weaker], self.dev_province[stronger]);
+                    let share = m::siphon_share(d_weak, d_strong, sigma);
+                    shares.push((sigma.to_bits(), share));
+                    share
+                }
+            };
             let omega = x.orientation;
             let siphoned = m::realized_share(share, omega) < dl.siphon_threshold;
             // Standardization under way, but the domain's cooperation has not picked up over a
@@ -1557,7 +1574,7 @@ mod tests {
             cases.push(v);
         }
         for v in &cases {
-            let (gini, theil) = inequality(v);
+            let (gini, theil) = inequality(v, &mut Vec::new());
             let n = v.len();
             assert_eq!(gini.to_bits(), m::gini_sorted(v).to_bits(), "Gini, n = {n}");
             assert_eq!(theil.to_bits(), m::theil(v).to_bits(), "Theil, n = {n}");
