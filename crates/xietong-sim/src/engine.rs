@@ -433,33 +433,57 @@ fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratc
         }
         start += len;
     }
-    for (i, a) in chunk.iter_mut().enumerate() {
-        let p = a.province as usize;
-        if n_active > 0 {
-            acc.selective += w.selectivity[i];
-            acc.zone_p[a.zone as usize] += w.mean_p[i];
+    // Then jurisdiction by jurisdiction, over runs of one province and zone (a chunk of the
+    // built-in scenario has one run per zone): every sum receives its jurisdictions in chunk
+    // order as before, but in a register for the whole run rather than through memory.
+    let (selecting, frozen) = (n_active > 0, dy.frozen);
+    let (mut selective, mut total_gain) = (acc.selective, acc.total_gain);
+    let mut start = 0;
+    while start < chunk.len() {
+        let (province, zone) = (chunk[start].province, chunk[start].zone);
+        let len = chunk[start..]
+            .iter()
+            .position(|a| a.province != province || a.zone != zone)
+            .unwrap_or(chunk.len() - start);
+        let (p, z) = (province as usize, zone as usize);
+        let (mut zone_p, mut zone_d) = (acc.zone_p[z], acc.zone_d[z]);
+        let (mut joint_gain, mut pair_value) = (acc.joint_gain[p], acc.pair_value[p]);
+        let (mut trust, mut local_centric) = (acc.trust[p], acc.local_centric[p]);
+        let (mut barrier, mut orientation) = (acc.barrier[p], acc.orientation[p]);
+        let mut development = acc.development[p];
+        for (i, a) in chunk.iter_mut().enumerate().skip(start).take(len) {
+            if selecting {
+                selective += w.selectivity[i];
+                zone_p += w.mean_p[i];
+            }
+            joint_gain += w.joint[i];
+            pair_value += w.pair[i];
+            total_gain += w.gain[i];
+            // Combined trust as the decision pass used it (the column holds the same expression).
+            trust += w.trust[i];
+            local_centric += a.local_centric;
+            barrier += a.barrier;
+            orientation += a.orientation;
+            if !frozen {
+                // Computed for the whole chunk by `kernel::agent_updates`.
+                let next = &w.next;
+                a.development = next[0][i];
+                a.trust = next[1][i];
+                a.local_centric = next[2][i];
+                a.barrier = next[3][i];
+                a.orientation = next[4][i];
+            }
+            development += a.development;
+            zone_d += a.development;
         }
-        acc.joint_gain[p] += w.joint[i];
-        acc.pair_value[p] += w.pair[i];
-        acc.total_gain += w.gain[i];
-        // Combined trust as the decision pass used it (the column holds the same expression).
-        let trust = w.trust[i];
-        acc.trust[p] += trust;
-        acc.local_centric[p] += a.local_centric;
-        acc.barrier[p] += a.barrier;
-        acc.orientation[p] += a.orientation;
-        if !dy.frozen {
-            // Computed for the whole chunk by `kernel::agent_updates`.
-            let next = &w.next;
-            a.development = next[0][i];
-            a.trust = next[1][i];
-            a.local_centric = next[2][i];
-            a.barrier = next[3][i];
-            a.orientation = next[4][i];
-        }
-        acc.development[p] += a.development;
-        acc.zone_d[a.zone as usize] += a.development;
+        (acc.zone_p[z], acc.zone_d[z]) = (zone_p, zone_d);
+        (acc.joint_gain[p], acc.pair_value[p]) = (joint_gain, pair_value);
+        (acc.trust[p], acc.local_centric[p]) = (trust, local_centric);
+        (acc.barrier[p], acc.orientation[p]) = (barrier, orientation);
+        acc.development[p] = development;
+        start += len;
     }
+    (acc.selective, acc.total_gain) = (selective, total_gain);
 }
 
 /// Region-level state that evolves between periods.
