@@ -221,6 +221,56 @@ fn fill_probabilities(
 }
 
 multiversion! {
+    /// Columns derived from a chunk's state at the start of a period: combined trust, the partner
+    /// province's mean development over the jurisdiction's, `|d/d̄ − 1|`, and development plus the
+    /// partner province's mean. Jurisdictions of the first province (`second[i]` false) have the
+    /// second as partner and the first's rule-based trust, and vice versa.
+    pub(crate) fn derived_columns(
+        dev_province: [f64; 2],
+        dev_mean: f64,
+        rule_trust: [f64; 2],
+        second: &[bool],
+        experiential_trust: &[f64],
+        development: &[f64],
+        trust: &mut [f64],
+        ratio: &mut [f64],
+        rel_gap: &mut [f64],
+        dev_pair: &mut [f64],
+    ) => derived_body
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn derived_body(
+    dev_province: [f64; 2],
+    dev_mean: f64,
+    rule_trust: [f64; 2],
+    second: &[bool],
+    experiential_trust: &[f64],
+    development: &[f64],
+    trust: &mut [f64],
+    ratio: &mut [f64],
+    rel_gap: &mut [f64],
+    dev_pair: &mut [f64],
+) {
+    let n = trust.len();
+    let (second, experiential_trust, development) =
+        (&second[..n], &experiential_trust[..n], &development[..n]);
+    let (ratio, rel_gap, dev_pair) = (&mut ratio[..n], &mut rel_gap[..n], &mut dev_pair[..n]);
+    for i in 0..n {
+        let (partner, rule) = if second[i] {
+            (dev_province[0], rule_trust[1])
+        } else {
+            (dev_province[1], rule_trust[0])
+        };
+        trust[i] = m::combined_trust(experiential_trust[i], rule);
+        ratio[i] = partner / development[i];
+        rel_gap[i] = (development[i] / dev_mean - 1.0).abs();
+        dev_pair[i] = development[i] + partner;
+    }
+}
+
+multiversion! {
     /// `out[i] = ln(xs[i])`, bit-identical to `libm::log`.
     pub(crate) fn ln_column(xs: &[f64], out: &mut [f64]) => ln_body
 }
@@ -624,6 +674,50 @@ mod tests {
                 );
                 assert!(got == want, "{w:?}, n = {n}, σ = {sigma}");
                 assert_eq!(counts, counts0, "{w:?}, n = {n}");
+            }
+        }
+    }
+
+    /// The derived columns give, on every width, the bits of the rules applied one jurisdiction
+    /// at a time, for both provinces and lengths that leave vector tails.
+    #[test]
+    fn derived_columns_are_bit_identical_on_every_vector_width() {
+        let mut rng = stream(10, 0, 0, 0);
+        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * uniform(&mut rng);
+        for n in [1usize, 7, 42, 48, 1003] {
+            let (dev_province, rule_trust) =
+                ([u(0.5, 3.0), u(0.5, 3.0)], [u(0.0, 0.3), u(0.0, 0.3)]);
+            let dev_mean = u(0.5, 3.0);
+            let second: Vec<bool> = (0..n).map(|_| u(0.0, 1.0) < 0.5).collect();
+            let experiential: Vec<f64> = (0..n).map(|_| u(0.0, 1.0)).collect();
+            let development: Vec<f64> = (0..n).map(|_| u(0.2, 4.0)).collect();
+            let mut want = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+            for i in 0..n {
+                let p = usize::from(second[i]);
+                let partner = dev_province[1 - p];
+                want[0][i] = m::combined_trust(experiential[i], rule_trust[p]);
+                want[1][i] = partner / development[i];
+                want[2][i] = (development[i] / dev_mean - 1.0).abs();
+                want[3][i] = development[i] + partner;
+            }
+            for &w in widths() {
+                let [mut t, mut r, mut g, mut d] = [0; 4].map(|_| vec![f64::NAN; n]);
+                derived_columns(
+                    w,
+                    dev_province,
+                    dev_mean,
+                    rule_trust,
+                    &second,
+                    &experiential,
+                    &development,
+                    &mut t,
+                    &mut r,
+                    &mut g,
+                    &mut d,
+                );
+                for (got, want) in [t, r, g, d].iter().zip(&want) {
+                    assert_eq!(bits(got), bits(want), "{w:?}, n = {n}");
+                }
             }
         }
     }
