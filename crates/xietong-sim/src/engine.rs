@@ -637,15 +637,17 @@ fn domain_terms(
 fn inequality(v: &[f64], buf: &mut Vec<f64>) -> (f64, f64) {
     let len = v.len();
     let n = len as f64;
-    let total: f64 = v.iter().sum();
+    // The total and the Gini's weighted sum in one loop, so that their two chains of additions
+    // overlap; each is the fold `Iterator::sum` makes, from the identity it starts from.
+    let zero: f64 = std::iter::empty::<f64>().sum();
+    let (mut total, mut weighted) = (zero, zero);
+    for (i, &x) in v.iter().enumerate() {
+        total += x;
+        weighted += (2.0 * (i as f64 + 1.0) - n - 1.0) * x;
+    }
     let gini = if len < 2 || total <= 0.0 {
         0.0
     } else {
-        let weighted: f64 = v
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x)
-            .sum();
         weighted / (n * total)
     };
     let mean = total / n;
