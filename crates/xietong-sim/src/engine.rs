@@ -5,7 +5,7 @@
 //! its own random stream and partial sums that are added in chunk order, so a run gives the same
 //! bits whether its chunks run on one thread or many.
 
-use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
+use crate::kernel::{self, AgentSums, Columns, Counts, DomainPlan, OutcomeColumns};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{fill_uniform_by_column, stream, uniform};
 use crate::setup::{Agent, agents};
@@ -152,8 +152,10 @@ struct Scratch {
     probs: Vec<f64>,
     shares: Vec<f64>,
     draws: Vec<f64>,
-    /// Per active domain: the row of `shares` it uses (an earlier domain's with the same σ).
-    share_row: Vec<usize>,
+    /// Per active domain: its constants for the kernels, and its decisions and executions
+    /// counted by province.
+    plans: Vec<DomainPlan>,
+    counts: Vec<Counts>,
     stride: usize,
     /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
     padded: usize,
@@ -296,58 +298,58 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             ln_ratio: &cols.ln_ratio,
             rel_gap: &cols.rel_gap,
         };
-        let share_row = &mut cols.share_row;
-        share_row.clear();
-        share_row.resize(n_active, 0);
+        let plans = &mut cols.plans;
+        plans.clear();
         for (ai, &k) in active.iter().enumerate() {
-            // Partners of province 0 are province 1 and vice versa.
-            let inputs = DomainInputs {
-                terms: &ctx.terms[k],
-                sigma: ctx.sigma[k],
-                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-                distrust_floor: dy.distrust_floor,
-                rigid,
-            };
-            let prob = &mut probs[ai * stride..ai * stride + padded];
             // Shares depend on the domain only through σ: reuse an earlier domain's row.
             let same_sigma = |&j: &usize| ctx.sigma[j].to_bits() == ctx.sigma[k].to_bits();
-            share_row[ai] = active[..ai].iter().position(same_sigma).unwrap_or(ai);
-            if share_row[ai] == ai {
-                let share = &mut shares[ai * stride..ai * stride + padded];
-                kernel::domain_probabilities(width, &inputs, &columns, prob, share);
-            } else {
-                let row = share_row[ai] * stride;
-                let share = &shares[row..row + padded];
-                kernel::domain_probabilities_given_shares(width, &inputs, &columns, prob, share);
-            }
+            plans.push(DomainPlan {
+                terms: ctx.terms[k],
+                sigma: ctx.sigma[k],
+                // Partners of province 0 are province 1 and vice versa.
+                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+                share_row: active[..ai].iter().position(same_sigma).unwrap_or(ai),
+            });
         }
+        let (floor, plans) = (dy.distrust_floor, &cols.plans);
+        kernel::chunk_probabilities(
+            width, plans, floor, rigid, &columns, stride, padded, probs, shares,
+        );
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
         // active domains in order), stored domain by domain for the next pass.
         fill_uniform_by_column(&mut rng, n, n_active, stride, draws);
         // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
         // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
         // loop.
-        for (ai, &k) in active.iter().enumerate() {
-            let inputs = OutcomeInputs {
-                terms: &ctx.terms[k],
-                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-                second: &cols.second,
-                prob: &probs[ai * stride..ai * stride + padded],
-                share: &shares[share_row[ai] * stride..share_row[ai] * stride + padded],
-                draws: &draws[ai * stride..ai * stride + padded],
-                fidelity: &cols.fidelity,
-                omega: &cols.omega,
-                development: &cols.development,
-                dev_pair: &cols.dev_pair,
-            };
-            let mut sums = AgentSums {
-                sum_p: &mut cols.sum_p,
-                sum_p2: &mut cols.sum_p2,
-                joint: &mut cols.joint,
-                pair: &mut cols.pair,
-                gain: &mut cols.gain,
-            };
-            let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
+        let outcome_columns = OutcomeColumns {
+            second: &cols.second,
+            fidelity: &cols.fidelity,
+            omega: &cols.omega,
+            development: &cols.development,
+            dev_pair: &cols.dev_pair,
+        };
+        let mut sums = AgentSums {
+            sum_p: &mut cols.sum_p,
+            sum_p2: &mut cols.sum_p2,
+            joint: &mut cols.joint,
+            pair: &mut cols.pair,
+            gain: &mut cols.gain,
+        };
+        cols.counts.clear();
+        cols.counts.resize(n_active, Counts::default());
+        kernel::chunk_outcomes(
+            width,
+            plans,
+            &outcome_columns,
+            stride,
+            padded,
+            probs,
+            shares,
+            draws,
+            &mut sums,
+            &mut cols.counts,
+        );
+        for (&k, counts) in active.iter().zip(&cols.counts) {
             for p in 0..2 {
                 acc.decided[p * k_n + k] += counts.decided[p] as f64;
                 acc.executed[p * k_n + k] += counts.executed[p] as f64;
