@@ -5,13 +5,14 @@
 //! its own random stream and partial sums that are added in chunk order, so a run gives the same
 //! bits whether its chunks run on one thread or many.
 
-use crate::kernel::{self, AgentSums, Columns, DomainInputs, OutcomeInputs};
+use crate::kernel::{self, AgentSums, Columns, Counts, DomainPlan, OutcomeColumns};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 use crate::rng::{fill_uniform_by_column, stream, uniform};
 use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
 use xietong_model::mechanism::{self as m, DilemmaChoice, DomainTerms, Stage, StageInputs};
+use xietong_model::scenario::Domain;
 use xietong_model::{Axis, Quarter, Scenario, Tier, Timing};
 
 /// Jurisdictions per chunk: the unit of random streams and of parallel work within a run.
@@ -151,8 +152,10 @@ struct Scratch {
     probs: Vec<f64>,
     shares: Vec<f64>,
     draws: Vec<f64>,
-    /// Per active domain: the row of `shares` it uses (an earlier domain's with the same σ).
-    share_row: Vec<usize>,
+    /// Per active domain: its constants for the kernels, and its decisions and executions
+    /// counted by province.
+    plans: Vec<DomainPlan>,
+    counts: Vec<Counts>,
     stride: usize,
     /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
     padded: usize,
@@ -222,21 +225,30 @@ impl Scratch {
         ] = columns;
         let second = &mut self.second[..n];
         for (i, a) in chunk.iter().enumerate() {
-            let p = a.province as usize;
-            let partner = ctx.dev_province[1 - p];
             second[i] = a.province == 1;
             barrier[i] = a.barrier;
-            trust[i] = m::combined_trust(a.trust, ctx.rule_trust[p]);
             lambda[i] = a.local_centric;
             experiential_trust[i] = a.trust;
             omega[i] = a.orientation;
             inv_mu[i] = a.inv_temperature;
-            ratio[i] = partner / a.development;
-            rel_gap[i] = (a.development / ctx.dev_mean - 1.0).abs();
             fidelity[i] = a.fidelity;
             development[i] = a.development;
-            dev_pair[i] = a.development + partner;
         }
+        // The columns derived from them in a loop that vectorizes (two divisions per
+        // jurisdiction, one at a time, took as long as copying the whole chunk).
+        kernel::derived_columns(
+            kernel::widest(),
+            ctx.dev_province,
+            ctx.dev_mean,
+            ctx.rule_trust,
+            second,
+            experiential_trust,
+            development,
+            trust,
+            ratio,
+            rel_gap,
+            dev_pair,
+        );
         self.ln_ratio.resize(padded, 0.0);
         kernel::ln_column(kernel::widest(), &self.ratio, &mut self.ln_ratio);
         self.padded = padded;
@@ -286,58 +298,58 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
             ln_ratio: &cols.ln_ratio,
             rel_gap: &cols.rel_gap,
         };
-        let share_row = &mut cols.share_row;
-        share_row.clear();
-        share_row.resize(n_active, 0);
+        let plans = &mut cols.plans;
+        plans.clear();
         for (ai, &k) in active.iter().enumerate() {
-            // Partners of province 0 are province 1 and vice versa.
-            let inputs = DomainInputs {
-                terms: &ctx.terms[k],
-                sigma: ctx.sigma[k],
-                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-                distrust_floor: dy.distrust_floor,
-                rigid,
-            };
-            let prob = &mut probs[ai * stride..ai * stride + padded];
             // Shares depend on the domain only through σ: reuse an earlier domain's row.
             let same_sigma = |&j: &usize| ctx.sigma[j].to_bits() == ctx.sigma[k].to_bits();
-            share_row[ai] = active[..ai].iter().position(same_sigma).unwrap_or(ai);
-            if share_row[ai] == ai {
-                let share = &mut shares[ai * stride..ai * stride + padded];
-                kernel::domain_probabilities(width, &inputs, &columns, prob, share);
-            } else {
-                let row = share_row[ai] * stride;
-                let share = &shares[row..row + padded];
-                kernel::domain_probabilities_given_shares(width, &inputs, &columns, prob, share);
-            }
+            plans.push(DomainPlan {
+                terms: ctx.terms[k],
+                sigma: ctx.sigma[k],
+                // Partners of province 0 are province 1 and vice versa.
+                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
+                share_row: active[..ai].iter().position(same_sigma).unwrap_or(ai),
+            });
         }
+        let (floor, plans) = (dy.distrust_floor, &cols.plans);
+        kernel::chunk_probabilities(
+            width, plans, floor, rigid, &columns, stride, padded, probs, shares,
+        );
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
         // active domains in order), stored domain by domain for the next pass.
         fill_uniform_by_column(&mut rng, n, n_active, stride, draws);
         // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
         // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
         // loop.
-        for (ai, &k) in active.iter().enumerate() {
-            let inputs = OutcomeInputs {
-                terms: &ctx.terms[k],
-                obs_seen: (ctx.obs[k_n + k], ctx.obs[k]),
-                second: &cols.second,
-                prob: &probs[ai * stride..ai * stride + padded],
-                share: &shares[share_row[ai] * stride..share_row[ai] * stride + padded],
-                draws: &draws[ai * stride..ai * stride + padded],
-                fidelity: &cols.fidelity,
-                omega: &cols.omega,
-                development: &cols.development,
-                dev_pair: &cols.dev_pair,
-            };
-            let mut sums = AgentSums {
-                sum_p: &mut cols.sum_p,
-                sum_p2: &mut cols.sum_p2,
-                joint: &mut cols.joint,
-                pair: &mut cols.pair,
-                gain: &mut cols.gain,
-            };
-            let counts = kernel::domain_outcomes(width, &inputs, &mut sums);
+        let outcome_columns = OutcomeColumns {
+            second: &cols.second,
+            fidelity: &cols.fidelity,
+            omega: &cols.omega,
+            development: &cols.development,
+            dev_pair: &cols.dev_pair,
+        };
+        let mut sums = AgentSums {
+            sum_p: &mut cols.sum_p,
+            sum_p2: &mut cols.sum_p2,
+            joint: &mut cols.joint,
+            pair: &mut cols.pair,
+            gain: &mut cols.gain,
+        };
+        cols.counts.clear();
+        cols.counts.resize(n_active, Counts::default());
+        kernel::chunk_outcomes(
+            width,
+            plans,
+            &outcome_columns,
+            stride,
+            padded,
+            probs,
+            shares,
+            draws,
+            &mut sums,
+            &mut cols.counts,
+        );
+        for (&k, counts) in active.iter().zip(&cols.counts) {
             for p in 0..2 {
                 acc.decided[p * k_n + k] += counts.decided[p] as f64;
                 acc.executed[p * k_n + k] += counts.executed[p] as f64;
@@ -391,51 +403,98 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
 
 /// Pass 4, jurisdiction by jurisdiction in a fixed order: sums over the chunk, then each
 /// jurisdiction's own state updates from what it observed (ODD 7.8-7.11).
+#[allow(clippy::needless_range_loop)] // four chains of additions side by side, indexed alike
 fn finish_chunk(ctx: &Context, chunk: &mut [Agent], active: &[usize], w: &Scratch, acc: &mut Acc) {
     let dy = &ctx.s.dynamics;
     let (k_n, n_active) = (ctx.terms.len(), active.len());
-    // Probabilities summed by province, domain by domain: each sum still receives its
-    // jurisdictions in chunk order, but runs in a register rather than through memory.
+    // Probabilities summed by province: each sum still receives its jurisdictions in chunk
+    // order, but over runs of jurisdictions of one province (the chunk is usually one run per
+    // province), without a branch per jurisdiction, and four domains at a time, so that four
+    // chains of additions overlap instead of waiting on each other.
     let second = &w.second[..chunk.len()];
-    for (ai, &k) in active.iter().enumerate() {
-        let row = &w.probs[ai * w.stride..ai * w.stride + chunk.len()];
-        let (mut first_sum, mut second_sum) = (acc.sum_p[k], acc.sum_p[k_n + k]);
-        for (&x, &in_second) in row.iter().zip(second) {
-            if in_second {
-                second_sum += x;
-            } else {
-                first_sum += x;
+    let row = |ai: usize| &w.probs[ai * w.stride..ai * w.stride + chunk.len()];
+    let mut start = 0;
+    while start < second.len() {
+        let in_second = second[start];
+        let len = second[start..]
+            .iter()
+            .position(|&x| x != in_second)
+            .unwrap_or(second.len() - start);
+        let (run, base) = (start..start + len, usize::from(in_second) * k_n);
+        let mut ai = 0;
+        while ai + 4 <= n_active {
+            let ks = [0, 1, 2, 3].map(|j| base + active[ai + j]);
+            let rows = [0, 1, 2, 3].map(|j| &row(ai + j)[run.clone()]);
+            let mut sums = ks.map(|k| acc.sum_p[k]);
+            for i in 0..len {
+                for j in 0..4 {
+                    sums[j] += rows[j][i];
+                }
             }
+            for j in 0..4 {
+                acc.sum_p[ks[j]] = sums[j];
+            }
+            ai += 4;
         }
-        (acc.sum_p[k], acc.sum_p[k_n + k]) = (first_sum, second_sum);
+        for ai in ai..n_active {
+            let k = base + active[ai];
+            acc.sum_p[k] = row(ai)[run.clone()]
+                .iter()
+                .fold(acc.sum_p[k], |sum, &x| sum + x);
+        }
+        start += len;
     }
-    for (i, a) in chunk.iter_mut().enumerate() {
-        let p = a.province as usize;
-        if n_active > 0 {
-            acc.selective += w.selectivity[i];
-            acc.zone_p[a.zone as usize] += w.mean_p[i];
+    // Then jurisdiction by jurisdiction, over runs of one province and zone (a chunk of the
+    // built-in scenario has one run per zone): every sum receives its jurisdictions in chunk
+    // order as before, but in a register for the whole run rather than through memory.
+    let (selecting, frozen) = (n_active > 0, dy.frozen);
+    let (mut selective, mut total_gain) = (acc.selective, acc.total_gain);
+    let mut start = 0;
+    while start < chunk.len() {
+        let (province, zone) = (chunk[start].province, chunk[start].zone);
+        let len = chunk[start..]
+            .iter()
+            .position(|a| a.province != province || a.zone != zone)
+            .unwrap_or(chunk.len() - start);
+        let (p, z) = (province as usize, zone as usize);
+        let (mut zone_p, mut zone_d) = (acc.zone_p[z], acc.zone_d[z]);
+        let (mut joint_gain, mut pair_value) = (acc.joint_gain[p], acc.pair_value[p]);
+        let (mut trust, mut local_centric) = (acc.trust[p], acc.local_centric[p]);
+        let (mut barrier, mut orientation) = (acc.barrier[p], acc.orientation[p]);
+        let mut development = acc.development[p];
+        for (i, a) in chunk.iter_mut().enumerate().skip(start).take(len) {
+            if selecting {
+                selective += w.selectivity[i];
+                zone_p += w.mean_p[i];
+            }
+            joint_gain += w.joint[i];
+            pair_value += w.pair[i];
+            total_gain += w.gain[i];
+            // Combined trust as the decision pass used it (the column holds the same expression).
+            trust += w.trust[i];
+            local_centric += a.local_centric;
+            barrier += a.barrier;
+            orientation += a.orientation;
+            if !frozen {
+                // Computed for the whole chunk by `kernel::agent_updates`.
+                let next = &w.next;
+                a.development = next[0][i];
+                a.trust = next[1][i];
+                a.local_centric = next[2][i];
+                a.barrier = next[3][i];
+                a.orientation = next[4][i];
+            }
+            development += a.development;
+            zone_d += a.development;
         }
-        acc.joint_gain[p] += w.joint[i];
-        acc.pair_value[p] += w.pair[i];
-        acc.total_gain += w.gain[i];
-        // Combined trust as the decision pass used it (the column holds the same expression).
-        let trust = w.trust[i];
-        acc.trust[p] += trust;
-        acc.local_centric[p] += a.local_centric;
-        acc.barrier[p] += a.barrier;
-        acc.orientation[p] += a.orientation;
-        if !dy.frozen {
-            // Computed for the whole chunk by `kernel::agent_updates`.
-            let next = &w.next;
-            a.development = next[0][i];
-            a.trust = next[1][i];
-            a.local_centric = next[2][i];
-            a.barrier = next[3][i];
-            a.orientation = next[4][i];
-        }
-        acc.development[p] += a.development;
-        acc.zone_d[a.zone as usize] += a.development;
+        (acc.zone_p[z], acc.zone_d[z]) = (zone_p, zone_d);
+        (acc.joint_gain[p], acc.pair_value[p]) = (joint_gain, pair_value);
+        (acc.trust[p], acc.local_centric[p]) = (trust, local_centric);
+        (acc.barrier[p], acc.orientation[p]) = (barrier, orientation);
+        acc.development[p] = development;
+        start += len;
     }
+    (acc.selective, acc.total_gain) = (selective, total_gain);
 }
 
 /// Region-level state that evolves between periods.
@@ -574,20 +633,23 @@ fn domain_terms(
 /// Gini and Theil T of values sorted ascending, with the bits of `m::gini_sorted` and `m::theil`
 /// (the same operations in the same order): both start from the same total, taken once here, and
 /// the logarithms are taken in the vectorized kernel, which gives `ln`'s bits at every width.
-/// Block by block on the stack, as the model's function does, so that memory does not grow with
-/// the number of jurisdictions.
-fn inequality(v: &[f64]) -> (f64, f64) {
+/// Block by block, as the model's function does, so that memory does not grow with the number of
+/// jurisdictions; the block's ratios and logarithms are kept in `buf` between calls (zeroing two
+/// blocks on the stack every period cost about as much as the logarithms of 42 values).
+fn inequality(v: &[f64], buf: &mut Vec<f64>) -> (f64, f64) {
     let len = v.len();
     let n = len as f64;
-    let total: f64 = v.iter().sum();
+    // The total and the Gini's weighted sum in one loop, so that their two chains of additions
+    // overlap; each is the fold `Iterator::sum` makes, from the identity it starts from.
+    let zero: f64 = std::iter::empty::<f64>().sum();
+    let (mut total, mut weighted) = (zero, zero);
+    for (i, &x) in v.iter().enumerate() {
+        total += x;
+        weighted += (2.0 * (i as f64 + 1.0) - n - 1.0) * x;
+    }
     let gini = if len < 2 || total <= 0.0 {
         0.0
     } else {
-        let weighted: f64 = v
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x)
-            .sum();
         weighted / (n * total)
     };
     let mean = total / n;
@@ -595,7 +657,9 @@ fn inequality(v: &[f64]) -> (f64, f64) {
         0.0
     } else {
         const BLOCK: usize = 256;
-        let (mut ratios, mut logs) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let block_len = len.min(BLOCK);
+        buf.resize(2 * block_len, 0.0);
+        let (ratios, logs) = buf.split_at_mut(block_len);
         let mut sum = -0.0;
         for block in v.chunks(BLOCK) {
             let (r, l) = (&mut ratios[..block.len()], &mut logs[..block.len()]);
@@ -613,6 +677,7 @@ fn inequality(v: &[f64]) -> (f64, f64) {
 }
 
 /// What the pass over jurisdictions yields for the rest of the period (ODD 3, step 4).
+#[derive(Default)]
 struct Indicators {
     coop_domain: Vec<f64>,
     coop_province_domain: [Vec<f64>; 2],
@@ -665,12 +730,22 @@ struct Run<'a> {
     gap: [f64; 2],
     waves: Vec<Vec<Tier>>,
     start_period: Option<usize>,
-    high_b: Vec<bool>,
+    /// Domains grouped once per run, each group in domain order (so that means over a group add
+    /// in the order a filter over all domains would): by axis in `Axis::ALL` order, by tier in
+    /// `Tier::ALL` order, with above-median local benefit and the rest, of the basic tier, of the
+    /// political axis.
+    by_axis: [Vec<usize>; 5],
+    by_tier: [Vec<usize>; 3],
+    high_b: Vec<usize>,
+    low_b: Vec<usize>,
+    basic: Vec<usize>,
+    political: Vec<usize>,
     sigma: Vec<f64>,
     region: Region,
     dev_province: [f64; 2],
     acc: Acc,
     scratch: Vec<f64>,
+    inequality_buf: Vec<f64>,
     sorter: Sorter,
     central: CentralPolicy,
     /// `(1 − joint_body)^j` for j = 0…3 joint bodies.
@@ -679,6 +754,10 @@ struct Run<'a> {
     /// and per domain whether it is open for standardization, triggered, stalled, ready.
     terms: Vec<DomainTerms>,
     active_idx: Vec<usize>,
+    /// `(σ bits, share)` of the weaker province's siphon shares taken this period.
+    shares_by_sigma: Vec<(u64, f64)>,
+    /// Which domains were active at the start of the period (recorded).
+    active_at_start: Vec<bool>,
     open: Vec<bool>,
     triggered: Vec<bool>,
     stalled: Vec<bool>,
@@ -726,6 +805,10 @@ impl<'a> Run<'a> {
             (bs[k_n / 2 - 1] + bs[k_n / 2]) / 2.0
         };
         let dy = &s.dynamics;
+        let high_b = |d: &Domain| d.local_benefit > median_b;
+        let domains_where = |want: &dyn Fn(&Domain) -> bool| -> Vec<usize> {
+            (0..k_n).filter(|&k| want(&s.domains[k])).collect()
+        };
         Run {
             s,
             seed,
@@ -736,11 +819,12 @@ impl<'a> Run<'a> {
             gap: per(gap),
             waves: lv.sequencing.order(),
             start_period,
-            high_b: s
-                .domains
-                .iter()
-                .map(|d| d.local_benefit > median_b)
-                .collect(),
+            by_axis: Axis::ALL.map(|ax| domains_where(&|d| d.axis == ax)),
+            by_tier: Tier::ALL.map(|ti| domains_where(&|d| d.tier == ti)),
+            high_b: domains_where(&high_b),
+            low_b: domains_where(&|d| !high_b(d)),
+            basic: domains_where(&|d| d.tier == Tier::Basic),
+            political: domains_where(&|d| d.axis == Axis::Political),
             sigma: s.domains.iter().map(|d| d.siphon).collect(),
             region: Region {
                 alignment: vec![0.0; k_n],
@@ -765,11 +849,14 @@ impl<'a> Run<'a> {
             dev_province,
             acc: Acc::new(k_n, z_n),
             scratch: Vec::with_capacity(n),
+            inequality_buf: Vec::new(),
             sorter: Sorter::default(),
             central: CentralPolicy::new(),
             relief: [0, 1, 2, 3].map(|j| libm::pow(1.0 - dy.joint_body, f64::from(j))),
             terms: Vec::with_capacity(k_n),
             active_idx: Vec::with_capacity(k_n),
+            shares_by_sigma: Vec::with_capacity(k_n),
+            active_at_start: Vec::with_capacity(k_n),
             open: Vec::with_capacity(k_n),
             triggered: Vec::with_capacity(k_n),
             stalled: Vec::with_capacity(k_n),
@@ -889,41 +976,33 @@ impl<'a> Run<'a> {
     }
 
     /// Step 4: indicators from the pass; partners' observations for the next period.
-    fn indicators(&mut self) -> Indicators {
+    /// The vectors of `spare` (a previous period's indicators) are reused.
+    fn indicators(&mut self, spare: Indicators) -> Indicators {
         let s = self.s;
         let (k_n, z_n) = (s.domains.len(), s.zones.len());
         let n = self.people.len();
         let acc = &self.acc;
         let np = [self.n_prov[0] as f64, self.n_prov[1] as f64];
-        let coop_province_domain = [0, 1].map(|p| {
-            (0..k_n)
-                .map(|k| acc.sum_p[p * k_n + k] / np[p])
-                .collect::<Vec<f64>>()
-        });
-        let coop_domain: Vec<f64> = (0..k_n)
-            .map(|k| (acc.sum_p[k] + acc.sum_p[k_n + k]) / n as f64)
-            .collect();
+        let Indicators {
+            mut coop_domain,
+            mut coop_province_domain,
+            mut zones,
+            ..
+        } = spare;
+        for (p, v) in coop_province_domain.iter_mut().enumerate() {
+            v.clear();
+            v.extend((0..k_n).map(|k| acc.sum_p[p * k_n + k] / np[p]));
+        }
+        coop_domain.clear();
+        coop_domain.extend((0..k_n).map(|k| (acc.sum_p[k] + acc.sum_p[k_n + k]) / n as f64));
         let decided: f64 = acc.decided.iter().sum::<f64>() / (n * k_n) as f64;
         let executed: f64 = acc.executed.iter().sum::<f64>() / (n * k_n) as f64;
         let cooperation = mean_of(coop_domain.iter().copied());
-        let coop_axis = Axis::ALL.map(|ax| {
-            mean_of(
-                (0..k_n)
-                    .filter(|&k| s.domains[k].axis == ax)
-                    .map(|k| coop_domain[k]),
-            )
-        });
-        let coop_tier = Tier::ALL.map(|ti| {
-            mean_of(
-                (0..k_n)
-                    .filter(|&k| s.domains[k].tier == ti)
-                    .map(|k| coop_domain[k]),
-            )
-        });
+        let mean_over = |group: &[usize]| mean_of(group.iter().map(|&k| coop_domain[k]));
+        let coop_axis = [0, 1, 2, 3, 4].map(|a| mean_over(&self.by_axis[a]));
+        let coop_tier = [0, 1, 2].map(|t| mean_over(&self.by_tier[t]));
         let coop_province = [0, 1].map(|p| mean_of(coop_province_domain[p].iter().copied()));
-        let high_b = &self.high_b;
-        let benefit_gap = mean_of((0..k_n).filter(|&k| high_b[k]).map(|k| coop_domain[k]))
-            - mean_of((0..k_n).filter(|&k| !high_b[k]).map(|k| coop_domain[k]));
+        let benefit_gap = mean_over(&self.high_b) - mean_over(&self.low_b);
         // The siphon index: of the joint value realized in collaborations, the share that goes to
         // the more developed province's side (its own captured part plus what its partners' lose).
         let stronger = if self.dev_province[0] >= self.dev_province[1] {
@@ -950,23 +1029,22 @@ impl<'a> Run<'a> {
         let people = &self.people;
         self.sorter
             .sort_from_previous(people.len(), |i| people[i].development, &mut self.scratch);
-        let (gini, theil) = inequality(&self.scratch);
-        let zones: Vec<ZoneRecord> = (0..z_n)
-            .map(|z| {
-                let c = self.zone_n[z].max(1) as f64;
-                let development = acc.zone_d[z] / c;
-                ZoneRecord {
-                    cooperation: acc.zone_p[z] / c,
-                    development,
-                    demand: m::standards_demand(
-                        development / dev_mean_after,
-                        s.demand.scale,
-                        s.demand.peak,
-                        s.demand.shape,
-                    ),
-                }
-            })
-            .collect();
+        let (gini, theil) = inequality(&self.scratch, &mut self.inequality_buf);
+        zones.clear();
+        zones.extend((0..z_n).map(|z| {
+            let c = self.zone_n[z].max(1) as f64;
+            let development = acc.zone_d[z] / c;
+            ZoneRecord {
+                cooperation: acc.zone_p[z] / c,
+                development,
+                demand: m::standards_demand(
+                    development / dev_mean_after,
+                    s.demand.scale,
+                    s.demand.peak,
+                    s.demand.shape,
+                ),
+            }
+        }));
         // Observed cooperation for next period.
         for p in 0..2 {
             for k in 0..k_n {
@@ -1067,11 +1145,7 @@ impl<'a> Run<'a> {
             .filter(|&k| open[k] && region.alignment[k] < s.dilemma.deepen_alignment)
             .count() as f64;
         let pace = dy.alignment_rate * fbar * (dy.capacity / n_open.max(dy.capacity));
-        let basic = mean_of(
-            (0..k_n)
-                .filter(|&k| s.domains[k].tier == Tier::Basic)
-                .map(|k| region.alignment[k]),
-        );
+        let basic = mean_of(self.basic.iter().map(|&k| region.alignment[k]));
         let basic = if basic.is_nan() { 1.0 } else { basic };
         let both = f64::from(u8::from(worked[0] && worked[1]));
         let region = &mut self.region;
@@ -1124,6 +1198,9 @@ impl<'a> Run<'a> {
         }
         ready.clear();
         ready.extend((0..k_n).map(|k| region.active[k] && region.active_for[k] >= dl.warmup));
+        // Shares depend on the domain only through σ: each σ's `pow` is taken once a period.
+        let shares = &mut self.shares_by_sigma;
+        shares.clear();
         for k in 0..k_n {
             if !ready[k] {
                 continue;
@@ -1136,11 +1213,17 @@ impl<'a> Run<'a> {
             let fell = region.peak[k] >= dl.min_peak
                 && x.coop_domain[k] < (1.0 - dl.drop) * region.peak[k];
             // The weaker side's share of the joint value in this domain, as it sees it.
-            let share = m::siphon_share(
-                self.dev_province[weaker],
-                self.dev_province[stronger],
-                self.sigma[k],
-            );
+            let sigma = self.sigma[k];
+            let share = match shares.iter().find(|(b, _)| *b == sigma.to_bits()) {
+                Some(&(_, share)) => share,
+                None => {
+                    let (d_weak, d_strong) =
+                        (self.dev_province[weaker], self.dev_province[stronger]);
+                    let share = m::siphon_share(d_weak, d_strong, sigma);
+                    shares.push((sigma.to_bits(), share));
+                    share
+                }
+            };
             let omega = x.orientation;
             let siphoned = m::realized_share(share, omega) < dl.siphon_threshold;
             // Standardization under way, but the domain's cooperation has not picked up over a
@@ -1304,11 +1387,7 @@ impl<'a> Run<'a> {
         };
         let axis = |ax: Axis| Axis::ALL.iter().position(|&a| a == ax).expect("an axis");
         let cooperating = |ax: Axis| x.coop_axis[axis(ax)] >= st.advanced_cooperation;
-        let political = mean_of(
-            (0..s.domains.len())
-                .filter(|&k| s.domains[k].axis == Axis::Political)
-                .map(|k| self.effective_alignment(k)),
-        );
+        let political = mean_of(self.political.iter().map(|&k| self.effective_alignment(k)));
         let other_axes = [Axis::Cultural, Axis::Social, Axis::Ecological]
             .into_iter()
             .filter(|&ax| cooperating(ax))
@@ -1331,55 +1410,109 @@ impl<'a> Run<'a> {
 
 /// Simulate one run of the scenario. `run` selects the random streams.
 pub fn simulate(s: &Scenario, seed: u64, run: u64) -> RunResult {
+    let mut out = RunResult {
+        periods: Vec::with_capacity(s.calendar.periods as usize),
+        summary: RunSummary::default(),
+    };
+    simulate_into(s, seed, run, &mut out);
+    out
+}
+
+/// [`simulate`] written into `out`, whose previous contents (a spent result of any scenario) are
+/// overwritten: afterwards `*out == simulate(s, seed, run)`. Its vectors and strings are reused,
+/// so a caller that simulates many runs one after another and keeps a spent result to pass in
+/// allocates almost nothing per period (a fresh result allocates seven vectors per period).
+pub fn simulate_into(s: &Scenario, seed: u64, run: u64, out: &mut RunResult) {
     let mut r = Run::new(s, seed, run);
-    let mut records = Vec::with_capacity(s.calendar.periods as usize);
-    for t in 0..s.calendar.periods as usize {
+    let periods = s.calendar.periods as usize;
+    let records = &mut out.periods;
+    records.truncate(periods);
+    let mut spare = Indicators::default();
+    for t in 0..periods {
         // The provinces' own draws (bureau work, dilemma choices) come from a stream of their own.
         let mut province_rng = stream(seed, run, t as u64, u64::MAX);
         r.central.update(s, t);
         let programme_start = r.start_programme(t);
-        let active_at_start = r.region.active.clone();
+        r.active_at_start.clone_from(&r.region.active);
         r.decide(t);
-        let x = r.indicators();
+        let x = r.indicators(std::mem::take(&mut spare));
         let std = r.standardize(&x, &mut province_rng);
         let ev = r.dilemmas(&x, &mut province_rng);
         let stage = r.classify(&x);
-        records.push(PeriodRecord {
-            stage,
-            alignment_domain: r.region.alignment.clone(),
-            active_domain: active_at_start,
-            coop_axis: x.coop_axis,
-            coop_tier: x.coop_tier,
-            coop_province: x.coop_province,
-            cooperation: x.cooperation,
-            executed: x.executed,
-            execution_gap: x.decided - x.executed,
-            selective_index: x.selective_index,
-            benefit_gap: x.benefit_gap,
-            trust: x.trust,
-            alignment: mean_of(r.region.alignment.iter().copied()),
-            local_centric: x.local_centric,
-            barrier: x.barrier,
-            orientation: x.orientation,
-            gini: x.gini,
-            theil: x.theil,
-            siphon_index: x.siphon_index,
-            welfare: x.welfare,
-            effort: std.effort,
-            dilemmas: ev.dilemmas,
-            deepens: ev.deepens + programme_start,
-            retreats: ev.retreats,
-            zones: x.zones,
-            coop_domain: x.coop_domain,
-            coop_province_domain: x.coop_province_domain,
-        });
+        if records.len() == t {
+            records.push(PeriodRecord {
+                stage,
+                alignment_domain: Vec::with_capacity(r.region.alignment.len()),
+                active_domain: Vec::with_capacity(r.active_at_start.len()),
+                coop_axis: x.coop_axis,
+                coop_tier: x.coop_tier,
+                coop_province: x.coop_province,
+                cooperation: 0.0,
+                executed: 0.0,
+                execution_gap: 0.0,
+                selective_index: 0.0,
+                benefit_gap: 0.0,
+                trust: 0.0,
+                alignment: 0.0,
+                local_centric: 0.0,
+                barrier: 0.0,
+                orientation: 0.0,
+                gini: 0.0,
+                theil: 0.0,
+                siphon_index: 0.0,
+                welfare: 0.0,
+                effort: std.effort,
+                dilemmas: 0,
+                deepens: 0,
+                retreats: 0,
+                zones: Vec::with_capacity(x.zones.len()),
+                coop_domain: Vec::with_capacity(x.coop_domain.len()),
+                coop_province_domain: x
+                    .coop_province_domain
+                    .each_ref()
+                    .map(|v| Vec::with_capacity(v.len())),
+            });
+        }
+        let rec = &mut records[t];
+        rec.stage = stage;
+        copy_into(&mut rec.alignment_domain, &r.region.alignment);
+        copy_into(&mut rec.active_domain, &r.active_at_start);
+        rec.coop_axis = x.coop_axis;
+        rec.coop_tier = x.coop_tier;
+        rec.coop_province = x.coop_province;
+        rec.cooperation = x.cooperation;
+        rec.executed = x.executed;
+        rec.execution_gap = x.decided - x.executed;
+        rec.selective_index = x.selective_index;
+        rec.benefit_gap = x.benefit_gap;
+        rec.trust = x.trust;
+        rec.alignment = mean_of(r.region.alignment.iter().copied());
+        rec.local_centric = x.local_centric;
+        rec.barrier = x.barrier;
+        rec.orientation = x.orientation;
+        rec.gini = x.gini;
+        rec.theil = x.theil;
+        rec.siphon_index = x.siphon_index;
+        rec.welfare = x.welfare;
+        rec.effort = std.effort;
+        rec.dilemmas = ev.dilemmas;
+        rec.deepens = ev.deepens + programme_start;
+        rec.retreats = ev.retreats;
+        copy_into(&mut rec.zones, &x.zones);
+        copy_into(&mut rec.coop_domain, &x.coop_domain);
+        for p in 0..2 {
+            copy_into(&mut rec.coop_province_domain[p], &x.coop_province_domain[p]);
+        }
+        spare = x;
     }
     let (survey_a, survey_b) = s.survey_periods();
-    let summary = summarize(s, run, &records, survey_a, survey_b);
-    RunResult {
-        periods: records,
-        summary,
-    }
+    summarize_into(s, run, records, survey_a, survey_b, &mut out.summary);
+}
+
+/// `to = from`, in `to`'s allocation when it is large enough.
+fn copy_into<T: Clone>(to: &mut Vec<T>, from: &[T]) {
+    to.clear();
+    to.extend_from_slice(from);
 }
 
 fn province_means(people: &[Agent], n_prov: [usize; 2]) -> [f64; 2] {
@@ -1410,13 +1543,15 @@ impl Representative {
     }
 }
 
-fn summarize(
+/// The run's summary, written into `out` (its vectors and strings reused).
+fn summarize_into(
     s: &Scenario,
     run: u64,
     records: &[PeriodRecord],
     survey_a: usize,
     survey_b: usize,
-) -> RunSummary {
+    out: &mut RunSummary,
+) {
     let first = |want: &[Stage]| {
         records
             .iter()
@@ -1426,25 +1561,36 @@ fn summarize(
     let last = records.last().expect("at least one period");
     let window = &records[survey_a..=survey_b];
     let w = window.len() as f64;
-    RunSummary {
-        run,
-        first_transition_period: first(&[Stage::Transition, Stage::Advanced]),
-        first_advanced_period: first(&[Stage::Advanced]),
-        dilemmas: records.iter().map(|r| r.dilemmas).sum(),
-        deepens: records.iter().map(|r| r.deepens).sum(),
-        retreats: records.iter().map(|r| r.retreats).sum(),
-        cumulative_cooperation: records.iter().map(|r| r.cooperation).sum(),
-        final_stage: last.stage.id().to_string(),
-        final_gini: last.gini,
-        final_alignment: last.alignment,
-        final_trust: last.trust,
-        survey_cooperation: (0..s.domains.len())
-            .map(|k| window.iter().map(|r| r.coop_domain[k]).sum::<f64>() / w)
-            .collect(),
-        survey_zone_demand: (0..s.zones.len())
-            .map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w)
-            .collect(),
-        survey_stages: window.iter().map(|r| r.stage.id().to_string()).collect(),
+    out.run = run;
+    out.first_transition_period = first(&[Stage::Transition, Stage::Advanced]);
+    out.first_advanced_period = first(&[Stage::Advanced]);
+    out.dilemmas = records.iter().map(|r| r.dilemmas).sum();
+    out.deepens = records.iter().map(|r| r.deepens).sum();
+    out.retreats = records.iter().map(|r| r.retreats).sum();
+    out.cumulative_cooperation = records.iter().map(|r| r.cooperation).sum();
+    out.final_stage.clear();
+    out.final_stage.push_str(last.stage.id());
+    out.final_gini = last.gini;
+    out.final_alignment = last.alignment;
+    out.final_trust = last.trust;
+    out.survey_cooperation.clear();
+    out.survey_cooperation.extend(
+        (0..s.domains.len()).map(|k| window.iter().map(|r| r.coop_domain[k]).sum::<f64>() / w),
+    );
+    out.survey_zone_demand.clear();
+    out.survey_zone_demand.extend(
+        (0..s.zones.len()).map(|z| window.iter().map(|r| r.zones[z].demand).sum::<f64>() / w),
+    );
+    let stages = &mut out.survey_stages;
+    stages.truncate(window.len());
+    for (i, r) in window.iter().enumerate() {
+        match stages.get_mut(i) {
+            Some(id) => {
+                id.clear();
+                id.push_str(r.stage.id());
+            }
+            None => stages.push(r.stage.id().to_string()),
+        }
     }
 }
 
@@ -1465,7 +1611,7 @@ mod tests {
             cases.push(v);
         }
         for v in &cases {
-            let (gini, theil) = inequality(v);
+            let (gini, theil) = inequality(v, &mut Vec::new());
             let n = v.len();
             assert_eq!(gini.to_bits(), m::gini_sorted(v).to_bits(), "Gini, n = {n}");
             assert_eq!(theil.to_bits(), m::theil(v).to_bits(), "Theil, n = {n}");

@@ -137,35 +137,73 @@ pub(crate) struct Columns<'a> {
 }
 
 /// What one domain's decisions share within a chunk.
-pub(crate) struct DomainInputs<'a> {
-    pub terms: &'a DomainTerms,
-    pub sigma: f64,
+struct DomainInputs<'a> {
+    terms: &'a DomainTerms,
+    sigma: f64,
     /// Partner cooperation seen by jurisdictions of the first and of the second province.
+    obs_seen: (f64, f64),
+    distrust_floor: f64,
+    rigid: f64,
+}
+
+/// One active domain's constants for a chunk's decisions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DomainPlan {
+    pub terms: DomainTerms,
+    pub sigma: f64,
+    /// Partner cooperation carried out last period, seen by jurisdictions of the first and of the
+    /// second province.
     pub obs_seen: (f64, f64),
-    pub distrust_floor: f64,
-    pub rigid: f64,
+    /// The row of `shares` the domain uses: its own, or an earlier domain's with the same σ
+    /// (shares depend on the domain only through σ, so the exponential is taken once).
+    pub share_row: usize,
 }
 
 multiversion! {
-    /// Probabilities of deciding to cooperate, and siphon shares, in one domain for a chunk.
-    pub(crate) fn domain_probabilities(
-        d: &DomainInputs,
+    /// Probabilities of deciding to cooperate in every active domain for a chunk, into
+    /// `probs[ai * stride..][..padded]`, and the siphon shares of the domains that compute their
+    /// own, into the same rows of `shares`. One call per chunk rather than one per domain: at a
+    /// few dozen jurisdictions the calls' set-up was a noticeable part of the work.
+    pub(crate) fn chunk_probabilities(
+        plans: &[DomainPlan],
+        distrust_floor: f64,
+        rigid: f64,
         c: &Columns,
-        prob: &mut [f64],
-        share: &mut [f64],
-    ) => probabilities_body
+        stride: usize,
+        padded: usize,
+        probs: &mut [f64],
+        shares: &mut [f64],
+    ) => chunk_probabilities_body
 }
 
-multiversion! {
-    /// Probabilities of deciding to cooperate in one domain for a chunk whose siphon shares are
-    /// already known: the shares depend on the domain only through σ, so domains with the same σ
-    /// share them and the exponential is taken once.
-    pub(crate) fn domain_probabilities_given_shares(
-        d: &DomainInputs,
-        c: &Columns,
-        prob: &mut [f64],
-        share: &[f64],
-    ) => given_shares_body
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn chunk_probabilities_body(
+    plans: &[DomainPlan],
+    distrust_floor: f64,
+    rigid: f64,
+    c: &Columns,
+    stride: usize,
+    padded: usize,
+    probs: &mut [f64],
+    shares: &mut [f64],
+) {
+    for (ai, plan) in plans.iter().enumerate() {
+        let d = DomainInputs {
+            terms: &plan.terms,
+            sigma: plan.sigma,
+            obs_seen: plan.obs_seen,
+            distrust_floor,
+            rigid,
+        };
+        let prob = &mut probs[ai * stride..ai * stride + padded];
+        let row = plan.share_row * stride;
+        if plan.share_row == ai {
+            probabilities_body(&d, c, prob, &mut shares[row..row + padded]);
+        } else {
+            given_shares_body(&d, c, prob, &shares[row..row + padded]);
+        }
+    }
 }
 
 /// The σ = 0 test is taken out of the loop, as a branch inside it would stop vectorization.
@@ -217,6 +255,56 @@ fn fill_probabilities(
         let u = m::perceived_utility(t, pi, s, lambda[i], barrier[i], omega[i], adapt);
         prob[i] = m::choice_probability(u, inv_mu[i]);
         store(i, s);
+    }
+}
+
+multiversion! {
+    /// Columns derived from a chunk's state at the start of a period: combined trust, the partner
+    /// province's mean development over the jurisdiction's, `|d/d̄ − 1|`, and development plus the
+    /// partner province's mean. Jurisdictions of the first province (`second[i]` false) have the
+    /// second as partner and the first's rule-based trust, and vice versa.
+    pub(crate) fn derived_columns(
+        dev_province: [f64; 2],
+        dev_mean: f64,
+        rule_trust: [f64; 2],
+        second: &[bool],
+        experiential_trust: &[f64],
+        development: &[f64],
+        trust: &mut [f64],
+        ratio: &mut [f64],
+        rel_gap: &mut [f64],
+        dev_pair: &mut [f64],
+    ) => derived_body
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn derived_body(
+    dev_province: [f64; 2],
+    dev_mean: f64,
+    rule_trust: [f64; 2],
+    second: &[bool],
+    experiential_trust: &[f64],
+    development: &[f64],
+    trust: &mut [f64],
+    ratio: &mut [f64],
+    rel_gap: &mut [f64],
+    dev_pair: &mut [f64],
+) {
+    let n = trust.len();
+    let (second, experiential_trust, development) =
+        (&second[..n], &experiential_trust[..n], &development[..n]);
+    let (ratio, rel_gap, dev_pair) = (&mut ratio[..n], &mut rel_gap[..n], &mut dev_pair[..n]);
+    for i in 0..n {
+        let (partner, rule) = if second[i] {
+            (dev_province[0], rule_trust[1])
+        } else {
+            (dev_province[1], rule_trust[0])
+        };
+        trust[i] = m::combined_trust(experiential_trust[i], rule);
+        ratio[i] = partner / development[i];
+        rel_gap[i] = (development[i] / dev_mean - 1.0).abs();
+        dev_pair[i] = development[i] + partner;
     }
 }
 
@@ -352,17 +440,11 @@ fn agent_updates_body(
     }
 }
 
-/// One domain's decisions in a chunk, after the probabilities: the random draws and the columns
-/// the gains need (ω and development before this period's updates; development plus the partner
-/// province's mean development).
-pub(crate) struct OutcomeInputs<'a> {
-    pub terms: &'a DomainTerms,
-    /// Partner cooperation carried out last period, seen by the first and the second province.
-    pub obs_seen: (f64, f64),
+/// The columns the outcomes need besides the probabilities, shares and draws: ω and development
+/// before this period's updates, execution fidelity, and development plus the partner province's
+/// mean development.
+pub(crate) struct OutcomeColumns<'a> {
     pub second: &'a [bool],
-    pub prob: &'a [f64],
-    pub share: &'a [f64],
-    pub draws: &'a [f64],
     pub fidelity: &'a [f64],
     pub omega: &'a [f64],
     pub development: &'a [f64],
@@ -388,16 +470,30 @@ pub(crate) struct Counts {
 }
 
 /// Draws decide and execute (one uniform for both: executed ⊂ decided, P(executed) = p · f),
-/// and the realized gains are added to each jurisdiction's sums.
-pub(crate) fn domain_outcomes(width: Width, o: &OutcomeInputs, sums: &mut AgentSums) -> Counts {
-    outcomes_of_slices(
+/// and the realized gains are added to each jurisdiction's sums, domain after domain; counts go
+/// to `counts[ai]`. Rows as in [`chunk_probabilities`], draws likewise in `draws`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn chunk_outcomes(
+    width: Width,
+    plans: &[DomainPlan],
+    o: &OutcomeColumns,
+    stride: usize,
+    padded: usize,
+    probs: &[f64],
+    shares: &[f64],
+    draws: &[f64],
+    sums: &mut AgentSums,
+    counts: &mut [Counts],
+) {
+    chunk_outcomes_of_slices(
         width,
-        o.terms,
-        o.obs_seen,
+        plans,
+        stride,
+        padded,
+        probs,
+        shares,
+        draws,
         o.second,
-        o.prob,
-        o.share,
-        o.draws,
         o.fidelity,
         o.omega,
         o.development,
@@ -407,21 +503,23 @@ pub(crate) fn domain_outcomes(width: Width, o: &OutcomeInputs, sums: &mut AgentS
         &mut *sums.joint,
         &mut *sums.pair,
         &mut *sums.gain,
+        counts,
     )
 }
 
 multiversion! {
-    /// [`domain_outcomes`] with every column a separate argument: slices behind a struct's fields
+    /// [`chunk_outcomes`] with every column a separate argument: slices behind a struct's fields
     /// are not known to be disjoint, and the compiler checked their overlap at run time, pair by
     /// pair, which took longer than the loop itself at a few dozen jurisdictions. Slices passed as
     /// arguments are known not to overlap (`&mut` is exclusive), so no check is made.
-    fn outcomes_of_slices(
-        t: &DomainTerms,
-        obs_seen: (f64, f64),
-        second: &[bool],
-        prob: &[f64],
-        share: &[f64],
+    fn chunk_outcomes_of_slices(
+        plans: &[DomainPlan],
+        stride: usize,
+        padded: usize,
+        probs: &[f64],
+        shares: &[f64],
         draws: &[f64],
+        second: &[bool],
         fidelity: &[f64],
         omega: &[f64],
         development: &[f64],
@@ -431,7 +529,51 @@ multiversion! {
         joint_sum: &mut [f64],
         pair_sum: &mut [f64],
         gain: &mut [f64],
-    ) -> Counts => outcomes_body
+        counts: &mut [Counts],
+    ) => chunk_outcomes_body
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn chunk_outcomes_body(
+    plans: &[DomainPlan],
+    stride: usize,
+    padded: usize,
+    probs: &[f64],
+    shares: &[f64],
+    draws: &[f64],
+    second: &[bool],
+    fidelity: &[f64],
+    omega: &[f64],
+    development: &[f64],
+    dev_pair: &[f64],
+    sum_p: &mut [f64],
+    sum_p2: &mut [f64],
+    joint_sum: &mut [f64],
+    pair_sum: &mut [f64],
+    gain: &mut [f64],
+    counts: &mut [Counts],
+) {
+    for ((ai, plan), count) in plans.iter().enumerate().zip(counts.iter_mut()) {
+        let (row, share_row) = (ai * stride, plan.share_row * stride);
+        *count = outcomes_body(
+            &plan.terms,
+            plan.obs_seen,
+            second,
+            &probs[row..row + padded],
+            &shares[share_row..share_row + padded],
+            &draws[row..row + padded],
+            fidelity,
+            omega,
+            development,
+            dev_pair,
+            sum_p,
+            sum_p2,
+            joint_sum,
+            pair_sum,
+            gain,
+        );
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -498,8 +640,9 @@ mod tests {
     }
 
     /// Every compiled copy of both kernels gives the same bits as the rules applied one
-    /// jurisdiction at a time, or results would depend on the processor. Odd lengths exercise the
-    /// vector loops' tails; inverse temperatures up to 1e3 drive the exponential into saturation.
+    /// jurisdiction at a time, or results would depend on the processor, for a domain that takes
+    /// its own shares and one that takes another's. Odd lengths exercise the vector loops' tails;
+    /// inverse temperatures up to 1e3 drive the exponential into saturation.
     #[test]
     fn kernels_are_bit_identical_on_every_vector_width() {
         let mut rng = stream(7, 0, 0, 0);
@@ -540,13 +683,14 @@ mod tests {
                 ln_ratio: &ln_ratio,
                 rel_gap: &rel_gap,
             };
-            let d = DomainInputs {
-                terms: &t,
+            // Two domains with the same terms and σ: the second takes the first's shares.
+            let plan = |share_row| DomainPlan {
+                terms: t,
                 sigma,
                 obs_seen: (0.3, 0.8),
-                distrust_floor: 0.2,
-                rigid: 0.35,
+                share_row,
             };
+            let plans = [plan(0), plan(0)];
             // The reference: one jurisdiction at a time, straight from the rules.
             let (mut p0, mut s0) = (vec![0.0; n], vec![0.0; n]);
             let mut sums0 = vec![[0.0; 5]; n];
@@ -580,50 +724,106 @@ mod tests {
                 bits(&s0),
                 (0..5).map(|j| bits(&column(j))).collect::<Vec<_>>(),
             );
+            // Rows at an offset from each other, with a gap between them.
+            let stride = n + 3;
+            let row = |v: &[f64], r: usize| bits(&v[r * stride..r * stride + n]);
+            let mut draw_rows = vec![f64::NAN; 2 * stride];
+            for r in 0..2 {
+                draw_rows[r * stride..r * stride + n].copy_from_slice(&draws);
+            }
             for &w in widths() {
-                let (mut p1, mut s1) = (vec![0.0; n], vec![0.0; n]);
-                domain_probabilities(w, &d, &cols, &mut p1, &mut s1);
-                let mut p2 = vec![0.0; n];
-                domain_probabilities_given_shares(w, &d, &cols, &mut p2, &s0);
-                assert_eq!(bits(&p2), bits(&p0), "{w:?}, given shares, n = {n}");
-                let o = OutcomeInputs {
-                    terms: &t,
-                    obs_seen: (0.3, 0.8),
+                let mut probs = vec![f64::NAN; 2 * stride];
+                let mut shares = vec![f64::NAN; 2 * stride];
+                chunk_probabilities(
+                    w,
+                    &plans,
+                    0.2,
+                    0.35,
+                    &cols,
+                    stride,
+                    n,
+                    &mut probs,
+                    &mut shares,
+                );
+                assert_eq!(row(&probs, 1), bits(&p0), "{w:?}, given shares, n = {n}");
+                let o = OutcomeColumns {
                     second: &second,
-                    prob: &p1,
-                    share: &s1,
-                    draws: &draws,
                     fidelity: &fidelity,
                     omega: &omega,
                     development: &development,
                     dev_pair: &dev_pair,
                 };
                 let mut sums: Vec<Vec<f64>> = vec![vec![0.0; n]; 5];
-                let mut counts = Counts::default();
-                for _ in 0..2 {
-                    let [a, b, c, pr, e] = &mut sums[..] else {
-                        unreachable!()
-                    };
-                    let mut s = AgentSums {
-                        sum_p: a,
-                        sum_p2: b,
-                        joint: c,
-                        pair: pr,
-                        gain: e,
-                    };
-                    let c = domain_outcomes(w, &o, &mut s);
-                    for p in 0..2 {
-                        counts.decided[p] += c.decided[p];
-                        counts.executed[p] += c.executed[p];
-                    }
-                }
+                let mut counts = [Counts::default(); 2];
+                let [a, b, c, pr, e] = &mut sums[..] else {
+                    unreachable!()
+                };
+                let mut s = AgentSums {
+                    sum_p: a,
+                    sum_p2: b,
+                    joint: c,
+                    pair: pr,
+                    gain: e,
+                };
+                let (p, sh, d) = (&probs, &shares, &draw_rows);
+                chunk_outcomes(w, &plans, &o, stride, n, p, sh, d, &mut s, &mut counts);
                 let got = (
-                    bits(&p1),
-                    bits(&s1),
+                    row(&probs, 0),
+                    row(&shares, 0),
                     sums.iter().map(|v| bits(v)).collect::<Vec<_>>(),
                 );
                 assert!(got == want, "{w:?}, n = {n}, σ = {sigma}");
-                assert_eq!(counts, counts0, "{w:?}, n = {n}");
+                assert_eq!(counts[0], counts[1], "{w:?}, n = {n}");
+                let mut both = counts[0];
+                for p in 0..2 {
+                    both.decided[p] += counts[1].decided[p];
+                    both.executed[p] += counts[1].executed[p];
+                }
+                assert_eq!(both, counts0, "{w:?}, n = {n}");
+            }
+        }
+    }
+
+    /// The derived columns give, on every width, the bits of the rules applied one jurisdiction
+    /// at a time, for both provinces and lengths that leave vector tails.
+    #[test]
+    fn derived_columns_are_bit_identical_on_every_vector_width() {
+        let mut rng = stream(10, 0, 0, 0);
+        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * uniform(&mut rng);
+        for n in [1usize, 7, 42, 48, 1003] {
+            let (dev_province, rule_trust) =
+                ([u(0.5, 3.0), u(0.5, 3.0)], [u(0.0, 0.3), u(0.0, 0.3)]);
+            let dev_mean = u(0.5, 3.0);
+            let second: Vec<bool> = (0..n).map(|_| u(0.0, 1.0) < 0.5).collect();
+            let experiential: Vec<f64> = (0..n).map(|_| u(0.0, 1.0)).collect();
+            let development: Vec<f64> = (0..n).map(|_| u(0.2, 4.0)).collect();
+            let mut want = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+            for i in 0..n {
+                let p = usize::from(second[i]);
+                let partner = dev_province[1 - p];
+                want[0][i] = m::combined_trust(experiential[i], rule_trust[p]);
+                want[1][i] = partner / development[i];
+                want[2][i] = (development[i] / dev_mean - 1.0).abs();
+                want[3][i] = development[i] + partner;
+            }
+            for &w in widths() {
+                let [mut t, mut r, mut g, mut d] = [0; 4].map(|_| vec![f64::NAN; n]);
+                derived_columns(
+                    w,
+                    dev_province,
+                    dev_mean,
+                    rule_trust,
+                    &second,
+                    &experiential,
+                    &development,
+                    &mut t,
+                    &mut r,
+                    &mut g,
+                    &mut d,
+                );
+                for (got, want) in [t, r, g, d].iter().zip(&want) {
+                    assert_eq!(bits(got), bits(want), "{w:?}, n = {n}");
+                }
             }
         }
     }

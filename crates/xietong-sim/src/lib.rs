@@ -14,7 +14,7 @@ pub mod setup;
 mod sort;
 pub mod stream;
 
-pub use engine::simulate;
+pub use engine::{simulate, simulate_into};
 pub use kernel::{limit_vector_lanes, vector_lanes};
 pub use record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
 pub use runset::{Aggregate, run_many};

@@ -3,7 +3,7 @@
 
 use xietong_model::builtin::chengdu_chongqing;
 use xietong_sim::output::{summary_json, timeseries_csv, zones_csv};
-use xietong_sim::{Aggregate, run_many, simulate};
+use xietong_sim::{Aggregate, run_many, simulate, simulate_into};
 
 fn render(sets: &[&str], seed: u64, runs: u64, threads: usize) -> (String, String, String) {
     let s = chengdu_chongqing(&sets.iter().map(|x| x.to_string()).collect::<Vec<_>>()).unwrap();
@@ -71,4 +71,31 @@ fn frozen_dynamics_keep_the_state() {
     }
     // Decisions still happen and vary from period to period.
     assert!(r.periods.iter().any(|p| p.executed != first.executed));
+}
+
+/// `simulate_into` over a result spent by other scenarios (longer, shorter, other levers, other
+/// numbers of jurisdictions) leaves exactly what `simulate` returns: nothing of the old result
+/// survives in the vectors and strings it reuses.
+#[test]
+fn simulate_into_a_spent_result_equals_simulate() {
+    let sc = |v: &[&str]| {
+        chengdu_chongqing(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>()).unwrap()
+    };
+    let long = sc(&[
+        "calendar.periods=60",
+        "levers.standardization.timing=developmental",
+    ]);
+    let short = sc(&["calendar.periods=30", "zones.A1.jurisdictions=20"]);
+    let base = sc(&[]);
+    let mut out = simulate(&long, 3, 7);
+    for (s, seed, run) in [(&base, 1, 0), (&short, 2, 5), (&long, 9, 1), (&base, 1, 3)] {
+        simulate_into(s, seed, run, &mut out);
+        let want = simulate(s, seed, run);
+        assert_eq!(out.periods.len(), want.periods.len());
+        assert_eq!(
+            format!("{out:?}"),
+            format!("{want:?}"),
+            "seed {seed}, run {run}"
+        );
+    }
 }
