@@ -22,7 +22,7 @@ use xietong_model::{Scenario, parse_with_overrides};
 use xietong_present::run as run_present;
 use xietong_report::Lang;
 use xietong_sim::output::{self, RowWriter};
-use xietong_sim::{Collector, RunResult, simulate};
+use xietong_sim::{Collector, RunResult, simulate_into};
 
 /// The files of a `run` results folder, written as one set.
 const RUN_FILES: [&str; 8] = [
@@ -142,8 +142,8 @@ struct Text {
     timeseries: Vec<u8>,
     zones: Vec<u8>,
     entry: Vec<u8>,
-    /// The results of the run last written from these buffers, dropped by the worker that takes
-    /// them up again rather than by the (serial) writer.
+    /// The results of the run last written from these buffers, taken up again by a worker that
+    /// writes its next run over them (`simulate_into`) rather than dropped by the (serial) writer.
     written: Option<RunResult>,
 }
 
@@ -296,13 +296,18 @@ pub fn run(args: RunArgs) -> Result<()> {
     let simulate_batch = |runs: std::ops::Range<u64>| -> Vec<Done> {
         runs.into_par_iter()
             .map(|r| {
-                let result = simulate(&s, args.seed, r);
                 let mut text = pool
                     .lock()
                     .expect("no panic holding the pool")
                     .pop()
                     .unwrap_or_default();
-                text.written = None;
+                // The run is written over the results last written from these buffers, reusing
+                // their vectors (a fresh result allocates several per period).
+                let mut result = text.written.take().unwrap_or_else(|| RunResult {
+                    periods: Vec::new(),
+                    summary: Default::default(),
+                });
+                simulate_into(&s, args.seed, r, &mut result);
                 text.timeseries.clear();
                 text.zones.clear();
                 text.entry.clear();
