@@ -83,13 +83,13 @@ pub(crate) fn render_png_px(
 /// per pixel measured a fifth of the encoding time); any other pixel is demultiplied.
 fn opaque_rgb(pm: &Pixmap) -> Vec<u8> {
     let data = pm.data();
-    let mut rgb = vec![0u8; data.len() / 4 * 3];
+    // Filled as it goes (zeroing it first measured 3% of a report's instructions).
+    let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
     // Whole groups of four pixels, then the last one to three; the alpha bytes are and-ed
     // together on the way, to tell afterwards whether every pixel was opaque.
     let mut alpha = u32::MAX;
     let (groups, rest) = data.as_chunks::<16>();
-    let (out_groups, out_rest) = rgb.as_chunks_mut::<12>();
-    for (s, d) in groups.iter().zip(out_groups.iter_mut()) {
+    for s in groups {
         let p: [u32; 4] = std::array::from_fn(|i| {
             u32::from_le_bytes([s[4 * i], s[4 * i + 1], s[4 * i + 2], s[4 * i + 3]])
         });
@@ -99,13 +99,15 @@ fn opaque_rgb(pm: &Pixmap) -> Vec<u8> {
             ((p[1] >> 8) & 0xffff) | (p[2] << 16),
             ((p[2] >> 16) & 0xff) | (p[3] << 8),
         ];
+        let mut bytes = [0u8; 12];
         for (k, x) in w.iter().enumerate() {
-            d[4 * k..4 * k + 4].copy_from_slice(&x.to_le_bytes());
+            bytes[4 * k..4 * k + 4].copy_from_slice(&x.to_le_bytes());
         }
+        rgb.extend_from_slice(&bytes);
     }
-    for (s, d) in rest.chunks_exact(4).zip(out_rest.chunks_exact_mut(3)) {
+    for s in rest.chunks_exact(4) {
         alpha &= u32::from(s[3]) << 24;
-        d.copy_from_slice(&s[..3]);
+        rgb.extend_from_slice(&s[..3]);
     }
     if alpha >> 24 != 0xff {
         for (out, p) in rgb.chunks_exact_mut(3).zip(pm.pixels()) {
@@ -155,9 +157,14 @@ pub(crate) fn render_pixmap(scene: &Scene, scale: f32) -> Result<Pixmap, ReportE
 }
 
 fn render_pixmap_px(scene: &Scene, scale: f32, pw: u32, ph: u32) -> Result<Pixmap, ReportError> {
-    let mut pm = Pixmap::new(pw, ph)
+    // Opaque white from the start (premultiplied, every byte 255): one pass over the image
+    // instead of zeroing it and then filling it.
+    let size = tiny_skia::IntSize::from_wh(pw, ph);
+    let bytes = size.and_then(|s| (s.width() as usize).checked_mul(s.height() as usize * 4));
+    let mut pm = size
+        .zip(bytes)
+        .and_then(|(size, n)| Pixmap::from_vec(vec![255; n], size))
         .ok_or_else(|| ReportError::Drawing(format!("cannot allocate a {pw}x{ph} image")))?;
-    pm.fill(tiny_skia::Color::WHITE);
     // paths are drawn in scene coordinates and magnified by the transform (stroke widths
     // included); text is laid out again at the magnified size so glyphs stay sharp
     let id = Transform::from_scale(scale, scale);
