@@ -7,7 +7,7 @@
 
 use crate::kernel::{self, AgentSums, Columns, Counts, DomainPlan, OutcomeColumns};
 use crate::record::{PeriodRecord, RunResult, RunSummary, ZoneRecord};
-use crate::rng::{fill_uniform_by_column, stream, uniform};
+use crate::rng::{Jumps, fill_uniform_by_column_with, stream, uniform};
 use crate::setup::{Agent, agents};
 use crate::sort::Sorter;
 use rayon::prelude::*;
@@ -156,6 +156,8 @@ struct Scratch {
     /// counted by province.
     plans: Vec<DomainPlan>,
     counts: Vec<Counts>,
+    /// The random stream's jumps for the chunk's shape (jurisdictions × active domains).
+    jumps: Jumps,
     stride: usize,
     /// Jurisdictions rounded up to a whole number of vectors: the kernels' length.
     padded: usize,
@@ -317,7 +319,7 @@ fn process_chunk(ctx: &Context, chunk: &mut [Agent], mut rng: rand_pcg::Pcg64Mcg
         );
         // Pass 2: the random numbers, drawn in the fixed order jurisdiction by jurisdiction (its
         // active domains in order), stored domain by domain for the next pass.
-        fill_uniform_by_column(&mut rng, n, n_active, stride, draws);
+        fill_uniform_by_column_with(&mut cols.jumps, &mut rng, n, n_active, stride, draws);
         // Pass 3, domain by domain again: decisions, executions and gains, into per-jurisdiction
         // sums that each receive their domains in the same order as a jurisdiction-by-jurisdiction
         // loop.
