@@ -15,6 +15,20 @@ pub fn chengdu_chongqing(sets: &[String]) -> Result<Scenario, LoadError> {
     parse_with_overrides(CHENGDU_CHONGQING, BUILTIN_NAME, sets)
 }
 
+/// `--set` overrides that spread `n` jurisdictions over the built-in scenario's seven zones
+/// (as evenly as whole numbers allow, the first zones taking one more), for measuring the engine
+/// at other sizes with the scenario otherwise unchanged. `n` of at least 4 gives each province
+/// a jurisdiction, as a scenario requires.
+pub fn spread_jurisdictions(n: u64) -> Vec<String> {
+    let zones = ["A1", "A2", "A3", "B1", "B2", "B3", "B4"];
+    let z = zones.len() as u64;
+    zones
+        .iter()
+        .zip(0u64..)
+        .map(|(id, i)| format!("zones.{id}.jurisdictions={}", n / z + u64::from(i < n % z)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +59,19 @@ mod tests {
             "2021Q3"
         );
         assert_eq!(s.survey_periods(), (11, 13));
+    }
+
+    #[test]
+    fn spread_jurisdictions_gives_the_count_asked_for() {
+        for n in [4u64, 7, 42, 100, 10_000] {
+            let s = chengdu_chongqing(&spread_jurisdictions(n)).unwrap();
+            let total: u64 = s.zones.iter().map(|z| z.jurisdictions as u64).sum();
+            assert_eq!(total, n);
+            let sizes: Vec<u64> = s.zones.iter().map(|z| z.jurisdictions as u64).collect();
+            assert!(
+                sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+                "{sizes:?}"
+            );
+        }
     }
 }

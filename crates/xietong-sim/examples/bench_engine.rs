@@ -7,7 +7,7 @@
 //! what processors without AVX-512 get.
 
 use std::time::Instant;
-use xietong_model::builtin::chengdu_chongqing;
+use xietong_model::builtin::{chengdu_chongqing, spread_jurisdictions};
 use xietong_sim::run_many;
 
 fn peak_rss_mib() -> f64 {
@@ -69,19 +69,8 @@ fn main() {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for &n in &sizes {
-        // Spread n jurisdictions over the 7 zones (3 Sichuan, 4 Chongqing).
-        let per_zone = n / 7;
-        let zones = ["A1", "A2", "A3", "B1", "B2", "B3", "B4"];
-        let mut sets: Vec<String> = zones
-            .iter()
-            .enumerate()
-            .map(|(i, z)| {
-                format!(
-                    "zones.{z}.jurisdictions={}",
-                    per_zone + u64::from((i as u64) < n % 7)
-                )
-            })
-            .collect();
+        // n jurisdictions spread over the 7 zones (3 Sichuan, 4 Chongqing).
+        let mut sets = spread_jurisdictions(n);
         let periods = 40u64;
         sets.push(format!("calendar.periods={periods}"));
         let s = chengdu_chongqing(&sets).expect("valid scenario");

@@ -5,7 +5,7 @@
 //! `cargo run --release -p xietong-sim --example engine_runs -- [RUNS] [JURISDICTIONS]`; with
 //! `ENGINE_RUNS_REUSE=1` each run is written over the previous one with `simulate_into`.
 
-use xietong_model::builtin::chengdu_chongqing;
+use xietong_model::builtin::{chengdu_chongqing, spread_jurisdictions};
 use xietong_sim::{simulate, simulate_into};
 
 fn main() {
@@ -15,17 +15,7 @@ fn main() {
         .collect();
     let runs = args.first().copied().unwrap_or(100);
     let n = args.get(1).copied().unwrap_or(42);
-    let zones = ["A1", "A2", "A3", "B1", "B2", "B3", "B4"];
-    let mut sets: Vec<String> = zones
-        .iter()
-        .enumerate()
-        .map(|(i, z)| {
-            format!(
-                "zones.{z}.jurisdictions={}",
-                n / 7 + u64::from((i as u64) < n % 7)
-            )
-        })
-        .collect();
+    let mut sets = spread_jurisdictions(n);
     sets.push("calendar.periods=40".to_string());
     let s = chengdu_chongqing(&sets).expect("valid scenario");
     let reuse = std::env::var_os("ENGINE_RUNS_REUSE").is_some();
