@@ -4,7 +4,7 @@
 //! inequality), not just the decision kernel.
 //! `cargo run --release -p xietong-sim --example bench_engine [-- SIZES...]`; with
 //! `BENCH_LANES=2` (or 4) the kernels are limited to baseline x86-64 (or AVX2) vectors, to measure
-//! what processors without AVX-512 get.
+//! what processors without AVX-512 get; with `BENCH_THREADS=k` only k threads are measured.
 
 use std::time::Instant;
 use xietong_model::builtin::{chengdu_chongqing, spread_jurisdictions};
