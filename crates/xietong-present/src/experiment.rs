@@ -140,22 +140,9 @@ pub struct CompareOutputs {
     pub export: Vec<OutputFile>,
 }
 
-/// Render finished comparisons of `scenario_name`'s variants.
 /// The report of a design without sensitivity indices (grid, list, random, hypercube, Sobol'
-/// sequence): main effects of every factor on every metric, from the per-point means.
-pub fn sweep_report(
-    plan: &xietong_experiment::Plan,
-    means: &[Vec<f64>],
-    lang: Lang,
-) -> Result<String> {
-    an::sweep_report(plan, means, lang).map_err(|source| Error::Draw {
-        what: "the sweep report".into(),
-        source,
-    })
-}
-
-/// The sweep report (HTML) and its export files (figures/*, tables.xlsx, tables.tex,
-/// report.docx).
+/// sequence: main effects of every factor on every metric, from the per-point means) as HTML,
+/// and its export files (figures/*, tables.xlsx, tables.tex, report.docx).
 pub fn sweep_outputs(
     plan: &xietong_experiment::Plan,
     means: &[Vec<f64>],
@@ -171,6 +158,7 @@ pub fn sweep_outputs(
     Ok((report.render(), export))
 }
 
+/// Render finished comparisons of `scenario_name`'s variants.
 pub fn compare_outputs(
     results: &[cmp::Comparison],
     scenario_name: &str,
