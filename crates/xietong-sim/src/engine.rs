@@ -1441,80 +1441,62 @@ pub fn simulate_into(s: &Scenario, seed: u64, run: u64, out: &mut RunResult) {
         let std = r.standardize(&x, &mut province_rng);
         let ev = r.dilemmas(&x, &mut province_rng);
         let stage = r.classify(&x);
-        if records.len() == t {
-            records.push(PeriodRecord {
-                stage,
-                alignment_domain: Vec::with_capacity(r.region.alignment.len()),
-                active_domain: Vec::with_capacity(r.active_at_start.len()),
-                coop_axis: x.coop_axis,
-                coop_tier: x.coop_tier,
-                coop_province: x.coop_province,
-                cooperation: 0.0,
-                executed: 0.0,
-                execution_gap: 0.0,
-                selective_index: 0.0,
-                benefit_gap: 0.0,
-                trust: 0.0,
-                alignment: 0.0,
-                local_centric: 0.0,
-                barrier: 0.0,
-                orientation: 0.0,
-                gini: 0.0,
-                theil: 0.0,
-                siphon_index: 0.0,
-                welfare: 0.0,
-                effort: std.effort,
-                dilemmas: 0,
-                deepens: 0,
-                retreats: 0,
-                zones: Vec::with_capacity(x.zones.len()),
-                coop_domain: Vec::with_capacity(x.coop_domain.len()),
-                coop_province_domain: x
-                    .coop_province_domain
-                    .each_ref()
-                    .map(|v| Vec::with_capacity(v.len())),
-            });
+        // The vectors of the record this run overwrites (a spent run's), refilled in place.
+        let (mut alignment_domain, mut active_domain, mut zones, mut coop_domain, mut by_province) =
+            match records.get_mut(t) {
+                Some(old) => (
+                    std::mem::take(&mut old.alignment_domain),
+                    std::mem::take(&mut old.active_domain),
+                    std::mem::take(&mut old.zones),
+                    std::mem::take(&mut old.coop_domain),
+                    std::mem::take(&mut old.coop_province_domain),
+                ),
+                None => Default::default(),
+            };
+        alignment_domain.clone_from(&r.region.alignment);
+        active_domain.clone_from(&r.active_at_start);
+        zones.clone_from(&x.zones);
+        coop_domain.clone_from(&x.coop_domain);
+        for (to, from) in by_province.iter_mut().zip(&x.coop_province_domain) {
+            to.clone_from(from);
         }
-        let rec = &mut records[t];
-        rec.stage = stage;
-        copy_into(&mut rec.alignment_domain, &r.region.alignment);
-        copy_into(&mut rec.active_domain, &r.active_at_start);
-        rec.coop_axis = x.coop_axis;
-        rec.coop_tier = x.coop_tier;
-        rec.coop_province = x.coop_province;
-        rec.cooperation = x.cooperation;
-        rec.executed = x.executed;
-        rec.execution_gap = x.decided - x.executed;
-        rec.selective_index = x.selective_index;
-        rec.benefit_gap = x.benefit_gap;
-        rec.trust = x.trust;
-        rec.alignment = mean_of(r.region.alignment.iter().copied());
-        rec.local_centric = x.local_centric;
-        rec.barrier = x.barrier;
-        rec.orientation = x.orientation;
-        rec.gini = x.gini;
-        rec.theil = x.theil;
-        rec.siphon_index = x.siphon_index;
-        rec.welfare = x.welfare;
-        rec.effort = std.effort;
-        rec.dilemmas = ev.dilemmas;
-        rec.deepens = ev.deepens + programme_start;
-        rec.retreats = ev.retreats;
-        copy_into(&mut rec.zones, &x.zones);
-        copy_into(&mut rec.coop_domain, &x.coop_domain);
-        for p in 0..2 {
-            copy_into(&mut rec.coop_province_domain[p], &x.coop_province_domain[p]);
+        let record = PeriodRecord {
+            stage,
+            alignment_domain,
+            active_domain,
+            coop_axis: x.coop_axis,
+            coop_tier: x.coop_tier,
+            coop_province: x.coop_province,
+            cooperation: x.cooperation,
+            executed: x.executed,
+            execution_gap: x.decided - x.executed,
+            selective_index: x.selective_index,
+            benefit_gap: x.benefit_gap,
+            trust: x.trust,
+            alignment: mean_of(r.region.alignment.iter().copied()),
+            local_centric: x.local_centric,
+            barrier: x.barrier,
+            orientation: x.orientation,
+            gini: x.gini,
+            theil: x.theil,
+            siphon_index: x.siphon_index,
+            welfare: x.welfare,
+            effort: std.effort,
+            dilemmas: ev.dilemmas,
+            deepens: ev.deepens + programme_start,
+            retreats: ev.retreats,
+            zones,
+            coop_domain,
+            coop_province_domain: by_province,
+        };
+        match records.get_mut(t) {
+            Some(old) => *old = record,
+            None => records.push(record),
         }
         spare = x;
     }
     let (survey_a, survey_b) = s.survey_periods();
     summarize_into(s, run, records, survey_a, survey_b, &mut out.summary);
-}
-
-/// `to = from`, in `to`'s allocation when it is large enough.
-fn copy_into<T: Clone>(to: &mut Vec<T>, from: &[T]) {
-    to.clear();
-    to.extend_from_slice(from);
 }
 
 fn province_means(people: &[Agent], n_prov: [usize; 2]) -> [f64; 2] {
