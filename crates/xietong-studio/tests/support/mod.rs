@@ -191,6 +191,16 @@ pub fn wait_job(addr: SocketAddr, id: u64, limit: Duration) -> Value {
     }
 }
 
+/// The names of the files a finished job lists (its last view's `files`).
+pub fn job_files(v: &Value) -> Vec<String> {
+    v["files"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a job's files: {v}"))
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A fresh, empty folder under the target's temporary directory.
 pub fn temp_dir(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
